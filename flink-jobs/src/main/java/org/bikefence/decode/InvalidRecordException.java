@@ -1,0 +1,23 @@
+package org.bikefence.decode;
+
+/** Why a record cannot become a position: a reason code for counting and a detail naming field and value. */
+public final class InvalidRecordException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final String reason;
+
+    public InvalidRecordException(String reason, String detail) {
+        // No stack trace: rejections are expected input, not bugs, and may be frequent.
+        super(detail, null, false, false);
+        this.reason = reason;
+    }
+
+    /** Reason code: not_json, missing_field, bad_type, out_of_range, unknown_state, unknown_crs, future_timestamp. */
+    public String reason() {
+        return reason;
+    }
+
+    public String detail() {
+        return getMessage();
+    }
+}

@@ -1,0 +1,182 @@
+package org.bikefence.decode;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import java.io.IOException;
+import java.util.function.LongSupplier;
+import org.bikefence.geofence.crs.Crs;
+import org.bikefence.model.BikePosition;
+import org.bikefence.model.BikeState;
+
+/**
+ * Decodes and validates one position message of the Kafka contract, converting its coordinates to WGS84.
+ *
+ * <p>A streaming parser rather than data binding: it touches each byte once and allocates only the
+ * result, and it lets every rejection name the exact field and value.
+ */
+public final class PositionDecoder {
+    public static final String NOT_JSON = "not_json";
+    public static final String MISSING_FIELD = "missing_field";
+    public static final String BAD_TYPE = "bad_type";
+    public static final String OUT_OF_RANGE = "out_of_range";
+    public static final String UNKNOWN_STATE = "unknown_state";
+    public static final String UNKNOWN_CRS = "unknown_crs";
+    public static final String FUTURE_TIMESTAMP = "future_timestamp";
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            // Accept NaN/Infinity tokens so they are rejected as out of range with a clear reason,
+            // rather than as unparseable JSON.
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    private final LongSupplier clock;
+    private final long maxFutureMs;
+
+    /**
+     * @param clock wall clock in epoch ms, for the future-timestamp check
+     * @param maxFutureMs how far ahead of the clock an event time may be
+     */
+    public PositionDecoder(LongSupplier clock, long maxFutureMs) {
+        this.clock = clock;
+        this.maxFutureMs = maxFutureMs;
+    }
+
+    /** Decodes one message or says exactly why it is not a valid position. */
+    public BikePosition decode(byte[] value) throws InvalidRecordException {
+        if (value == null || value.length == 0) {
+            throw new InvalidRecordException(NOT_JSON, "empty message");
+        }
+        String operator = null;
+        String bikeId = null;
+        long ts = 0;
+        boolean hasTs = false;
+        double lat = Double.NaN;
+        boolean hasLat = false;
+        double lng = Double.NaN;
+        boolean hasLng = false;
+        String state = null;
+        String crs = null;
+        try (JsonParser p = JSON.createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidRecordException(NOT_JSON, "message is not a JSON object");
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (field) {
+                    case "operator":
+                        operator = text(field, v, p);
+                        break;
+                    case "bikeId":
+                        bikeId = text(field, v, p);
+                        break;
+                    case "ts":
+                        if (v != JsonToken.VALUE_NUMBER_INT) {
+                            throw badType(field, p, "an integer epoch-millisecond timestamp");
+                        }
+                        ts = p.getLongValue();
+                        hasTs = true;
+                        break;
+                    case "lat":
+                        lat = number(field, v, p);
+                        hasLat = true;
+                        break;
+                    case "lng":
+                        lng = number(field, v, p);
+                        hasLng = true;
+                        break;
+                    case "state":
+                        state = text(field, v, p);
+                        break;
+                    case "crs":
+                        crs = v == JsonToken.VALUE_NULL ? null : text(field, v, p);
+                        break;
+                    default:
+                        p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT) {
+                throw new InvalidRecordException(NOT_JSON, "malformed JSON object");
+            }
+            if (p.nextToken() != null) {
+                throw new InvalidRecordException(NOT_JSON, "trailing content after the JSON object");
+            }
+        } catch (IOException e) {
+            throw new InvalidRecordException(NOT_JSON, "not JSON: " + firstLine(e.getMessage()));
+        }
+        require(operator != null && !operator.isEmpty(), "operator");
+        require(bikeId != null && !bikeId.isEmpty(), "bikeId");
+        require(hasTs, "ts");
+        require(hasLat, "lat");
+        require(hasLng, "lng");
+        require(state != null, "state");
+        if (!(lat >= -90.0 && lat <= 90.0)) {
+            throw new InvalidRecordException(OUT_OF_RANGE, "field 'lat' = " + lat + " is outside [-90, 90]");
+        }
+        if (!(lng >= -180.0 && lng <= 180.0)) {
+            throw new InvalidRecordException(OUT_OF_RANGE, "field 'lng' = " + lng + " is outside [-180, 180]");
+        }
+        BikeState bikeState = BikeState.fromWireName(state);
+        if (bikeState == null) {
+            throw new InvalidRecordException(UNKNOWN_STATE,
+                    "field 'state' = '" + state + "' is not one of parked, riding, faulty");
+        }
+        long now = clock.getAsLong();
+        if (ts > now + maxFutureMs) {
+            throw new InvalidRecordException(FUTURE_TIMESTAMP, "field 'ts' = " + ts + " is " + (ts - now)
+                    + " ms ahead of the clock (" + now + "); at most " + maxFutureMs + " ms allowed");
+        }
+        Crs system;
+        try {
+            system = crs == null ? Crs.WGS84 : Crs.parse(crs);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRecordException(UNKNOWN_CRS, "field 'crs': " + e.getMessage());
+        }
+        if (system != Crs.WGS84) {
+            double[] wgs = system.toWgs84(lat, lng);
+            lat = wgs[0];
+            lng = wgs[1];
+        }
+        return new BikePosition(operator, bikeId, ts, lat, lng, bikeState);
+    }
+
+    private static String text(String field, JsonToken v, JsonParser p) throws IOException, InvalidRecordException {
+        if (v != JsonToken.VALUE_STRING) {
+            throw badType(field, p, "a string");
+        }
+        return p.getText();
+    }
+
+    private static double number(String field, JsonToken v, JsonParser p) throws IOException, InvalidRecordException {
+        if (v != JsonToken.VALUE_NUMBER_FLOAT && v != JsonToken.VALUE_NUMBER_INT) {
+            throw badType(field, p, "a number");
+        }
+        return p.getDoubleValue();
+    }
+
+    private static InvalidRecordException badType(String field, JsonParser p, String expected) throws IOException {
+        if (p.currentToken() == JsonToken.START_OBJECT || p.currentToken() == JsonToken.START_ARRAY) {
+            return new InvalidRecordException(BAD_TYPE, "field '" + field + "' must be " + expected
+                    + ", got " + (p.currentToken() == JsonToken.START_OBJECT ? "an object" : "an array"));
+        }
+        String got = p.currentToken() == JsonToken.VALUE_STRING ? "'" + p.getText() + "'" : p.getText();
+        return new InvalidRecordException(BAD_TYPE, "field '" + field + "' must be " + expected + ", got " + got);
+    }
+
+    private static void require(boolean present, String field) throws InvalidRecordException {
+        if (!present) {
+            throw new InvalidRecordException(MISSING_FIELD, "required field '" + field + "' is missing or empty");
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable input";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,106 @@
+package org.bikefence.job;
+
+import java.time.Duration;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.bikefence.model.BikePosition;
+import org.bikefence.model.ClassifiedPosition;
+import org.bikefence.model.DeadLetter;
+import org.bikefence.model.OperatorMinute;
+import org.bikefence.model.OperatorScore;
+import org.bikefence.model.RawRecord;
+import org.bikefence.model.ViolationEvent;
+import org.bikefence.operator.ClassifyPositions;
+import org.bikefence.operator.DailyScores;
+import org.bikefence.operator.DecodePositions;
+import org.bikefence.operator.MinuteCounts;
+import org.bikefence.operator.NoParkViolations;
+import org.bikefence.operator.OperatorActivity;
+import org.bikefence.operator.StampMinute;
+import org.bikefence.operator.ToInfluxPoints;
+import org.bikefence.sink.InfluxPoint;
+
+/**
+ * The bikefence streaming job: raw position records in; dead letters, no-park violations, per-minute
+ * operator counts and daily operator scores out.
+ *
+ * <p>Sources and sinks come in through the constructor so tests run the same pipeline over bounded
+ * inputs; {@link JobMain} wires the real Kafka source, Kafka dead-letter sink and InfluxDB sink.
+ */
+public final class BikefenceJob {
+    private final Source<RawRecord, ?, ?> positions;
+    private final Sink<InfluxPoint> influx;
+    private final Sink<DeadLetter> deadLetters;
+    private final JobSettings settings;
+
+    public BikefenceJob(Source<RawRecord, ?, ?> positions, Sink<InfluxPoint> influx, Sink<DeadLetter> deadLetters,
+            JobSettings settings) {
+        this.positions = positions;
+        this.influx = influx;
+        this.deadLetters = deadLetters;
+        this.settings = settings;
+    }
+
+    /** Adds the pipeline to the environment, for callers that run it asynchronously (the demo). */
+    public void build(StreamExecutionEnvironment env) {
+        DataStream<RawRecord> raw = env
+                .fromSource(positions, WatermarkStrategy.noWatermarks(), "bike-positions")
+                .uid("bike-positions-source");
+
+        SingleOutputStreamOperator<BikePosition> decoded = raw
+                .process(new DecodePositions(settings.maxFuture().toMillis(), settings.fixedNowMs()))
+                .name("decode-validate").uid("decode-validate");
+        decoded.getSideOutput(DecodePositions.DEAD_LETTERS)
+                .sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+
+        DataStream<ClassifiedPosition> classified = decoded
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<BikePosition>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+                        .withIdleness(settings.idleness())
+                        .withTimestampAssigner((p, kafkaTs) -> p.ts))
+                .name("event-time").uid("event-time")
+                .map(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource()))
+                .name("classify-fences").uid("classify-fences");
+
+        DataStream<ViolationEvent> violations = classified
+                .keyBy(NoParkViolations::bikeKey)
+                .process(new NoParkViolations(settings.rules().noPark().grace()))
+                .name("no-park-violations").uid("no-park-violations");
+
+        DataStream<OperatorMinute> minutes = classified
+                .map(OperatorActivity::of).returns(OperatorActivity.class)
+                .name("position-activity").uid("position-activity")
+                .union(violations.map(OperatorActivity::of).returns(OperatorActivity.class)
+                        .name("violation-activity").uid("violation-activity"))
+                .keyBy(a -> a.operator)
+                .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+                .aggregate(new MinuteCounts(), new StampMinute())
+                .name("operator-minute").uid("operator-minute");
+
+        DataStream<OperatorScore> scores = minutes
+                .keyBy(m -> m.operator)
+                .process(new DailyScores(settings.rules()))
+                .name("operator-score").uid("operator-score");
+
+        violations.map(ToInfluxPoints::violation).returns(InfluxPoint.class)
+                .name("violation-points").uid("violation-points")
+                .union(
+                        minutes.map(ToInfluxPoints::minute).returns(InfluxPoint.class)
+                                .name("minute-points").uid("minute-points"),
+                        scores.map(ToInfluxPoints::score).returns(InfluxPoint.class)
+                                .name("score-points").uid("score-points"))
+                .sinkTo(influx).name("influxdb").uid("influxdb-sink");
+    }
+
+    /** Builds the pipeline and runs it to completion (bounded input) or until cancelled. */
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.execute("bikefence");
+    }
+}

@@ -1,0 +1,91 @@
+package org.bikefence.job;
+
+import java.util.Map;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.bikefence.config.JobConfig;
+import org.bikefence.kafka.DeadLetterSerializer;
+import org.bikefence.kafka.RawRecordDeserializer;
+import org.bikefence.model.DeadLetter;
+import org.bikefence.model.RawRecord;
+import org.bikefence.rules.RuleSetLoader;
+import org.bikefence.sink.InfluxDbSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point for {@code flink run} and the demo: reads configuration and wires Kafka and InfluxDB. */
+public final class JobMain {
+    private static final Logger LOG = LoggerFactory.getLogger(JobMain.class);
+
+    private JobMain() {}
+
+    public static void main(String[] args) throws Exception {
+        JobConfig config = JobConfig.fromArgs(args, System.getenv());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobExecutionResult result = create(config).execute(configure(env, config));
+        LOG.info("bikefence job finished after {} ms", result.getNetRuntime());
+    }
+
+    /** Applies the job-level settings (checkpointing, parallelism) to an environment. */
+    public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, JobConfig config) {
+        env.enableCheckpointing(config.getLong(JobConfig.CHECKPOINT_INTERVAL_MS));
+        env.setParallelism((int) config.getLong(JobConfig.PARALLELISM));
+        return env;
+    }
+
+    /** The job with the real Kafka source, Kafka dead-letter sink and InfluxDB sink. */
+    public static BikefenceJob create(JobConfig config) {
+        LOG.info("bikefence configuration: {}", config.asMap());
+        JobSettings settings = JobSettings.builder()
+                .fences(config.readFile(JobConfig.FENCES), config.get(JobConfig.FENCES))
+                .rules(RuleSetLoader.load(config.path(JobConfig.RULES)))
+                .maxOutOfOrderness(config.getMillis(JobConfig.MAX_OUT_OF_ORDER_MS))
+                .idleness(config.getMillis(JobConfig.IDLENESS_MS))
+                .maxFuture(config.getMillis(JobConfig.MAX_FUTURE_MS))
+                .build();
+        return new BikefenceJob(kafkaSource(config), InfluxDbSink.fromConfig(config.withPrefix("influx.")),
+                deadLetterSink(config), settings);
+    }
+
+    static KafkaSource<RawRecord> kafkaSource(JobConfig config) {
+        KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(config.get(JobConfig.KAFKA_BOOTSTRAP))
+                .setTopics(config.get(JobConfig.KAFKA_POSITIONS_TOPIC))
+                .setGroupId(config.get(JobConfig.KAFKA_GROUP_ID))
+                .setDeserializer(new RawRecordDeserializer())
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        switch (config.get(JobConfig.KAFKA_STARTING_OFFSETS)) {
+            case "earliest":
+                b.setStartingOffsets(OffsetsInitializer.earliest());
+                break;
+            case "latest":
+                b.setStartingOffsets(OffsetsInitializer.latest());
+                break;
+            default:
+                b.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+        }
+        if (config.getBoolean(JobConfig.KAFKA_BOUNDED)) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(config.get(JobConfig.KAFKA_BOOTSTRAP))
+                .setRecordSerializer(new DeadLetterSerializer(config.get(JobConfig.KAFKA_DLQ_TOPIC)))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** For tests and tools: the effective defaults. */
+    public static Map<String, String> defaults() {
+        return JobConfig.DEFAULTS;
+    }
+}

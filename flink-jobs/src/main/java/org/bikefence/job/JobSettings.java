@@ -1,0 +1,105 @@
+package org.bikefence.job;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.bikefence.rules.RuleSet;
+
+/** What the pipeline needs besides its source and sinks: fences, rules, and event-time settings. */
+public final class JobSettings {
+    private final byte[] fenceGeoJson;
+    private final String fenceSource;
+    private final RuleSet rules;
+    private final Duration maxOutOfOrderness;
+    private final Duration idleness;
+    private final Duration maxFuture;
+    private final Long fixedNowMs;
+
+    private JobSettings(Builder b) {
+        this.fenceGeoJson = Objects.requireNonNull(b.fenceGeoJson, "fences");
+        this.fenceSource = Objects.requireNonNull(b.fenceSource, "fence source name");
+        this.rules = Objects.requireNonNull(b.rules, "rules");
+        this.maxOutOfOrderness = b.maxOutOfOrderness;
+        this.idleness = b.idleness;
+        this.maxFuture = b.maxFuture;
+        this.fixedNowMs = b.fixedNowMs;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public byte[] fenceGeoJson() {
+        return fenceGeoJson;
+    }
+
+    public String fenceSource() {
+        return fenceSource;
+    }
+
+    public RuleSet rules() {
+        return rules;
+    }
+
+    public Duration maxOutOfOrderness() {
+        return maxOutOfOrderness;
+    }
+
+    public Duration idleness() {
+        return idleness;
+    }
+
+    public Duration maxFuture() {
+        return maxFuture;
+    }
+
+    /** A fixed "now" for the future-timestamp check (tests); null means the wall clock. */
+    public Long fixedNowMs() {
+        return fixedNowMs;
+    }
+
+    /** Builds {@link JobSettings}; the defaults are the documented production ones. */
+    public static final class Builder {
+        private byte[] fenceGeoJson;
+        private String fenceSource;
+        private RuleSet rules;
+        private Duration maxOutOfOrderness = Duration.ofSeconds(30);
+        private Duration idleness = Duration.ofMinutes(1);
+        private Duration maxFuture = Duration.ofMinutes(10);
+        private Long fixedNowMs;
+
+        public Builder fences(byte[] geoJson, String sourceName) {
+            this.fenceGeoJson = geoJson;
+            this.fenceSource = sourceName;
+            return this;
+        }
+
+        public Builder rules(RuleSet rules) {
+            this.rules = rules;
+            return this;
+        }
+
+        public Builder maxOutOfOrderness(Duration d) {
+            this.maxOutOfOrderness = d;
+            return this;
+        }
+
+        public Builder idleness(Duration d) {
+            this.idleness = d;
+            return this;
+        }
+
+        public Builder maxFuture(Duration d) {
+            this.maxFuture = d;
+            return this;
+        }
+
+        public Builder fixedNowMs(Long nowMs) {
+            this.fixedNowMs = nowMs;
+            return this;
+        }
+
+        public JobSettings build() {
+            return new JobSettings(this);
+        }
+    }
+}

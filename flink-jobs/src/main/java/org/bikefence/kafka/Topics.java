@@ -1,0 +1,14 @@
+package org.bikefence.kafka;
+
+/** Kafka topic names of the position contract, and the headers put on dead letters. */
+public final class Topics {
+    public static final String POSITIONS = "bike-positions";
+    public static final String POSITIONS_DLQ = "bike-positions-dlq";
+
+    public static final String HEADER_REASON = "dlq.reason";
+    public static final String HEADER_DETAIL = "dlq.detail";
+    public static final String HEADER_REJECTED_AT = "dlq.rejected-at";
+    public static final String HEADER_SOURCE = "dlq.source";
+
+    private Topics() {}
+}

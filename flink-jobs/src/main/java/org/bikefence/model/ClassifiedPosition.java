@@ -1,0 +1,41 @@
+package org.bikefence.model;
+
+/** A position together with the fences that cover it, as far as this job's rules need them. */
+public class ClassifiedPosition {
+    public String operator;
+    public String bikeId;
+    public long ts;
+    public double lat;
+    public double lng;
+    public BikeState state;
+    /** The no-park fence covering the position that applies to this operator (smallest id), or null. */
+    public String noParkFenceId;
+    /** The parking fence covering the position (smallest id), or null. */
+    public String parkingFenceId;
+    /** Whether an operating area applying to this operator covers the position. */
+    public boolean inOperatingArea;
+
+    public ClassifiedPosition() {}
+
+    public ClassifiedPosition(BikePosition p, String noParkFenceId, String parkingFenceId, boolean inOperatingArea) {
+        this.operator = p.operator;
+        this.bikeId = p.bikeId;
+        this.ts = p.ts;
+        this.lat = p.lat;
+        this.lng = p.lng;
+        this.state = p.state;
+        this.noParkFenceId = noParkFenceId;
+        this.parkingFenceId = parkingFenceId;
+        this.inOperatingArea = inOperatingArea;
+    }
+
+    /** Whether the bike stands in the street inside a no-park fence. */
+    public boolean stationaryInNoPark() {
+        return state.isStationary() && noParkFenceId != null;
+    }
+
+    @Override
+    public String toString() {
+        return operator + "/" + bikeId + "@" + ts + "(" + state + ", noPark=" + noParkFenceId + ")";
+    }
+}

@@ -1,0 +1,59 @@
+package org.bikefence.model;
+
+/** A no-park violation opening or closing; a closed one carries its open-to-close duration. */
+public class ViolationEvent {
+    /** Whether a violation opened or closed. */
+    public enum Kind { OPENED, CLOSED }
+
+    public Kind kind;
+    public String operator;
+    public String bikeId;
+    public String fenceId;
+    public double lat;
+    public double lng;
+    /** When the bike started standing in the zone, epoch ms. */
+    public long parkedSince;
+    /** When the grace period ran out and the violation opened, epoch ms. */
+    public long openedAt;
+    /** When it closed, epoch ms; -1 while open. */
+    public long closedAt = -1;
+
+    public ViolationEvent() {}
+
+    public static ViolationEvent opened(String operator, String bikeId, String fenceId, double lat, double lng,
+            long parkedSince, long openedAt) {
+        ViolationEvent v = new ViolationEvent();
+        v.kind = Kind.OPENED;
+        v.operator = operator;
+        v.bikeId = bikeId;
+        v.fenceId = fenceId;
+        v.lat = lat;
+        v.lng = lng;
+        v.parkedSince = parkedSince;
+        v.openedAt = openedAt;
+        return v;
+    }
+
+    /** The closing of this (opened) violation at {@code closedAt}. */
+    public ViolationEvent closedAt(long closedAt) {
+        ViolationEvent v = opened(operator, bikeId, fenceId, lat, lng, parkedSince, openedAt);
+        v.kind = Kind.CLOSED;
+        v.closedAt = closedAt;
+        return v;
+    }
+
+    /** Event time of this event: opening or closing time. */
+    public long eventTime() {
+        return kind == Kind.OPENED ? openedAt : closedAt;
+    }
+
+    public long durationMs() {
+        return closedAt < 0 ? -1 : closedAt - openedAt;
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + operator + "/" + bikeId + " in " + fenceId + " opened=" + openedAt
+                + (closedAt >= 0 ? " closed=" + closedAt : "");
+    }
+}

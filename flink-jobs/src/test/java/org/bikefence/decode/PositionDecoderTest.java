@@ -1,0 +1,110 @@
+package org.bikefence.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.charset.StandardCharsets;
+import org.bikefence.geofence.crs.ChinaDatums;
+import org.bikefence.model.BikePosition;
+import org.bikefence.model.BikeState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PositionDecoderTest {
+    private static final long NOW = 1_790_000_000_000L;
+    private static final long TEN_MINUTES = 600_000L;
+    private final PositionDecoder decoder = new PositionDecoder(() -> NOW, TEN_MINUTES);
+
+    private BikePosition decode(String json) throws InvalidRecordException {
+        return decoder.decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void decodesAValidPositionAndIgnoresUnknownFields() throws Exception {
+        BikePosition p = decode("{\"operator\":\"hello\",\"bikeId\":\"HB-001\",\"ts\":1789999990000,"
+                + "\"lat\":24.5001,\"lng\":118.1302,\"state\":\"parked\",\"battery\":87,\"extra\":{\"a\":[1,2]}}");
+        assertThat(p).isEqualTo(new BikePosition("hello", "HB-001", 1_789_999_990_000L, 24.5001, 118.1302,
+                BikeState.PARKED));
+    }
+
+    @Test
+    void acceptsIntegerCoordinatesAndEveryKnownState() throws Exception {
+        for (BikeState s : BikeState.values()) {
+            BikePosition p = decode("{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":24,\"lng\":118,"
+                    + "\"state\":\"" + s.wireName() + "\"}");
+            assertThat(p.state).isEqualTo(s);
+            assertThat(p.lat).isEqualTo(24.0);
+        }
+    }
+
+    @Test
+    void convertsGcj02AndBd09ToWgs84() throws Exception {
+        double[] gcj = ChinaDatums.wgs84ToGcj02(24.5, 118.13);
+        BikePosition p = decode("{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":" + gcj[0] + ",\"lng\":"
+                + gcj[1] + ",\"state\":\"parked\",\"crs\":\"GCJ02\"}");
+        assertThat(p.lat).isCloseTo(24.5, within(1e-8));
+        assertThat(p.lng).isCloseTo(118.13, within(1e-8));
+
+        double[] bd = ChinaDatums.gcj02ToBd09(gcj[0], gcj[1]);
+        BikePosition q = decode("{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":" + bd[0] + ",\"lng\":"
+                + bd[1] + ",\"state\":\"parked\",\"crs\":\"bd-09\"}");
+        assertThat(q.lat).isCloseTo(24.5, within(1e-8));
+        assertThat(q.lng).isCloseTo(118.13, within(1e-8));
+    }
+
+    @Test
+    void acceptsATimestampExactlyTenMinutesAhead() throws Exception {
+        BikePosition p = decode("{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":" + (NOW + TEN_MINUTES)
+                + ",\"lat\":1,\"lng\":2,\"state\":\"riding\"}");
+        assertThat(p.ts).isEqualTo(NOW + TEN_MINUTES);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\u0000', value = {
+        "not json at all | not_json | not JSON",
+        "[1,2,3] | not_json | not a JSON object",
+        "{\"operator\":\"o\" | not_json | not JSON",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"} x | not_json | trailing",
+        "{\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | missing_field | 'operator'",
+        "{\"operator\":\"\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | missing_field | 'operator'",
+        "{\"operator\":\"o\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | missing_field | 'bikeId'",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"lat\":1,\"lng\":2,\"state\":\"parked\"} | missing_field | 'ts'",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lng\":2,\"state\":\"parked\"} | missing_field | 'lat'",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"state\":\"parked\"} | missing_field | 'lng'",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2} | missing_field | 'state'",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":\"yesterday\",\"lat\":1,\"lng\":2,\"state\":\"parked\"} | bad_type | 'yesterday'",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1.5,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | bad_type | 'ts'",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":\"24.5\",\"lng\":2,\"state\":\"parked\"} | bad_type | 'lat'",
+        "{\"operator\":7,\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | bad_type | 'operator'",
+        "{\"operator\":\"o\",\"bikeId\":[\"b\"],\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | bad_type | an array",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":91,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'lat' = 91.0",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":-180.5,\"state\":\"parked\"} | out_of_range | 'lng' = -180.5",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":NaN,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'lat' = NaN",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":Infinity,\"state\":\"parked\"} | out_of_range | 'lng' = Infinity",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"docked\"} | unknown_state | 'docked'",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"crs\":\"UTM50\"} | unknown_crs | 'UTM50'",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1790000600001,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | future_timestamp | 600001 ms ahead",
+    })
+    void rejectsBadInputNamingReasonFieldAndValue(String json, String reason, String detail) {
+        assertThatThrownBy(() -> decode(json))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(reason);
+                    assertThat(e.detail()).contains(detail);
+                });
+    }
+
+    @Test
+    void rejectsEmptyAndNullMessages() {
+        assertThatThrownBy(() -> decoder.decode(new byte[0])).hasMessageContaining("empty");
+        assertThatThrownBy(() -> decoder.decode(null)).hasMessageContaining("empty");
+    }
+
+    @Test
+    void rejectsBytesThatAreNotUtf8Json() {
+        byte[] binary = {(byte) 0xff, (byte) 0xfe, 0x00, 0x41};
+        assertThatThrownBy(() -> decoder.decode(binary))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> assertThat(e.reason()).isEqualTo("not_json"));
+    }
+}

@@ -1,0 +1,225 @@
+package org.bikefence.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.bikefence.model.BikePosition;
+import org.bikefence.model.BikeState;
+import org.bikefence.model.ClassifiedPosition;
+import org.bikefence.model.ViolationEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class NoParkViolationsTest {
+    private static final Duration GRACE = Duration.ofMinutes(10);
+    private static final long MIN = 60_000L;
+    private static final long PARKS_AT = Instant.parse("2026-10-12T00:00:00Z").toEpochMilli();
+    private static final long GRACE_ENDS = PARKS_AT + GRACE.toMillis();
+    private static final String ZONE = "NP-01";
+    private static final String OTHER_ZONE = "NP-02";
+
+    private KeyedOneInputStreamOperatorTestHarness<String, ClassifiedPosition, ViolationEvent> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = newHarness();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ClassifiedPosition, ViolationEvent> newHarness()
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ClassifiedPosition, ViolationEvent> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new NoParkViolations(GRACE)), NoParkViolations::bikeKey, Types.STRING);
+        h.open();
+        return h;
+    }
+
+    static ClassifiedPosition aReport(String bike, long ts, BikeState state, String noParkZone) {
+        return new ClassifiedPosition(new BikePosition("meituan", bike, ts, 24.5, 118.1, state), noParkZone, null, true);
+    }
+
+    static ClassifiedPosition parkedIn(String bike, long ts, String zone) {
+        return aReport(bike, ts, BikeState.PARKED, zone);
+    }
+
+    static ClassifiedPosition riding(String bike, long ts) {
+        return aReport(bike, ts, BikeState.RIDING, null);
+    }
+
+    private void send(ClassifiedPosition p) throws Exception {
+        harness.processElement(new StreamRecord<>(p, p.ts));
+    }
+
+    private List<ViolationEvent> output() {
+        return new ArrayList<>(harness.extractOutputValues());
+    }
+
+    @Test
+    void opensOnlyWhenTheWatermarkPassesTheEndOfTheGracePeriod() throws Exception {
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        harness.processWatermark(new Watermark(GRACE_ENDS - 1));
+        assertThat(output()).isEmpty();
+
+        harness.processWatermark(new Watermark(GRACE_ENDS));
+        assertThat(output()).singleElement().satisfies(v -> {
+            assertThat(v.kind).isEqualTo(ViolationEvent.Kind.OPENED);
+            assertThat(v.bikeId).isEqualTo("b1");
+            assertThat(v.fenceId).isEqualTo(ZONE);
+            assertThat(v.parkedSince).isEqualTo(PARKS_AT);
+            assertThat(v.openedAt).isEqualTo(GRACE_ENDS);
+        });
+        assertThat(harness.extractOutputStreamRecords()).singleElement()
+                .satisfies(r -> assertThat(r.getTimestamp()).isEqualTo(GRACE_ENDS));
+    }
+
+    @Test
+    void doesNotOpenWhenTheBikeRidesAwayWithinTheGracePeriod() throws Exception {
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        send(riding("b1", PARKS_AT + 9 * MIN));
+        harness.processWatermark(new Watermark(PARKS_AT + 60 * MIN));
+        assertThat(output()).isEmpty();
+    }
+
+    @Test
+    void aBikeLeavingExactlyAtTheEndOfGraceWasNotParkedLongerThanGrace() throws Exception {
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        send(riding("b1", GRACE_ENDS));
+        harness.processWatermark(new Watermark(PARKS_AT + 60 * MIN));
+        assertThat(output()).isEmpty();
+    }
+
+    @Test
+    void closesViolationWhenBikeRidesAwayAndKeepsItsDuration() throws Exception {
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        send(parkedIn("b1", PARKS_AT + 5 * MIN, ZONE));
+        send(riding("b1", PARKS_AT + 25 * MIN));
+        harness.processWatermark(new Watermark(PARKS_AT + 60 * MIN));
+
+        assertThat(output()).extracting(v -> v.kind).containsExactly(
+                ViolationEvent.Kind.OPENED, ViolationEvent.Kind.CLOSED);
+        ViolationEvent closed = output().get(1);
+        assertThat(closed.openedAt).isEqualTo(GRACE_ENDS);
+        assertThat(closed.closedAt).isEqualTo(PARKS_AT + 25 * MIN);
+        assertThat(closed.durationMs()).isEqualTo(15 * MIN);
+    }
+
+    @Test
+    void closesViolationWhenBikeIsParkedOutsideTheZone() throws Exception {
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        send(parkedIn("b1", PARKS_AT + 30 * MIN, null));
+        harness.processWatermark(new Watermark(PARKS_AT + 60 * MIN));
+        assertThat(output()).extracting(v -> v.kind + "@" + v.eventTime()).containsExactly(
+                "OPENED@" + GRACE_ENDS, "CLOSED@" + (PARKS_AT + 30 * MIN));
+    }
+
+    @Test
+    void aFaultyBikeInTheZoneCountsAsStanding() throws Exception {
+        send(aReport("b1", PARKS_AT, BikeState.FAULTY, ZONE));
+        harness.processWatermark(new Watermark(GRACE_ENDS));
+        assertThat(output()).extracting(v -> v.kind).containsExactly(ViolationEvent.Kind.OPENED);
+    }
+
+    @Test
+    void movingToAnotherZoneClosesTheViolationAndRestartsTheGracePeriod() throws Exception {
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        send(parkedIn("b1", PARKS_AT + 20 * MIN, OTHER_ZONE));
+        harness.processWatermark(new Watermark(PARKS_AT + 29 * MIN));
+        assertThat(output()).extracting(v -> v.kind + " " + v.fenceId).containsExactly(
+                "OPENED " + ZONE, "CLOSED " + ZONE);
+        harness.processWatermark(new Watermark(PARKS_AT + 30 * MIN));
+        assertThat(output()).extracting(v -> v.kind + " " + v.fenceId + "@" + v.eventTime()).containsExactly(
+                "OPENED " + ZONE + "@" + GRACE_ENDS,
+                "CLOSED " + ZONE + "@" + (PARKS_AT + 20 * MIN),
+                "OPENED " + OTHER_ZONE + "@" + (PARKS_AT + 30 * MIN));
+    }
+
+    @Test
+    void outOfOrderReportsWithinTheBoundGiveTheInOrderResult() throws Exception {
+        List<ClassifiedPosition> inOrder = List.of(
+                parkedIn("b1", PARKS_AT, ZONE),
+                parkedIn("b2", PARKS_AT + MIN, ZONE),
+                riding("b1", PARKS_AT + 8 * MIN),
+                parkedIn("b1", PARKS_AT + 9 * MIN, ZONE),
+                parkedIn("b2", PARKS_AT + 12 * MIN, ZONE),
+                riding("b2", PARKS_AT + 14 * MIN),
+                parkedIn("b1", PARKS_AT + 21 * MIN, null));
+        // Same reports, each displaced by less than the 5-minute out-of-orderness bound.
+        List<ClassifiedPosition> shuffled = List.of(
+                parkedIn("b2", PARKS_AT + MIN, ZONE),
+                parkedIn("b1", PARKS_AT, ZONE),
+                parkedIn("b1", PARKS_AT + 9 * MIN, ZONE),
+                riding("b1", PARKS_AT + 8 * MIN),
+                riding("b2", PARKS_AT + 14 * MIN),
+                parkedIn("b2", PARKS_AT + 12 * MIN, ZONE),
+                parkedIn("b1", PARKS_AT + 21 * MIN, null));
+
+        List<String> expected = runWithBoundedWatermarks(inOrder);
+        List<String> actual = runWithBoundedWatermarks(shuffled);
+        assertThat(expected).containsExactly(
+                "OPENED b2@" + (PARKS_AT + 11 * MIN),
+                "CLOSED b2@" + (PARKS_AT + 14 * MIN),
+                "OPENED b1@" + (PARKS_AT + 19 * MIN),
+                "CLOSED b1@" + (PARKS_AT + 21 * MIN));
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    private static List<String> runWithBoundedWatermarks(List<ClassifiedPosition> reports) throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, ClassifiedPosition, ViolationEvent> h = newHarness()) {
+            long maxTs = Long.MIN_VALUE;
+            for (ClassifiedPosition p : reports) {
+                h.processElement(new StreamRecord<>(p, p.ts));
+                maxTs = Math.max(maxTs, p.ts);
+                h.processWatermark(new Watermark(maxTs - 5 * MIN - 1));
+            }
+            h.processWatermark(new Watermark(PARKS_AT + 120 * MIN));
+            List<String> out = new ArrayList<>();
+            for (ViolationEvent v : h.extractOutputValues()) {
+                out.add(v.kind + " " + v.bikeId + "@" + v.eventTime());
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void reportsBehindTheWatermarkAreLateAndGoToTheSideOutput() throws Exception {
+        harness.processWatermark(new Watermark(PARKS_AT + 30 * MIN));
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        harness.processWatermark(new Watermark(PARKS_AT + 60 * MIN));
+        assertThat(output()).isEmpty();
+        assertThat(harness.getSideOutput(NoParkViolations.LATE_POSITIONS)).singleElement()
+                .satisfies(r -> assertThat(r.getValue().bikeId).isEqualTo("b1"));
+    }
+
+    @Test
+    void endOfInputOpensOnlyViolationsTheBikesOwnReportsProve() throws Exception {
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        send(parkedIn("b2", PARKS_AT, ZONE));
+        send(parkedIn("b2", PARKS_AT + 12 * MIN, ZONE));
+        harness.processWatermark(new Watermark(PARKS_AT));
+        harness.processWatermark(Watermark.MAX_WATERMARK);
+        assertThat(output()).extracting(v -> v.kind + " " + v.bikeId).containsExactly("OPENED b2");
+    }
+
+    @Test
+    void stateIsClearedOnceTheBikeLeaves() throws Exception {
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        send(riding("b1", PARKS_AT + 30 * MIN));
+        harness.processWatermark(new Watermark(PARKS_AT + 60 * MIN));
+        // Only the last-seen timestamp stays; the buffer and the zone track are gone.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+    }
+}
