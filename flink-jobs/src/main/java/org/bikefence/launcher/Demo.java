@@ -1,0 +1,279 @@
+package org.bikefence.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.bikefence.config.JobConfig;
+import org.bikefence.geofence.FenceSet;
+import org.bikefence.geofence.GeoJsonFenceLoader;
+import org.bikefence.job.BikefenceJob;
+import org.bikefence.job.JobMain;
+import org.bikefence.kafka.Topics;
+import org.bikefence.local.LocalInfluxd;
+import org.bikefence.local.LocalKafka;
+import org.bikefence.simulator.FleetSimulator;
+import org.bikefence.simulator.OperatorProfile;
+
+/**
+ * {@code ./bikefence demo}: a real Kafka broker and influxd, the simulated fleet, the Flink job with its
+ * web UI, and a live scoreboard read back from InfluxDB.
+ */
+public final class Demo {
+    private static final ZoneId XIAMEN = ZoneId.of("Asia/Shanghai");
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(XIAMEN);
+
+    private final DemoOptions opts;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicLong simClock = new AtomicLong();
+    private LocalKafka kafka;
+    private LocalInfluxd influx;
+    private JobClient job;
+    private Thread simulatorThread;
+    private FleetSimulator simulator;
+
+    private Demo(DemoOptions opts) {
+        this.opts = opts;
+    }
+
+    public static void main(String[] args) throws Exception {
+        DemoOptions opts;
+        try {
+            opts = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bikefence demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (opts.help) {
+            System.out.println(DemoOptions.USAGE);
+            return;
+        }
+        new Demo(opts).run();
+    }
+
+    private void run() throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "demo-shutdown"));
+        long t0 = System.nanoTime();
+        Path work = opts.workDir.toAbsolutePath();
+        Files.createDirectories(work);
+
+        // Kafka starts fresh each run (the simulator replays from scratch); InfluxDB keeps its data.
+        deleteRecursively(work.resolve("kafka"));
+        String brokerClasspath = System.getProperty("bikefence.broker.classpath", System.getProperty("java.class.path"));
+        say("starting Kafka (KRaft, own JVM) on 127.0.0.1:%d ...", opts.kafkaPort);
+        kafka = LocalKafka.builder(work.resolve("kafka"), brokerClasspath).port(opts.kafkaPort).numPartitions(2).start();
+        kafka.createTopics(2, Topics.POSITIONS, Topics.POSITIONS_DLQ);
+        say("Kafka ready in %.1f s", kafka.startupTime().toMillis() / 1000.0);
+
+        say("starting influxd on 127.0.0.1:%d (data in %s) ...", opts.influxPort, work.resolve("influxdb"));
+        influx = LocalInfluxd.start(work.resolve("influxdb"), opts.influxPort);
+        influx.createDatabase("bikefence");
+        say("influxd ready in %.1f s", influx.startupTime().toMillis() / 1000.0);
+
+        JobConfig config = JobConfig.fromArgs(new String[] {
+            "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
+            "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
+            "--" + JobConfig.CHECKPOINT_INTERVAL_MS, "5000",
+            "--" + JobConfig.PARALLELISM, "2",
+            "--influx.url", influx.url(),
+            "--influx.flush-interval-ms", "1000",
+        }, Map.of());
+        Configuration flinkConf = flinkConfiguration();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConf);
+        BikefenceJob pipeline = JobMain.create(config);
+        JobMain.configure(env, config);
+        pipeline.build(env);
+        job = env.executeAsync("bikefence demo");
+        say("Flink job %s running; web UI http://localhost:%d", job.getJobID(), flinkConf.get(RestOptions.PORT));
+        say("ready in %.1f s", (System.nanoTime() - t0) / 1e9);
+
+        FenceSet fences = GeoJsonFenceLoader.load(config.path(JobConfig.FENCES));
+        long simSpanMs = (long) (opts.duration.toMillis() * opts.speedup);
+        // The simulated day ends at the wall clock, so no report is ever in the future.
+        long simStart = (System.currentTimeMillis() - simSpanMs) / 60_000L * 60_000L;
+        simulator = new FleetSimulator(fences, OperatorProfile.demo(), opts.bikes, simStart, opts.seed,
+                opts.badPerMille);
+        simulatorThread = new Thread(() -> simulate(simStart), "fleet-simulator");
+        simulatorThread.setDaemon(true);
+        simulatorThread.start();
+
+        long deadline = System.nanoTime() + opts.duration.toNanos();
+        while (!stopping.get() && System.nanoTime() < deadline) {
+            if (stopped.await(opts.every.toMillis(), TimeUnit.MILLISECONDS)) {
+                break;
+            }
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                say("the Flink job ended: %s", job.getJobStatus().get());
+                break;
+            }
+            printScoreboard(t0);
+        }
+        printScoreboard(t0);
+        say("done; query the data with: influx -port %d -database bikefence -execute 'SELECT count(*) FROM violation'",
+                influx.port());
+        System.exit(0);
+    }
+
+    private Configuration flinkConfiguration() {
+        Path confDir = Path.of("docker", "flink");
+        Configuration conf = Files.isRegularFile(confDir.resolve("config.yaml"))
+                ? GlobalConfiguration.loadConfiguration(confDir.toString())
+                : new Configuration();
+        conf.set(RestOptions.PORT, opts.webPort);
+        return conf;
+    }
+
+    private void simulate(long simStart) {
+        java.util.Properties props = kafka.producerProps();
+        props.put("linger.ms", "20");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            long realStart = System.nanoTime();
+            while (!stopping.get()) {
+                long simNow = simStart + (long) ((System.nanoTime() - realStart) / 1e6 * opts.speedup);
+                simulator.advanceTo(simNow, r -> producer.send(new ProducerRecord<>(Topics.POSITIONS,
+                        r.key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        r.value.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                simClock.set(simNow);
+                producer.flush();
+                try {
+                    Thread.sleep(100); // pacing the simulated clock, not synchronisation
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            if (!stopping.get()) {
+                say("simulator failed: %s", e);
+            }
+        }
+    }
+
+    private void printScoreboard(long t0) {
+        try {
+            JsonNode scores = influx.query("bikefence", "SELECT last(score) AS score, last(no_park_violations) AS "
+                    + "violations, last(day) AS day FROM operator_score GROUP BY operator");
+            JsonNode minutes = influx.query("bikefence", "SELECT last(bikes_seen) AS seen, last(bikes_in_no_park) "
+                    + "AS in_no_park FROM operator_minute GROUP BY operator");
+            Map<String, double[]> rows = new TreeMap<>();
+            Map<String, String> days = new TreeMap<>();
+            for (JsonNode s : series(scores)) {
+                String op = s.path("tags").path("operator").asText();
+                JsonNode v = s.path("values").path(0);
+                rows.computeIfAbsent(op, k -> new double[4])[0] = v.path(1).asDouble();
+                rows.get(op)[1] = v.path(2).asDouble();
+                days.put(op, v.path(3).asText());
+            }
+            for (JsonNode s : series(minutes)) {
+                String op = s.path("tags").path("operator").asText();
+                JsonNode v = s.path("values").path(0);
+                double[] r = rows.computeIfAbsent(op, k -> new double[4]);
+                r[2] = v.path(1).asDouble();
+                r[3] = v.path(2).asDouble();
+            }
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            StringBuilder b = new StringBuilder();
+            b.append(String.format(Locale.ROOT, "%n== bikefence scoreboard 实时考核  sim %s  |  %,d events sent "
+                    + "(%,d bad), DLQ %,d  |  %.0f s ==%n", CLOCK.format(Instant.ofEpochMilli(simClock.get())),
+                    simulator == null ? 0 : simulator.produced(), simulator == null ? 0 : simulator.producedBad(),
+                    dlqCount(), elapsed));
+            b.append(String.format(Locale.ROOT, "%-10s %-11s %12s %22s %18s %22s%n", "operator", "day 日期",
+                    "score 得分", "no-park violations 违停", "bikes seen 车辆/min", "in no-park 禁停区内/min"));
+            rows.forEach((op, r) -> b.append(String.format(Locale.ROOT, "%-10s %-11s %12.2f %22.0f %18.0f %22.0f%n",
+                    op, days.getOrDefault(op, "-"), r[0], r[1], r[2], r[3])));
+            if (rows.isEmpty()) {
+                b.append("(no scores in InfluxDB yet: the first minute windows close once the watermark passes them)\n");
+            }
+            System.out.print(b);
+        } catch (IOException | RuntimeException e) {
+            say("scoreboard query failed: %s", e.getMessage());
+        }
+    }
+
+    private long dlqCount() {
+        try (Admin admin = Admin.create(kafka.producerProps())) {
+            TopicDescription d = admin.describeTopics(List.of(Topics.POSITIONS_DLQ)).allTopicNames()
+                    .get(5, TimeUnit.SECONDS).get(Topics.POSITIONS_DLQ);
+            Map<TopicPartition, OffsetSpec> req = new java.util.HashMap<>();
+            d.partitions().forEach(p -> req.put(new TopicPartition(Topics.POSITIONS_DLQ, p.partition()),
+                    OffsetSpec.latest()));
+            long total = 0;
+            for (var e : admin.listOffsets(req).all().get(5, TimeUnit.SECONDS).values()) {
+                total += e.offset();
+            }
+            return total;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static List<JsonNode> series(JsonNode result) {
+        List<JsonNode> out = new ArrayList<>();
+        result.path("results").path(0).path("series").forEach(out::add);
+        return out;
+    }
+
+    private void shutdown() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        stopped.countDown();
+        say("stopping: simulator, Flink job, Kafka, influxd ...");
+        if (simulatorThread != null) {
+            simulatorThread.interrupt();
+        }
+        if (job != null) {
+            try {
+                job.cancel().get(20, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // The local cluster goes down with this JVM anyway.
+            }
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (influx != null) {
+            influx.close();
+        }
+        say("stopped; InfluxDB data kept in %s", opts.workDir.resolve("influxdb").toAbsolutePath());
+    }
+
+    private static void say(String fmt, Object... args) {
+        System.out.println("[demo] " + String.format(Locale.ROOT, fmt, args));
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}

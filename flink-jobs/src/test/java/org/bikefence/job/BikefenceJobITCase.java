@@ -1,0 +1,195 @@
+package org.bikefence.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bikefence.job.ScenarioFixtures.BAD;
+import static org.bikefence.job.ScenarioFixtures.BAD_REASONS;
+import static org.bikefence.job.ScenarioFixtures.MIN;
+import static org.bikefence.job.ScenarioFixtures.SCRIPT;
+import static org.bikefence.job.ScenarioFixtures.T;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.bikefence.config.JobConfig;
+import org.bikefence.job.ScenarioFixtures.Msg;
+import org.bikefence.kafka.Topics;
+import org.bikefence.local.LocalInfluxd;
+import org.bikefence.local.LocalKafka;
+import org.bikefence.testing.InfluxdExtension;
+import org.bikefence.testing.KafkaExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole job on real components: a KRaft broker, Flink's MiniCluster and influxd. A scripted morning
+ * goes through Kafka; the test reads back exactly what InfluxDB and the dead-letter topic hold.
+ */
+@ExtendWith(KafkaExtension.class)
+class BikefenceJobITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @RegisterExtension
+    static final InfluxdExtension INFLUX = new InfluxdExtension();
+
+    private static final AtomicInteger RUNS = new AtomicInteger();
+
+    @Test
+    void scriptedMorningGivesExactViolationsCountsScoresAndDeadLetters() throws Exception {
+        LocalKafka kafka = KafkaExtension.kafka();
+        String positions = "it-positions-" + System.nanoTime();
+        String dlq = "it-dlq-" + System.nanoTime();
+        kafka.createTopics(2, positions, dlq);
+        produce(kafka, positions);
+
+        runJob(kafka, positions, dlq);
+
+        LocalInfluxd influx = INFLUX.influxd();
+        String db = INFLUX.database();
+        assertThat(strings(influx.rows(db, "SELECT bike_id, fence_id, operator, status, duration_s, parked_since "
+                + "FROM violation"))).containsExactly(
+                        List.of(T + 10 * MIN, "MT-1", "NP-A", "meituan", "closed", 900.0, T).toString(),
+                        List.of(T + 14 * MIN, "MT-3", "NP-A", "meituan", "closed", 960.0, T + 4 * MIN).toString(),
+                        row(T + 50 * MIN, "HL-2", "NP-A", "hello", "open", null, T + 40 * MIN));
+
+        assertThat(strings(influx.rows(db, "SELECT bikes_seen, bikes_in_no_park, violations_opened, "
+                + "violations_closed FROM operator_minute WHERE operator = 'meituan'"))).containsExactly(
+                        minute(0, 1, 1, 0, 0), minute(1, 1, 1, 0, 0), minute(2, 1, 0, 0, 0), minute(3, 1, 0, 0, 0),
+                        minute(4, 1, 1, 0, 0), minute(5, 1, 1, 0, 0), minute(8, 1, 0, 0, 0), minute(10, 0, 0, 1, 0),
+                        minute(14, 0, 0, 1, 0), minute(25, 1, 0, 0, 1), minute(30, 1, 0, 0, 1));
+        assertThat(strings(influx.rows(db, "SELECT bikes_seen, bikes_in_no_park, violations_opened, "
+                + "violations_closed FROM operator_minute WHERE operator = 'hello'"))).containsExactly(
+                        minute(0, 1, 0, 0, 0), minute(1, 1, 0, 0, 0), minute(2, 1, 0, 0, 0), minute(5, 1, 0, 0, 0),
+                        minute(10, 1, 0, 0, 0), minute(15, 1, 0, 0, 0), minute(20, 1, 0, 0, 0),
+                        minute(25, 1, 0, 0, 0), minute(30, 1, 0, 0, 0), minute(35, 1, 0, 0, 0),
+                        minute(40, 2, 1, 0, 0), minute(45, 1, 0, 0, 0), minute(50, 1, 0, 1, 0),
+                        minute(55, 2, 1, 0, 0), minute(57, 1, 1, 0, 0), minute(60, 1, 0, 0, 0));
+
+        assertThat(strings(influx.rows(db, "SELECT score, no_park_violations, deduction, rule_set, day "
+                + "FROM operator_score WHERE operator = 'meituan'"))).containsExactly(
+                        score(0, 100.0, 0, "0.0"), score(1, 100.0, 0, "0.0"), score(2, 100.0, 0, "0.0"),
+                        score(3, 100.0, 0, "0.0"), score(4, 100.0, 0, "0.0"), score(5, 100.0, 0, "0.0"),
+                        score(8, 100.0, 0, "0.0"), score(10, 99.5, 1, "0.5"), score(14, 99.0, 2, "1.0"),
+                        score(25, 99.0, 2, "1.0"), score(30, 99.0, 2, "1.0"));
+        assertThat(strings(influx.rows(db, "SELECT last(score), last(no_park_violations) FROM operator_score "
+                + "WHERE operator = 'hello'"))).singleElement().asString().endsWith(", 99.5, 1]");
+
+        assertDeadLetters(kafka, dlq);
+
+        // Replaying the same input writes the same points: nothing is duplicated.
+        String before = countsOf(influx, db);
+        runJob(kafka, positions, dlq);
+        assertThat(countsOf(influx, db)).isEqualTo(before);
+        assertThat(before).isEqualTo("[3, 27, 27]");
+    }
+
+    private static void produce(LocalKafka kafka, String topic) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
+            List<Msg> all = new ArrayList<>(SCRIPT);
+            // Bad records interleaved with good ones, as a real feed would send them.
+            for (int i = 0; i < BAD.size(); i++) {
+                all.add(3 + i * 5, BAD.get(i));
+            }
+            for (Msg m : all) {
+                producer.send(new ProducerRecord<>(topic, bytes(m.key()), bytes(m.value()))).get();
+            }
+        }
+    }
+
+    private static void runJob(LocalKafka kafka, String positions, String dlq) throws Exception {
+        JobConfig config = JobConfig.fromArgs(new String[] {
+            "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
+            "--" + JobConfig.KAFKA_POSITIONS_TOPIC, positions,
+            "--" + JobConfig.KAFKA_DLQ_TOPIC, dlq,
+            "--" + JobConfig.KAFKA_GROUP_ID, "it-" + RUNS.incrementAndGet(),
+            "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
+            "--" + JobConfig.KAFKA_BOUNDED, "true",
+            "--" + JobConfig.FENCES, ScenarioFixtures.FENCES,
+            "--" + JobConfig.RULES, ScenarioFixtures.RULES,
+            "--" + JobConfig.MAX_OUT_OF_ORDER_MS, "120000",
+            "--" + JobConfig.CHECKPOINT_INTERVAL_MS, "1000",
+            "--" + JobConfig.PARALLELISM, "2",
+            "--influx.url", INFLUX.influxd().url(),
+            "--influx.db", INFLUX.database(),
+        }, Map.of());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobMain.create(config).execute(JobMain.configure(env, config));
+    }
+
+    private static void assertDeadLetters(LocalKafka kafka, String dlq) {
+        Map<String, String> reasonByKey = new TreeMap<>();
+        Map<String, String> valueByKey = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProps("dlq-check"))) {
+            consumer.subscribe(List.of(dlq));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (reasonByKey.size() < BAD.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    String key = new String(r.key(), StandardCharsets.UTF_8);
+                    reasonByKey.put(key, new String(r.headers().lastHeader(Topics.HEADER_REASON).value(),
+                            StandardCharsets.UTF_8));
+                    valueByKey.put(key, new String(r.value(), StandardCharsets.UTF_8));
+                    assertThat(r.headers().lastHeader(Topics.HEADER_DETAIL)).isNotNull();
+                    assertThat(Long.parseLong(new String(r.headers().lastHeader(Topics.HEADER_REJECTED_AT).value(),
+                            StandardCharsets.UTF_8))).isGreaterThan(T);
+                }
+            }
+        }
+        Map<String, String> expectedReasons = new TreeMap<>();
+        Map<String, String> expectedValues = new TreeMap<>();
+        for (int i = 0; i < BAD.size(); i++) {
+            expectedReasons.put(BAD.get(i).key(), BAD_REASONS.get(i));
+            expectedValues.put(BAD.get(i).key(), BAD.get(i).value());
+        }
+        assertThat(reasonByKey).isEqualTo(expectedReasons);
+        assertThat(valueByKey).isEqualTo(expectedValues);
+    }
+
+    private static String countsOf(LocalInfluxd influx, String db) throws Exception {
+        List<Object> counts = new ArrayList<>();
+        counts.add(influx.rows(db, "SELECT count(status) FROM violation").get(0).get(1));
+        counts.add(influx.rows(db, "SELECT count(bikes_seen) FROM operator_minute").get(0).get(1));
+        counts.add(influx.rows(db, "SELECT count(score) FROM operator_score").get(0).get(1));
+        return counts.toString();
+    }
+
+    private static String minute(int m, long seen, long inNoPark, long opened, long closed) {
+        return List.of(T + m * MIN, seen, inNoPark, opened, closed).toString();
+    }
+
+    private static String score(int m, double score, long violations, String deduction) {
+        return "[" + (T + m * MIN) + ", " + score + ", " + violations + ", " + deduction + ", huli-2026.1, 2026-10-12]";
+    }
+
+    private static String row(Object... values) {
+        List<Object> l = new ArrayList<>();
+        for (Object v : values) {
+            l.add(v);
+        }
+        return l.toString();
+    }
+
+    private static List<String> strings(List<List<Object>> rows) {
+        List<String> out = new ArrayList<>();
+        for (List<Object> r : rows) {
+            out.add(r.toString());
+        }
+        return out;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

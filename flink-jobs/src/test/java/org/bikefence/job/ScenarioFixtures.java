@@ -1,0 +1,76 @@
+package org.bikefence.job;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** A scripted day in a test district: named bikes, places and instants, and the records they send. */
+final class ScenarioFixtures {
+    static final long MIN = 60_000L;
+    /** 08:00 in Xiamen on 12 October 2026. */
+    static final long T = Instant.parse("2026-10-12T00:00:00Z").toEpochMilli();
+    static final String FENCES = "src/test/resources/fences/it-fences.geojson";
+    static final String RULES = "../scoring-rules/rulesets/huli.yaml";
+
+    static final double[] IN_NO_PARK = {24.5005, 118.1005};
+    static final double[] IN_PARKING = {24.50005, 118.1021};
+    static final double[] IN_STREET = {24.4950, 118.0950};
+
+    /** One record of the script: key and JSON value. */
+    record Msg(String key, String value) {}
+
+    static Msg report(String operator, String bike, long ts, double[] at, String state) {
+        return new Msg(bike, String.format(Locale.ROOT,
+                "{\"operator\":\"%s\",\"bikeId\":\"%s\",\"ts\":%d,\"lat\":%.6f,\"lng\":%.6f,\"state\":\"%s\"}",
+                operator, bike, ts, at[0], at[1], state));
+    }
+
+    /**
+     * The scenario, in the order it is produced. Expected outcome (grace 10 min, 0.5 points each):
+     * MT-1 violation T+10..T+25 (900 s); MT-2 leaves within grace; MT-3 violation T+14..T+30 (960 s),
+     * its T+4 report arriving after later ones; HL-2 violation opening T+50 and staying open; HL-3 parks
+     * in the zone too late for its grace period to end before the data does. Meituan scores 99.0, Hello 99.5.
+     */
+    static final List<Msg> SCRIPT = List.of(
+            report("meituan", "MT-1", T, IN_NO_PARK, "parked"),
+            report("hello", "HL-1", T, IN_PARKING, "parked"),
+            report("meituan", "MT-2", T + MIN, IN_NO_PARK, "parked"),
+            report("hello", "HL-2", T + MIN, IN_STREET, "riding"),
+            report("meituan", "MT-3", T + 2 * MIN, IN_PARKING, "parked"),
+            report("hello", "HL-2", T + 2 * MIN, IN_STREET, "riding"),
+            report("meituan", "MT-3", T + 3 * MIN, IN_STREET, "riding"),
+            report("meituan", "MT-1", T + 5 * MIN, IN_NO_PARK, "parked"),
+            report("hello", "HL-1", T + 5 * MIN, IN_PARKING, "parked"),
+            // Out of order: sent after the T+5 reports.
+            report("meituan", "MT-3", T + 4 * MIN, IN_NO_PARK, "parked"),
+            report("meituan", "MT-2", T + 8 * MIN, IN_STREET, "riding"),
+            report("hello", "HL-1", T + 10 * MIN, IN_PARKING, "parked"),
+            report("hello", "HL-1", T + 15 * MIN, IN_PARKING, "parked"),
+            report("hello", "HL-1", T + 20 * MIN, IN_PARKING, "parked"),
+            report("meituan", "MT-1", T + 25 * MIN, IN_STREET, "riding"),
+            report("hello", "HL-1", T + 25 * MIN, IN_PARKING, "parked"),
+            report("meituan", "MT-3", T + 30 * MIN, IN_PARKING, "parked"),
+            report("hello", "HL-1", T + 30 * MIN, IN_PARKING, "parked"),
+            report("hello", "HL-1", T + 35 * MIN, IN_PARKING, "parked"),
+            report("hello", "HL-2", T + 40 * MIN, IN_NO_PARK, "parked"),
+            report("hello", "HL-1", T + 40 * MIN, IN_PARKING, "parked"),
+            report("hello", "HL-1", T + 45 * MIN, IN_PARKING, "parked"),
+            report("hello", "HL-1", T + 50 * MIN, IN_PARKING, "parked"),
+            report("hello", "HL-2", T + 55 * MIN, IN_NO_PARK, "faulty"),
+            report("hello", "HL-1", T + 55 * MIN, IN_PARKING, "parked"),
+            report("hello", "HL-3", T + 57 * MIN, IN_NO_PARK, "parked"),
+            report("hello", "HL-1", T + 60 * MIN, IN_PARKING, "parked"));
+
+    /** Malformed records with the reason the job must give each. */
+    static final List<Msg> BAD = List.of(
+            new Msg("X-1", "this is not json"),
+            new Msg("X-2", "{\"operator\":\"meituan\",\"bikeId\":\"X-2\",\"ts\":" + T + ",\"lng\":118.1,\"state\":\"parked\"}"),
+            new Msg("X-3", "{\"operator\":\"meituan\",\"bikeId\":\"X-3\",\"ts\":" + T + ",\"lat\":123.0,\"lng\":118.1,\"state\":\"parked\"}"),
+            new Msg("X-4", "{\"operator\":\"hello\",\"bikeId\":\"X-4\",\"ts\":" + T + ",\"lat\":24.5,\"lng\":118.1,\"state\":\"docked\"}"),
+            new Msg("X-5", "{\"operator\":\"hello\",\"bikeId\":\"X-5\",\"ts\":4102444800000,\"lat\":24.5,\"lng\":118.1,\"state\":\"parked\"}"));
+
+    static final List<String> BAD_REASONS = List.of(
+            "not_json", "missing_field", "out_of_range", "unknown_state", "future_timestamp");
+
+    private ScenarioFixtures() {}
+}
