@@ -69,6 +69,19 @@ public final class LocalInfluxd implements AutoCloseable {
         Path binary = findInfluxd();
         Files.createDirectories(workDir);
         Path abs = workDir.toAbsolutePath();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(binary, abs, httpPort);
+            } catch (PortTakenException e) {
+                // A free port found by probing can be taken before influxd binds it: pick new ones.
+                if (httpPort != 0 || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static LocalInfluxd startOnce(Path binary, Path abs, int httpPort) throws IOException {
         int port = httpPort == 0 ? freePort() : httpPort;
         int rpcPort = freePort(port);
         Path config = abs.resolve("influxd.conf");
@@ -90,6 +103,15 @@ public final class LocalInfluxd implements AutoCloseable {
             throw e;
         }
         return new LocalInfluxd(process, abs, port, http, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** influxd died because one of its ports was taken. */
+    private static final class PortTakenException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
     }
 
     public String url() {
@@ -350,8 +372,10 @@ public final class LocalInfluxd implements AutoCloseable {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (true) {
             if (!process.isAlive()) {
-                throw new IOException("influxd exited with code " + process.exitValue() + " during startup; log "
-                        + log + " ends with:\n" + tail(log));
+                String tail = tail(log);
+                String message = "influxd exited with code " + process.exitValue() + " during startup; log "
+                        + log + " ends with:\n" + tail;
+                throw tail.contains("address already in use") ? new PortTakenException(message) : new IOException(message);
             }
             try {
                 HttpResponse<Void> r = http.send(ping, HttpResponse.BodyHandlers.discarding());
