@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -209,7 +211,7 @@ public final class DemoFences {
         }
         coords[lngLat.length] = coords[0].copy();
         if (Orientation.isCCW(coords) != shell) {
-            java.util.Collections.reverse(java.util.Arrays.asList(coords));
+            Collections.reverse(Arrays.asList(coords));
         }
         return GF.createLinearRing(coords);
     }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.locationtech.jts.algorithm.locate.IndexedPointInAreaLocator;
@@ -134,7 +135,7 @@ public final class FenceIndex {
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "FenceIndex{%s, grid %d x %d cells of ~%.0f m, %d partial cells, %d distinct cell "
                         + "contents}",
                 fenceSet, nx, ny, cellSizeM, partialCells, distinctCells);

@@ -1,5 +1,6 @@
 package org.bikefence.geofence;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ public final class FenceSet {
         Map<String, Fence> ids = new LinkedHashMap<>();
         Map<FenceKind, List<Fence>> kinds = new EnumMap<>(FenceKind.class);
         for (FenceKind kind : FenceKind.values()) {
-            kinds.put(kind, new java.util.ArrayList<>());
+            kinds.put(kind, new ArrayList<>());
         }
         for (Fence fence : this.fences) {
             Objects.requireNonNull(fence, "fence");

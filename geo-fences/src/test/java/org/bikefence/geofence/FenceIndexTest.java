@@ -84,11 +84,38 @@ class FenceIndexTest {
         Random rnd = new Random(2);
         Envelope env = envelope(OVERLAPS);
         env.expandBy(0.01);
-        for (int k = 0; k < 100_000; k++) {
+        // Fewer than over the demo set: the oracle's unprepared covers is slow on these big fences.
+        for (int k = 0; k < 20_000; k++) {
             points.add(new Coordinate(env.getMinX() + rnd.nextDouble() * env.getWidth(),
                     env.getMinY() + rnd.nextDouble() * env.getHeight()));
         }
         assertNoMismatches(OVERLAPS, index, points);
+    }
+
+    @Test
+    void matchesBruteForceOnManySmallSquaresSharingEdgesAndVertices() {
+        // Coordinates on a 0.0001-degree lattice make neighbouring squares share edges exactly.
+        Random rnd = new Random(4);
+        List<Fence> squares = new ArrayList<>();
+        for (int k = 0; k < 300; k++) {
+            int i = rnd.nextInt(60);
+            int j = rnd.nextInt(60);
+            int w = 1 + rnd.nextInt(3);
+            int h = 1 + rnd.nextInt(3);
+            double x0 = 118.1 + i * 1e-4;
+            double y0 = 24.5 + j * 1e-4;
+            double x1 = 118.1 + (i + w) * 1e-4;
+            double y1 = 24.5 + (j + h) * 1e-4;
+            squares.add(Fixtures.fence(String.format("sq%03d", k), FenceKind.PARKING,
+                    "POLYGON ((" + x0 + " " + y0 + ", " + x1 + " " + y0 + ", " + x1 + " " + y1 + ", "
+                            + x0 + " " + y1 + ", " + x0 + " " + y0 + "))"));
+        }
+        FenceSet set = new FenceSet("squares", squares);
+        List<Coordinate> points = boundaryPoints(set);
+        for (int k = 0; k < 20_000; k++) {
+            points.add(new Coordinate(118.1 + rnd.nextInt(640) * 1e-5, 24.5 + rnd.nextInt(640) * 1e-5));
+        }
+        assertNoMismatches(set, FenceIndex.build(set), points);
     }
 
     @Test
