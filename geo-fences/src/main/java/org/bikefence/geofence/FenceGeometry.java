@@ -2,7 +2,6 @@ package org.bikefence.geofence;
 
 import java.util.Objects;
 import java.util.Random;
-import org.locationtech.jts.algorithm.locate.IndexedPointInAreaLocator;
 import org.locationtech.jts.algorithm.locate.PointOnGeometryLocator;
 import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
@@ -26,7 +25,7 @@ public final class FenceGeometry {
     public static double[] randomPointInside(Fence fence, Random rnd) {
         Objects.requireNonNull(fence, "fence");
         Geometry g = fence.geometry();
-        PointOnGeometryLocator locator = new IndexedPointInAreaLocator(g);
+        PointOnGeometryLocator locator = FenceIndex.locatorFor(g);
         Envelope env = g.getEnvelopeInternal();
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Coordinate p = randomIn(env, rnd);
@@ -48,7 +47,7 @@ public final class FenceGeometry {
             Random rnd) {
         Objects.requireNonNull(index, "index");
         Objects.requireNonNull(kind, "kind");
-        PointOnGeometryLocator locator = new IndexedPointInAreaLocator(area);
+        PointOnGeometryLocator locator = FenceIndex.locatorFor(area);
         Envelope env = area.getEnvelopeInternal();
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Coordinate p = randomIn(env, rnd);

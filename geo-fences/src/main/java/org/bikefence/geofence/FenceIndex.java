@@ -123,6 +123,20 @@ public final class FenceIndex {
         return cell.covering(new Coordinate(lng, lat), kind);
     }
 
+    /**
+     * A thread-safe locator for a polygonal geometry; FenceGeometry's sampling loops share it
+     * because they face the same small-versus-large trade-off.
+     */
+    static PointOnGeometryLocator locatorFor(Geometry g) {
+        if (g.getNumPoints() <= SIMPLE_LOCATOR_MAX_VERTICES) {
+            return new SimplePointInAreaLocator(g);
+        }
+        IndexedPointInAreaLocator locator = new IndexedPointInAreaLocator(g);
+        // Builds the interval index now rather than on the first (latency-critical) query.
+        locator.locate(g.getInteriorPoint().getCoordinate());
+        return locator;
+    }
+
     private Cell cellAt(double lat, double lng) {
         // Written so that NaN fails the test; points outside the grid are outside every fence.
         if (!(lng >= minLng && lng <= maxLng && lat >= minLat && lat <= maxLat)) {
@@ -284,16 +298,6 @@ public final class FenceIndex {
             }
             Arrays.sort(sizes);
             return Math.max(MIN_CELL_M, Math.min(MAX_CELL_M, sizes[sizes.length / 2]));
-        }
-
-        private static PointOnGeometryLocator locatorFor(Geometry g) {
-            if (g.getNumPoints() <= SIMPLE_LOCATOR_MAX_VERTICES) {
-                return new SimplePointInAreaLocator(g);
-            }
-            IndexedPointInAreaLocator locator = new IndexedPointInAreaLocator(g);
-            // Builds the interval index now rather than on the first (latency-critical) query.
-            locator.locate(g.getInteriorPoint().getCoordinate());
-            return locator;
         }
 
         /** Quadtree-style descent: whole blocks of cells are skipped or marked covered at once. */
