@@ -1,12 +1,15 @@
 package org.bikefence.local;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The server.properties of the single-node KRaft broker that {@link LocalKafka} runs. */
-record KafkaServerProperties(int port, int controllerPort, int numPartitions, Path logDir) {
+record KafkaServerProperties(
+        int port, int controllerPort, int numPartitions, Path logDir, Map<String, String> overrides) {
 
     static final String HOST = "127.0.0.1";
 
@@ -18,6 +21,11 @@ record KafkaServerProperties(int port, int controllerPort, int numPartitions, Pa
         if (numPartitions < 1) {
             throw new IllegalArgumentException("numPartitions must be at least 1, got " + numPartitions);
         }
+        overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
+    }
+
+    KafkaServerProperties(int port, int controllerPort, int numPartitions, Path logDir) {
+        this(port, controllerPort, numPartitions, logDir, Map.of());
     }
 
     String bootstrapServers() {
@@ -53,6 +61,9 @@ record KafkaServerProperties(int port, int controllerPort, int numPartitions, Pa
         // Defaults (3 network, 8 I/O threads) are sized for servers; the demo machine has 2 shared cores.
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");
+        // Flink's KafkaSink asks for 1 h transactions by default; the broker's default ceiling is 15 min.
+        p.put("transaction.max.timeout.ms", Long.toString(Duration.ofHours(1).toMillis()));
+        p.putAll(overrides);
         return p;
     }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -59,6 +61,7 @@ public final class LocalKafka implements AutoCloseable {
     private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
     private static final int LOG_TAIL_LINES = 30;
+    private static final int MAX_ERRORS = 5;
     private static final int BIND_ATTEMPTS = 3;
     private static final String BROKER_MAIN = "kafka.Kafka";
     private static final List<String> BROKER_JVM_OPTIONS = List.of("-Xms256m", "-Xmx512m", "-Djava.awt.headless=true");
@@ -68,6 +71,8 @@ public final class LocalKafka implements AutoCloseable {
     private final KafkaServerProperties config;
     private final Duration readyTimeout;
     private final Thread shutdownHook;
+
+    private final String clusterId = Uuid.randomUuid().toString();
 
     private Process broker;
     private Duration startupTime = Duration.ZERO;
@@ -209,7 +214,8 @@ public final class LocalKafka implements AutoCloseable {
                     b.port == 0 ? ports[0] : b.port,
                     b.controllerPort == 0 ? ports[1] : b.controllerPort,
                     b.numPartitions,
-                    workDir.resolve("data"));
+                    workDir.resolve("data"),
+                    b.serverProperties);
             LocalKafka kafka = new LocalKafka(workDir, b.brokerClasspath, config, b.readyTimeout);
             kafka.writeConfigAndFormat();
             // Registered before launching so that a test JVM dying mid-start does not leave a broker behind.
@@ -242,7 +248,7 @@ public final class LocalKafka implements AutoCloseable {
                 "kafka.tools.StorageTool",
                 "format",
                 "--cluster-id",
-                Uuid.randomUuid().toString(),
+                clusterId,
                 "--config",
                 serverProperties().toString());
         long startNanos = System.nanoTime();
@@ -271,6 +277,13 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     private void launchAndAwaitReady() {
+        for (int p : new int[] {config.port(), config.controllerPort()}) {
+            if (accepts(p)) {
+                // Something else answers there; without this check it could pass for our broker.
+                String message = "Port " + p + " on " + KafkaServerProperties.HOST + " is already in use";
+                throw new PortInUseException(message);
+            }
+        }
         long logOffset = size(logFile());
         long startNanos = System.nanoTime();
         try {
@@ -303,10 +316,15 @@ public final class LocalKafka implements AutoCloseable {
             while (true) {
                 checkAlive(deadlineNanos, logOffset);
                 try {
-                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) requestTimeout.toMillis()))
-                            .nodes()
-                            .get(requestTimeout.toMillis() + 500, TimeUnit.MILLISECONDS)
-                            .isEmpty()) {
+                    DescribeClusterResult cluster =
+                            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) requestTimeout.toMillis()));
+                    long waitMillis = requestTimeout.toMillis() + 500;
+                    String answeringCluster = cluster.clusterId().get(waitMillis, TimeUnit.MILLISECONDS);
+                    if (!clusterId.equals(answeringCluster)) {
+                        throw new IllegalStateException("Another Kafka cluster (" + answeringCluster + ") answers on "
+                                + bootstrapServers() + "; ours is " + clusterId);
+                    }
+                    if (!cluster.nodes().get(waitMillis, TimeUnit.MILLISECONDS).isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException notYet) {
@@ -329,9 +347,9 @@ public final class LocalKafka implements AutoCloseable {
             throw new IllegalStateException("Interrupted while waiting for Kafka on " + bootstrapServers(), e);
         }
         if (exited) {
-            String log = tail(logFile(), logOffset);
+            String log = readSince(logFile(), logOffset);
             String message = "Kafka broker on " + bootstrapServers() + " exited with code " + broker.exitValue()
-                    + " before it was ready; last lines of " + logFile() + ":\n" + log;
+                    + " before it was ready" + diagnosis(log);
             if (log.contains("Address already in use")) {
                 throw new PortInUseException(message);
             }
@@ -339,7 +357,7 @@ public final class LocalKafka implements AutoCloseable {
         }
         if (System.nanoTime() - deadlineNanos > 0) {
             throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " was not ready within "
-                    + readyTimeout + "; last lines of " + logFile() + ":\n" + tail(logFile(), logOffset));
+                    + readyTimeout + diagnosis(readSince(logFile(), logOffset)));
         }
     }
 
@@ -414,7 +432,7 @@ public final class LocalKafka implements AutoCloseable {
             String marker = workDir.resolve("server.properties").toString();
             ProcessHandle.of(pid)
                     .filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(BROKER_MAIN) && c.contains(marker)).orElse(false))
+                    .filter(p -> commandLine(p).contains(BROKER_MAIN) && commandLine(p).contains(marker))
                     .ifPresent(p -> {
                         LOG.warn("Stopping stale Kafka broker (pid {}) left in {}", pid, workDir);
                         p.destroy();
@@ -430,6 +448,19 @@ public final class LocalKafka implements AutoCloseable {
         } catch (IOException | NumberFormatException e) {
             LOG.warn("Ignoring unreadable {}", pidFile, e);
         }
+    }
+
+    /** ProcessHandle.Info is empty for command lines as long as a Maven classpath, so read /proc where there is one. */
+    private static String commandLine(ProcessHandle process) {
+        Path proc = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+        try {
+            if (Files.isReadable(proc)) {
+                return Files.readString(proc, StandardCharsets.UTF_8).replace('\0', ' ');
+            }
+        } catch (IOException e) {
+            LOG.debug("Could not read {}", proc, e);
+        }
+        return process.info().commandLine().orElse("");
     }
 
     private List<String> javaCommand(String mainClass, String... args) {
@@ -499,15 +530,40 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * The broker's errors and the last {@value #LOG_TAIL_LINES} lines of its log: a failing broker logs the
+     * cause first and then a long, uninformative shutdown.
+     */
+    private String diagnosis(String log) {
+        List<String> lines = log.lines().toList();
+        List<String> errors = new ArrayList<>();
+        for (int i = 0; i < lines.size() && errors.size() < 2 * MAX_ERRORS; i++) {
+            if (lines.get(i).matches("^\\[[^]]*] (ERROR|FATAL) .*")) {
+                errors.add(lines.get(i));
+                if (i + 1 < lines.size() && !lines.get(i + 1).startsWith("[")) {
+                    errors.add("    " + lines.get(i + 1));
+                }
+            }
+        }
+        String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        return (errors.isEmpty() ? "" : "; errors in " + logFile() + ":\n" + String.join("\n", errors) + "\n...")
+                + "\nlast lines of " + logFile() + ":\n" + tail;
+    }
+
     /** The last {@value #LOG_TAIL_LINES} lines written to {@code file} after byte {@code fromOffset}. */
     static String tail(Path file, long fromOffset) {
+        List<String> lines = readSince(file, fromOffset).lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+    }
+
+    /** What was written to {@code file} after byte {@code fromOffset}, at most its last MiB. */
+    static String readSince(Path file, long fromOffset) {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-            long start = Math.max(fromOffset, raf.length() - 64 * 1024);
+            long start = Math.max(fromOffset, raf.length() - 1024 * 1024);
             byte[] bytes = new byte[(int) (raf.length() - start)];
             raf.seek(start);
             raf.readFully(bytes);
-            List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+            return new String(bytes, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(could not read " + file + ": " + e + ")";
         }
@@ -580,6 +636,7 @@ public final class LocalKafka implements AutoCloseable {
         private int controllerPort;
         private int numPartitions = 1;
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+        private final Map<String, String> serverProperties = new LinkedHashMap<>();
 
         private Builder(Path workDir, String brokerClasspath) {
             this.workDir = Objects.requireNonNull(workDir, "workDir");
@@ -607,6 +664,12 @@ public final class LocalKafka implements AutoCloseable {
                 throw new IllegalArgumentException("numPartitions must be at least 1, got " + numPartitions);
             }
             this.numPartitions = numPartitions;
+            return this;
+        }
+
+        /** Sets or overrides a line of server.properties, e.g. {@code auto.create.topics.enable=false}. */
+        public Builder serverProperty(String key, String value) {
+            serverProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 

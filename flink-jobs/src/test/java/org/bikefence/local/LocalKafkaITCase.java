@@ -2,7 +2,9 @@ package org.bikefence.local;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,6 +76,24 @@ class LocalKafkaITCase {
                 kafka.bootstrapServers(), kafka.startupTime().toMillis());
         assertThat(kafka.startupTime()).isPositive();
         assertThat(KafkaExtension.kafka()).isSameAs(kafka);
+    }
+
+    @Test
+    void failsWithTheEndOfTheBrokerLogWhenTheBrokerDiesBeforeItIsReady() {
+        int[] ports = LocalKafka.freeLoopbackPorts(2);
+        // 192.0.2.1 (TEST-NET-1) is never a local address: formatting succeeds, binding the listener does not.
+        LocalKafka.Builder doomed = LocalKafka.builder(
+                        Path.of("target", "kafka-doomed-" + ProcessHandle.current().pid()),
+                        System.getProperty("java.class.path"))
+                .port(ports[0])
+                .controllerPort(ports[1])
+                .serverProperty("listeners", "PLAINTEXT://192.0.2.1:" + ports[0] + ",CONTROLLER://127.0.0.1:" + ports[1]);
+
+        assertThatThrownBy(doomed::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exited with code")
+                .hasMessageContaining("kafka.log")
+                .hasMessageContaining("Socket server failed to bind to 192.0.2.1");
     }
 
     private record Report(String bike, String body) {}
