@@ -101,7 +101,7 @@ public final class PositionDecoder {
             if (t != JsonToken.END_OBJECT) {
                 throw new InvalidRecordException(NOT_JSON, "malformed JSON object");
             }
-            if (p.nextToken() != null) {
+            if (hasTrailingContent(p)) {
                 throw new InvalidRecordException(NOT_JSON, "trailing content after the JSON object");
             }
         } catch (IOException e) {
@@ -141,6 +141,14 @@ public final class PositionDecoder {
             lng = wgs[1];
         }
         return new BikePosition(operator, bikeId, ts, lat, lng, bikeState);
+    }
+
+    private static boolean hasTrailingContent(JsonParser p) {
+        try {
+            return p.nextToken() != null;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private static String text(String field, JsonToken v, JsonParser p) throws IOException, InvalidRecordException {
