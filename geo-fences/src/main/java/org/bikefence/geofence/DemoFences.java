@@ -1,6 +1,8 @@
 package org.bikefence.geofence;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import org.locationtech.jts.index.quadtree.Quadtree;
 public final class DemoFences {
 
     public static final String VERSION = "huli-demo-1";
+    /** Path of the committed file relative to the module; also its classpath resource name. */
     public static final String DEFAULT_FILE = "fences/huli-demo.geojson";
     private static final long SEED = 20_260_101L;
 
@@ -77,6 +80,18 @@ public final class DemoFences {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, render(), StandardCharsets.UTF_8);
         System.out.println("wrote " + file.toAbsolutePath());
+    }
+
+    /** Loads the committed demo fence set that ships inside this module's jar. */
+    public static FenceSet load() {
+        try (InputStream in = DemoFences.class.getResourceAsStream("/" + DEFAULT_FILE)) {
+            if (in == null) {
+                throw new IllegalStateException("classpath resource /" + DEFAULT_FILE + " missing");
+            }
+            return GeoJsonFenceLoader.load(in, "classpath:/" + DEFAULT_FILE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The demo fence set as GeoJSON text; the same string on every call and every JVM. */

@@ -35,6 +35,13 @@ class DemoFencesTest {
     }
 
     @Test
+    void shipsTheCommittedFileOnTheClasspath() {
+        FenceSet shipped = DemoFences.load();
+        assertThat(shipped.version()).isEqualTo(demo.version());
+        assertThat(shipped.fences()).containsExactlyElementsOf(demo.fences());
+    }
+
+    @Test
     void generatorIsDeterministic() {
         assertThat(DemoFences.render()).isEqualTo(DemoFences.render());
     }
