@@ -74,7 +74,8 @@ public final class LocalKafka implements AutoCloseable {
 
     private final String clusterId = Uuid.randomUuid().toString();
 
-    private Process broker;
+    // Volatile so that the shutdown hook can stop the broker without waiting for a start to finish.
+    private volatile Process broker;
     private Duration startupTime = Duration.ZERO;
     private boolean closed;
 
@@ -83,7 +84,7 @@ public final class LocalKafka implements AutoCloseable {
         this.brokerClasspath = brokerClasspath;
         this.config = config;
         this.readyTimeout = readyTimeout;
-        this.shutdownHook = new Thread(this::stopBroker, "local-kafka-shutdown-" + config.port());
+        this.shutdownHook = new Thread(() -> terminate(broker), "local-kafka-shutdown-" + config.port());
     }
 
     /** Starts a broker on free loopback ports; see {@link #builder}. */
@@ -385,19 +386,34 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    /** Returns how long stopping took. Runs from close(), restart() and the JVM shutdown hook. */
+    /** Returns how long stopping took. */
     private synchronized Duration stopBroker() {
         Process process = broker;
         if (process == null) {
             return Duration.ZERO;
         }
         long startNanos = System.nanoTime();
+        terminate(process);
+        broker = null;
+        try {
+            Files.deleteIfExists(pidFile());
+        } catch (IOException e) {
+            LOG.debug("Could not delete {}", pidFile(), e);
+        }
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** SIGTERM (the broker shuts down cleanly), SIGKILL after {@link #STOP_TIMEOUT}, then any descendants. */
+    private static void terminate(Process process) {
+        if (process == null) {
+            return;
+        }
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroy();
         boolean interrupted = false;
         try {
             if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("Kafka on {} did not stop within {}; killing it", bootstrapServers(), STOP_TIMEOUT);
+                LOG.warn("Kafka broker (pid {}) did not stop within {}; killing it", process.pid(), STOP_TIMEOUT);
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
@@ -412,16 +428,16 @@ public final class LocalKafka implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        broker = null;
-        try {
-            Files.deleteIfExists(pidFile());
-        } catch (IOException e) {
-            LOG.debug("Could not delete {}", pidFile(), e);
-        }
-        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    /** A broker left behind by a killed launcher would hold the ports and the log directory lock. */
+    /**
+     * Stops a broker that a killed JVM left running in {@code workDir} (its pid is in kafka.pid). It would hold
+     * its ports, its log directory and half a GiB of memory. {@link Builder#start} does this for its own directory.
+     */
+    public static void stopLeftoverBroker(Path workDir) {
+        killStaleBroker(workDir.toAbsolutePath());
+    }
+
     private static void killStaleBroker(Path workDir) {
         Path pidFile = workDir.resolve("kafka.pid");
         if (!Files.exists(pidFile)) {

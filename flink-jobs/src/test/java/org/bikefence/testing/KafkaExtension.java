@@ -1,5 +1,9 @@
 package org.bikefence.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bikefence.local.LocalKafka;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -56,9 +60,32 @@ public final class KafkaExtension implements BeforeAllCallback, ParameterResolve
         private final LocalKafka kafka;
 
         SharedBroker() {
-            Path workDir = Path.of("target", "kafka-" + ProcessHandle.current().pid()).toAbsolutePath();
+            // Surefire and Failsafe set basedir; IDEs usually run in the module directory.
+            Path module = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+            Path workDir = module.resolve("target").resolve("kafka-" + ProcessHandle.current().pid());
+            stopBrokersOfDeadTestJvms(module.resolve("target"));
             kafka = LocalKafka.start(workDir, System.getProperty("java.class.path"));
             current = kafka;
+        }
+
+        /** Test JVMs killed by a timeout or Ctrl-C leave their broker running; its work dir names the dead JVM. */
+        private static void stopBrokersOfDeadTestJvms(Path target) {
+            if (!Files.isDirectory(target)) {
+                return;
+            }
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(target, "kafka-*")) {
+                for (Path dir : dirs) {
+                    String name = dir.getFileName().toString();
+                    String owner = name.substring(name.lastIndexOf('-') + 1);
+                    if (Files.exists(dir.resolve("kafka.pid"))
+                            && owner.chars().allMatch(Character::isDigit)
+                            && ProcessHandle.of(Long.parseLong(owner)).isEmpty()) {
+                        LocalKafka.stopLeftoverBroker(dir);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not look for leftover brokers in " + target, e);
+            }
         }
 
         @Override
