@@ -55,6 +55,8 @@ public final class Demo {
     private JobClient job;
     private Thread simulatorThread;
     private FleetSimulator simulator;
+    private long lastSent;
+    private long lastBoardNanos = System.nanoTime();
 
     private Demo(DemoOptions opts) {
         this.opts = opts;
@@ -110,7 +112,8 @@ public final class Demo {
         pipeline.build(env);
         job = env.executeAsync("bikefence demo");
         say("Flink job %s running; web UI http://localhost:%d", job.getJobID(), flinkConf.get(RestOptions.PORT));
-        say("ready in %.1f s", (System.nanoTime() - t0) / 1e9);
+        say("ready in %.1f s; while it runs: influx -port %d -database bikefence -execute "
+                + "'SELECT count(*) FROM violation'", (System.nanoTime() - t0) / 1e9, influx.port());
 
         FenceSet fences = GeoJsonFenceLoader.load(config.path(JobConfig.FENCES));
         long simSpanMs = (long) (opts.duration.toMillis() * opts.speedup);
@@ -134,8 +137,8 @@ public final class Demo {
             printScoreboard(t0);
         }
         printScoreboard(t0);
-        say("done; query the data with: influx -port %d -database bikefence -execute 'SELECT count(*) FROM violation'",
-                influx.port());
+        say("done; to query the kept data later: ./bikefence influxd --port %d, then influx -port %d "
+                + "-database bikefence", influx.port(), influx.port());
         System.exit(0);
     }
 
@@ -196,11 +199,16 @@ public final class Demo {
                 r[3] = v.path(2).asDouble();
             }
             double elapsed = (System.nanoTime() - t0) / 1e9;
+            long[] dlqAndLag = dlqAndLag();
+            long sent = simulator == null ? 0 : simulator.produced();
+            double rate = (sent - lastSent) / ((System.nanoTime() - lastBoardNanos) / 1e9);
+            lastSent = sent;
+            lastBoardNanos = System.nanoTime();
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "%n== bikefence scoreboard 实时考核  sim %s  |  %,d events sent "
-                    + "(%,d bad), DLQ %,d  |  %.0f s ==%n", CLOCK.format(Instant.ofEpochMilli(simClock.get())),
-                    simulator == null ? 0 : simulator.produced(), simulator == null ? 0 : simulator.producedBad(),
-                    dlqCount(), elapsed));
+                    + "(%,d bad, %,.0f/s), DLQ %,d, job lag %,d (committed at checkpoints)  |  %.0f s ==%n",
+                    CLOCK.format(Instant.ofEpochMilli(simClock.get())), sent,
+                    simulator == null ? 0 : simulator.producedBad(), rate, dlqAndLag[0], dlqAndLag[1], elapsed));
             b.append(String.format(Locale.ROOT, "%-10s %-11s %12s %22s %18s %22s%n", "operator", "day 日期",
                     "score 得分", "no-park violations 违停", "bikes seen 车辆/min", "in no-park 禁停区内/min"));
             rows.forEach((op, r) -> b.append(String.format(Locale.ROOT, "%-10s %-11s %12.2f %22.0f %18.0f %22.0f%n",
@@ -214,20 +222,31 @@ public final class Demo {
         }
     }
 
-    private long dlqCount() {
+    /** Records in the dead-letter topic, and how far the job's committed offsets trail the positions topic. */
+    private long[] dlqAndLag() {
         try (Admin admin = Admin.create(kafka.producerProps())) {
-            TopicDescription d = admin.describeTopics(List.of(Topics.POSITIONS_DLQ)).allTopicNames()
-                    .get(5, TimeUnit.SECONDS).get(Topics.POSITIONS_DLQ);
             Map<TopicPartition, OffsetSpec> req = new java.util.HashMap<>();
-            d.partitions().forEach(p -> req.put(new TopicPartition(Topics.POSITIONS_DLQ, p.partition()),
-                    OffsetSpec.latest()));
-            long total = 0;
-            for (var e : admin.listOffsets(req).all().get(5, TimeUnit.SECONDS).values()) {
-                total += e.offset();
+            for (String topic : List.of(Topics.POSITIONS_DLQ, Topics.POSITIONS)) {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(5, TimeUnit.SECONDS).get(topic);
+                d.partitions().forEach(p -> req.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             }
-            return total;
+            var ends = admin.listOffsets(req).all().get(5, TimeUnit.SECONDS);
+            var committed = admin.listConsumerGroupOffsets(JobConfig.DEFAULTS.get(JobConfig.KAFKA_GROUP_ID))
+                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+            long dlq = 0;
+            long lag = 0;
+            for (var e : ends.entrySet()) {
+                if (e.getKey().topic().equals(Topics.POSITIONS_DLQ)) {
+                    dlq += e.getValue().offset();
+                } else {
+                    var c = committed.get(e.getKey());
+                    lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+                }
+            }
+            return new long[] {dlq, lag};
         } catch (Exception e) {
-            return -1;
+            return new long[] {-1, -1};
         }
     }
 
