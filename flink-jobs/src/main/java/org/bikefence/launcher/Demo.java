@@ -51,6 +51,7 @@ public final class Demo {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong simClock = new AtomicLong();
     private LocalKafka kafka;
+    private Admin admin;
     private LocalInfluxd influx;
     private JobClient job;
     private Thread simulatorThread;
@@ -75,7 +76,12 @@ public final class Demo {
             System.out.println(DemoOptions.USAGE);
             return;
         }
-        new Demo(opts).run();
+        try {
+            new Demo(opts).run();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            System.err.println("bikefence demo: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     private void run() throws Exception {
@@ -84,12 +90,19 @@ public final class Demo {
         Path work = opts.workDir.toAbsolutePath();
         Files.createDirectories(work);
 
+        for (int[] p : new int[][] {{opts.kafkaPort, 0}, {opts.influxPort, 1}, {opts.webPort, 2}}) {
+            requireFreePort(p[0], new String[] {"--kafka-port", "--influx-port", "--web-port"}[p[1]]);
+        }
         // Kafka starts fresh each run (the simulator replays from scratch); InfluxDB keeps its data.
         deleteRecursively(work.resolve("kafka"));
         String brokerClasspath = System.getProperty("bikefence.broker.classpath", System.getProperty("java.class.path"));
         say("starting Kafka (KRaft, own JVM) on 127.0.0.1:%d ...", opts.kafkaPort);
         kafka = LocalKafka.builder(work.resolve("kafka"), brokerClasspath).port(opts.kafkaPort).numPartitions(2).start();
         kafka.createTopics(2, Topics.POSITIONS, Topics.POSITIONS_DLQ);
+        java.util.Properties adminProps = kafka.producerProps();
+        adminProps.put("request.timeout.ms", "3000");
+        adminProps.put("default.api.timeout.ms", "5000");
+        admin = Admin.create(adminProps);
         say("Kafka ready in %.1f s", kafka.startupTime().toMillis() / 1000.0);
 
         say("starting influxd on 127.0.0.1:%d (data in %s) ...", opts.influxPort, work.resolve("influxdb"));
@@ -224,7 +237,7 @@ public final class Demo {
 
     /** Records in the dead-letter topic, and how far the job's committed offsets trail the positions topic. */
     private long[] dlqAndLag() {
-        try (Admin admin = Admin.create(kafka.producerProps())) {
+        try {
             Map<TopicPartition, OffsetSpec> req = new java.util.HashMap<>();
             for (String topic : List.of(Topics.POSITIONS_DLQ, Topics.POSITIONS)) {
                 TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
@@ -272,6 +285,9 @@ public final class Demo {
                 // The local cluster goes down with this JVM anyway.
             }
         }
+        if (admin != null) {
+            admin.close(java.time.Duration.ofSeconds(2));
+        }
         if (kafka != null) {
             kafka.close();
         }
@@ -279,6 +295,16 @@ public final class Demo {
             influx.close();
         }
         say("stopped; InfluxDB data kept in %s", opts.workDir.resolve("influxdb").toAbsolutePath());
+    }
+
+    private static void requireFreePort(int port, String option) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " on 127.0.0.1 is in use (another demo still running?); "
+                    + "stop it or choose another with " + option);
+        }
     }
 
     private static void say(String fmt, Object... args) {
