@@ -1,10 +1,16 @@
 package org.bikefence.job;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -12,6 +18,7 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.bikefence.model.BikePosition;
 import org.bikefence.model.ClassifiedPosition;
 import org.bikefence.model.DeadLetter;
+import org.bikefence.model.FenceUpdate;
 import org.bikefence.model.OperatorMinute;
 import org.bikefence.model.OperatorScore;
 import org.bikefence.model.RawRecord;
@@ -27,21 +34,42 @@ import org.bikefence.operator.ToInfluxPoints;
 import org.bikefence.sink.InfluxPoint;
 
 /**
- * The bikefence streaming job: raw position records in; dead letters, no-park violations, per-minute
- * operator counts and daily operator scores out.
+ * The bikefence streaming job: raw position records and fence updates in; dead letters, no-park
+ * violations, per-minute operator counts, daily operator scores and fence-set changes out.
  *
  * <p>Sources and sinks come in through the constructor so tests run the same pipeline over bounded
  * inputs; {@link JobMain} wires the real Kafka source, Kafka dead-letter sink and InfluxDB sink.
  */
 public final class BikefenceJob {
+    /**
+     * Fence updates take effect when they arrive, not at an event time, so their input must never hold
+     * back the positions' watermark at the broadcast join (a source without watermarks would hold it at
+     * -infinity forever).
+     */
+    static final WatermarkStrategy<FenceUpdate> FENCE_UPDATES_NEVER_HOLD_BACK_TIME =
+            WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<FenceUpdate>() {
+                @Override
+                public void onEvent(FenceUpdate update, long timestamp, WatermarkOutput output) {}
+
+                @Override
+                public void onPeriodicEmit(WatermarkOutput output) {
+                    output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                }
+            });
+
     private final Source<RawRecord, ?, ?> positions;
+    private final Source<FenceUpdate, ?, ?> fenceUpdates;
     private final Sink<InfluxPoint> influx;
     private final Sink<DeadLetter> deadLetters;
     private final JobSettings settings;
 
-    public BikefenceJob(Source<RawRecord, ?, ?> positions, Sink<InfluxPoint> influx, Sink<DeadLetter> deadLetters,
-            JobSettings settings) {
+    /**
+     * @param fenceUpdates new fence sets while running; null when the fences given at submission stay
+     */
+    public BikefenceJob(Source<RawRecord, ?, ?> positions, Source<FenceUpdate, ?, ?> fenceUpdates,
+            Sink<InfluxPoint> influx, Sink<DeadLetter> deadLetters, JobSettings settings) {
         this.positions = positions;
+        this.fenceUpdates = fenceUpdates;
         this.influx = influx;
         this.deadLetters = deadLetters;
         this.settings = settings;
@@ -59,13 +87,21 @@ public final class BikefenceJob {
         decoded.getSideOutput(DecodePositions.DEAD_LETTERS)
                 .sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
 
-        DataStream<ClassifiedPosition> classified = decoded
+        DataStream<FenceUpdate> updates = fenceUpdates == null
+                ? env.fromData(List.<FenceUpdate>of(), TypeInformation.of(FenceUpdate.class))
+                        .name("no-fence-updates").uid("no-fence-updates")
+                : env.fromSource(fenceUpdates, FENCE_UPDATES_NEVER_HOLD_BACK_TIME, "geofences")
+                        .uid("geofences-source");
+        BroadcastStream<FenceUpdate> fenceSets = updates.broadcast(ClassifyPositions.FENCE_STATE);
+
+        SingleOutputStreamOperator<ClassifiedPosition> classified = decoded
                 .assignTimestampsAndWatermarks(WatermarkStrategy
                         .<BikePosition>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
                         .withIdleness(settings.idleness())
                         .withTimestampAssigner((p, kafkaTs) -> p.ts))
                 .name("event-time").uid("event-time")
-                .map(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource()))
+                .connect(fenceSets)
+                .process(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource()))
                 .name("classify-fences").uid("classify-fences");
 
         DataStream<ViolationEvent> violations = classified
@@ -94,7 +130,10 @@ public final class BikefenceJob {
                         minutes.map(ToInfluxPoints::minute).returns(InfluxPoint.class)
                                 .name("minute-points").uid("minute-points"),
                         scores.map(ToInfluxPoints::score).returns(InfluxPoint.class)
-                                .name("score-points").uid("score-points"))
+                                .name("score-points").uid("score-points"),
+                        classified.getSideOutput(ClassifyPositions.FENCE_SET_EVENTS)
+                                .map(ToInfluxPoints::fenceSet).returns(InfluxPoint.class)
+                                .name("fence-set-points").uid("fence-set-points"))
                 .sinkTo(influx).name("influxdb").uid("influxdb-sink");
     }
 

@@ -11,8 +11,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.bikefence.config.JobConfig;
 import org.bikefence.kafka.DeadLetterSerializer;
+import org.bikefence.kafka.FenceUpdateDeserializer;
 import org.bikefence.kafka.RawRecordDeserializer;
 import org.bikefence.model.DeadLetter;
+import org.bikefence.model.FenceUpdate;
 import org.bikefence.model.RawRecord;
 import org.bikefence.rules.RuleSetLoader;
 import org.bikefence.sink.InfluxDbSink;
@@ -49,8 +51,8 @@ public final class JobMain {
                 .idleness(config.getMillis(JobConfig.IDLENESS_MS))
                 .maxFuture(config.getMillis(JobConfig.MAX_FUTURE_MS))
                 .build();
-        return new BikefenceJob(kafkaSource(config), InfluxDbSink.fromConfig(config.withPrefix("influx.")),
-                deadLetterSink(config), settings);
+        return new BikefenceJob(kafkaSource(config), fenceUpdateSource(config),
+                InfluxDbSink.fromConfig(config.withPrefix("influx.")), deadLetterSink(config), settings);
     }
 
     static KafkaSource<RawRecord> kafkaSource(JobConfig config) {
@@ -70,6 +72,24 @@ public final class JobMain {
             default:
                 b.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
         }
+        if (config.getBoolean(JobConfig.KAFKA_BOUNDED)) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    /** The {@code geofences} topic, read from the start so a new job takes the latest published set. */
+    static KafkaSource<FenceUpdate> fenceUpdateSource(JobConfig config) {
+        String topic = config.get(JobConfig.KAFKA_FENCES_TOPIC);
+        if (topic == null || topic.isBlank()) {
+            return null;
+        }
+        KafkaSourceBuilder<FenceUpdate> b = KafkaSource.<FenceUpdate>builder()
+                .setBootstrapServers(config.get(JobConfig.KAFKA_BOOTSTRAP))
+                .setTopics(topic)
+                .setGroupId(config.get(JobConfig.KAFKA_GROUP_ID) + "-fences")
+                .setDeserializer(new FenceUpdateDeserializer())
+                .setStartingOffsets(OffsetsInitializer.earliest());
         if (config.getBoolean(JobConfig.KAFKA_BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }

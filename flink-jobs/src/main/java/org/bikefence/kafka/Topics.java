@@ -4,6 +4,8 @@ package org.bikefence.kafka;
 public final class Topics {
     public static final String POSITIONS = "bike-positions";
     public static final String POSITIONS_DLQ = "bike-positions-dlq";
+    /** Whole, versioned fence sets (fence files), key = fence set name. */
+    public static final String GEOFENCES = "geofences";
 
     public static final String HEADER_REASON = "dlq.reason";
     public static final String HEADER_DETAIL = "dlq.detail";

@@ -14,10 +14,13 @@ public class ClassifiedPosition {
     public String parkingFenceId;
     /** Whether an operating area applying to this operator covers the position. */
     public boolean inOperatingArea;
+    /** The version of the fence set this position was classified with. */
+    public String fenceSetVersion;
 
     public ClassifiedPosition() {}
 
-    public ClassifiedPosition(BikePosition p, String noParkFenceId, String parkingFenceId, boolean inOperatingArea) {
+    public ClassifiedPosition(BikePosition p, String noParkFenceId, String parkingFenceId, boolean inOperatingArea,
+            String fenceSetVersion) {
         this.operator = p.operator;
         this.bikeId = p.bikeId;
         this.ts = p.ts;
@@ -27,6 +30,7 @@ public class ClassifiedPosition {
         this.noParkFenceId = noParkFenceId;
         this.parkingFenceId = parkingFenceId;
         this.inOperatingArea = inOperatingArea;
+        this.fenceSetVersion = fenceSetVersion;
     }
 
     /** Whether the bike stands in the street inside a no-park fence. */

@@ -17,11 +17,13 @@ public class ViolationEvent {
     public long openedAt;
     /** When it closed, epoch ms; -1 while open. */
     public long closedAt = -1;
+    /** The fence-set version that classified the report which started the violation. */
+    public String fenceSetVersion;
 
     public ViolationEvent() {}
 
     public static ViolationEvent opened(String operator, String bikeId, String fenceId, double lat, double lng,
-            long parkedSince, long openedAt) {
+            long parkedSince, long openedAt, String fenceSetVersion) {
         ViolationEvent v = new ViolationEvent();
         v.kind = Kind.OPENED;
         v.operator = operator;
@@ -31,12 +33,13 @@ public class ViolationEvent {
         v.lng = lng;
         v.parkedSince = parkedSince;
         v.openedAt = openedAt;
+        v.fenceSetVersion = fenceSetVersion;
         return v;
     }
 
     /** The closing of this (opened) violation at {@code closedAt}. */
     public ViolationEvent closedAt(long closedAt) {
-        ViolationEvent v = opened(operator, bikeId, fenceId, lat, lng, parkedSince, openedAt);
+        ViolationEvent v = opened(operator, bikeId, fenceId, lat, lng, parkedSince, openedAt, fenceSetVersion);
         v.kind = Kind.CLOSED;
         v.closedAt = closedAt;
         return v;

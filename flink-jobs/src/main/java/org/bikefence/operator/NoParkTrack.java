@@ -5,6 +5,7 @@ public class NoParkTrack {
     public String operator;
     public String bikeId;
     public String fenceId;
+    public String fenceSetVersion;
     public long standingSince;
     public double lat;
     public double lng;

@@ -87,8 +87,8 @@ public class NoParkViolations extends KeyedProcessFunction<String, ClassifiedPos
         if (tr != null && !tr.open && t >= tr.standingSince + graceMs && mayOpen(t, ctx)) {
             tr.open = true;
             tr.openedAt = tr.standingSince + graceMs;
-            out.collect(ViolationEvent.opened(
-                    tr.operator, tr.bikeId, tr.fenceId, tr.lat, tr.lng, tr.standingSince, tr.openedAt));
+            out.collect(ViolationEvent.opened(tr.operator, tr.bikeId, tr.fenceId, tr.lat, tr.lng, tr.standingSince,
+                    tr.openedAt, tr.fenceSetVersion));
         }
         if (tr == null) {
             track.clear();
@@ -119,6 +119,7 @@ public class NoParkViolations extends KeyedProcessFunction<String, ClassifiedPos
         started.operator = p.operator;
         started.bikeId = p.bikeId;
         started.fenceId = p.noParkFenceId;
+        started.fenceSetVersion = p.fenceSetVersion;
         started.standingSince = p.ts;
         started.lat = p.lat;
         started.lng = p.lng;
@@ -129,7 +130,7 @@ public class NoParkViolations extends KeyedProcessFunction<String, ClassifiedPos
     private static void close(NoParkTrack tr, long at, Collector<ViolationEvent> out) {
         if (tr != null && tr.open) {
             out.collect(ViolationEvent.opened(tr.operator, tr.bikeId, tr.fenceId, tr.lat, tr.lng,
-                    tr.standingSince, tr.openedAt).closedAt(at));
+                    tr.standingSince, tr.openedAt, tr.fenceSetVersion).closedAt(at));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.bikefence.operator;
 
+import org.bikefence.model.FenceSetEvent;
 import org.bikefence.model.OperatorMinute;
 import org.bikefence.model.OperatorScore;
 import org.bikefence.model.ViolationEvent;
@@ -13,6 +14,7 @@ public final class ToInfluxPoints {
     public static final String VIOLATION = "violation";
     public static final String OPERATOR_MINUTE = "operator_minute";
     public static final String OPERATOR_SCORE = "operator_score";
+    public static final String FENCE_SET = "fence_set";
 
     private ToInfluxPoints() {}
 
@@ -26,6 +28,7 @@ public final class ToInfluxPoints {
                 .field("lat", v.lat)
                 .field("lng", v.lng)
                 .field("parked_since", v.parkedSince)
+                .field("fence_set", v.fenceSetVersion)
                 .time(v.openedAt);
         if (v.kind == ViolationEvent.Kind.CLOSED) {
             b.field("closed_at", v.closedAt).field("duration_s", v.durationMs() / 1000.0);
@@ -53,6 +56,18 @@ public final class ToInfluxPoints {
                 .field("no_park_violations", s.noParkViolations)
                 .field("day", s.day)
                 .time(s.asOf)
+                .build();
+    }
+
+    /** A fence update's outcome, at its publication time, so the dashboards can show the active version. */
+    public static InfluxPoint fenceSet(FenceSetEvent e) {
+        return InfluxPoint.measurement(FENCE_SET)
+                .tag("status", e.accepted ? "accepted" : "rejected")
+                .tag("version", e.version == null ? "unknown" : e.version)
+                .field("fences", e.fences)
+                .field("reason", e.reason == null ? "" : e.reason)
+                .field("source", e.source == null ? "" : e.source)
+                .time(e.publishedAt)
                 .build();
     }
 }

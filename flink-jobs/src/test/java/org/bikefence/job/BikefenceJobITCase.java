@@ -46,13 +46,15 @@ class BikefenceJobITCase {
     static final InfluxdExtension INFLUX = new InfluxdExtension();
 
     private static final AtomicInteger RUNS = new AtomicInteger();
+    /** Left empty here: this test runs on the fences given at submission. */
+    private static final String FENCES_TOPIC = "it-geofences-empty";
 
     @Test
     void scriptedMorningGivesExactViolationsCountsScoresAndDeadLetters() throws Exception {
         LocalKafka kafka = KafkaExtension.kafka();
         String positions = "it-positions-" + System.nanoTime();
         String dlq = "it-dlq-" + System.nanoTime();
-        kafka.createTopics(2, positions, dlq);
+        kafka.createTopics(2, positions, dlq, FENCES_TOPIC);
         produce(kafka, positions);
 
         runJob(kafka, positions, dlq);
@@ -114,6 +116,7 @@ class BikefenceJobITCase {
             "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
             "--" + JobConfig.KAFKA_POSITIONS_TOPIC, positions,
             "--" + JobConfig.KAFKA_DLQ_TOPIC, dlq,
+            "--" + JobConfig.KAFKA_FENCES_TOPIC, FENCES_TOPIC,
             "--" + JobConfig.KAFKA_GROUP_ID, "it-" + RUNS.incrementAndGet(),
             "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
             "--" + JobConfig.KAFKA_BOUNDED, "true",

@@ -13,6 +13,9 @@ final class ScenarioFixtures {
     static final String RULES = "../scoring-rules/rulesets/huli.yaml";
 
     static final double[] IN_NO_PARK = {24.5005, 118.1005};
+    /** Inside NP-B, which only version it-2 of the test fences has. */
+    static final double[] IN_NO_PARK_B = {24.5005, 118.1045};
+    static final String FENCES_V2 = "src/test/resources/fences/it-fences-v2.geojson";
     static final double[] IN_PARKING = {24.50005, 118.1021};
     static final double[] IN_STREET = {24.4950, 118.0950};
 

@@ -49,7 +49,7 @@ class NoParkViolationsTest {
     }
 
     static ClassifiedPosition aReport(String bike, long ts, BikeState state, String noParkZone) {
-        return new ClassifiedPosition(new BikePosition("meituan", bike, ts, 24.5, 118.1, state), noParkZone, null, true);
+        return new ClassifiedPosition(new BikePosition("meituan", bike, ts, 24.5, 118.1, state), noParkZone, null, true, "v1");
     }
 
     static ClassifiedPosition parkedIn(String bike, long ts, String zone) {
