@@ -27,7 +27,7 @@ import org.bikefence.operator.ClassifyPositions;
 import org.bikefence.operator.DailyScores;
 import org.bikefence.operator.DecodePositions;
 import org.bikefence.operator.MinuteCounts;
-import org.bikefence.operator.NoParkViolations;
+import org.bikefence.operator.BikeTracker;
 import org.bikefence.operator.OperatorActivity;
 import org.bikefence.operator.StampMinute;
 import org.bikefence.operator.ToInfluxPoints;
@@ -104,15 +104,18 @@ public final class BikefenceJob {
                 .process(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource()))
                 .name("classify-fences").uid("classify-fences");
 
-        DataStream<ViolationEvent> violations = classified
-                .keyBy(NoParkViolations::bikeKey)
-                .process(new NoParkViolations(settings.rules().noPark().grace()))
-                .name("no-park-violations").uid("no-park-violations");
+        SingleOutputStreamOperator<ViolationEvent> violations = classified
+                .keyBy(BikeTracker::bikeKey)
+                .process(new BikeTracker(settings.tracker()))
+                .name("bike-tracker").uid("bike-tracker");
+        DataStream<ViolationEvent> noParkViolations = violations
+                .filter(v -> v.type == ViolationEvent.Type.NO_PARK)
+                .name("no-park-only").uid("no-park-only");
 
         DataStream<OperatorMinute> minutes = classified
                 .map(OperatorActivity::of).returns(OperatorActivity.class)
                 .name("position-activity").uid("position-activity")
-                .union(violations.map(OperatorActivity::of).returns(OperatorActivity.class)
+                .union(noParkViolations.map(OperatorActivity::of).returns(OperatorActivity.class)
                         .name("violation-activity").uid("violation-activity"))
                 .keyBy(a -> a.operator)
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))

@@ -2,6 +2,7 @@ package org.bikefence.job;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.bikefence.bike.TrackerSettings;
 import org.bikefence.rules.RuleSet;
 
 /** What the pipeline needs besides its source and sinks: fences, rules, and event-time settings. */
@@ -38,6 +39,11 @@ public final class JobSettings {
 
     public RuleSet rules() {
         return rules;
+    }
+
+    /** The per-bike rule parameters, from the rule set where it has them, else the documented defaults. */
+    public TrackerSettings tracker() {
+        return TrackerSettings.defaults(rules.noPark().grace());
     }
 
     public Duration maxOutOfOrderness() {

@@ -10,6 +10,8 @@ public class ClassifiedPosition {
     public BikeState state;
     /** The no-park fence covering the position that applies to this operator (smallest id), or null. */
     public String noParkFenceId;
+    /** The grace period of that zone when it sets its own (key-control zones), ms; 0 = the rule set's. */
+    public long noParkGraceMs;
     /** The parking fence covering the position (smallest id), or null. */
     public String parkingFenceId;
     /** Whether an operating area applying to this operator covers the position. */

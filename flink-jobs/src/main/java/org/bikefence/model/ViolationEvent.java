@@ -1,17 +1,35 @@
 package org.bikefence.model;
 
-/** A no-park violation opening or closing; a closed one carries its open-to-close duration. */
+/** A violation opening or closing; a closed one carries its open-to-close duration. */
 public class ViolationEvent {
     /** Whether a violation opened or closed. */
     public enum Kind { OPENED, CLOSED }
 
+    /** What rule the bike breaks; the wire names are the lower-case constant names. */
+    public enum Type {
+        /** Standing inside a no-park or key-control zone beyond the grace period (禁停区违停). */
+        NO_PARK,
+        /** Standing outside the operator's operating area beyond the grace period (超范围投放). */
+        OUT_OF_AREA,
+        /** Standing without moving or changing state for the zombie period (僵尸车). */
+        ZOMBIE,
+        /** Reporting faulty beyond the repair deadline (故障车未及时处置). */
+        FAULTY_OVERDUE;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     public Kind kind;
+    public Type type = Type.NO_PARK;
     public String operator;
     public String bikeId;
+    /** The fence concerned (NO_PARK), or null. */
     public String fenceId;
     public double lat;
     public double lng;
-    /** When the bike started standing in the zone, epoch ms. */
+    /** When the condition started (e.g. the bike started standing in the zone), epoch ms. */
     public long parkedSince;
     /** When the grace period ran out and the violation opened, epoch ms. */
     public long openedAt;
@@ -24,7 +42,13 @@ public class ViolationEvent {
 
     public static ViolationEvent opened(String operator, String bikeId, String fenceId, double lat, double lng,
             long parkedSince, long openedAt, String fenceSetVersion) {
+        return opened(Type.NO_PARK, operator, bikeId, fenceId, lat, lng, parkedSince, openedAt, fenceSetVersion);
+    }
+
+    public static ViolationEvent opened(Type type, String operator, String bikeId, String fenceId, double lat,
+            double lng, long parkedSince, long openedAt, String fenceSetVersion) {
         ViolationEvent v = new ViolationEvent();
+        v.type = type;
         v.kind = Kind.OPENED;
         v.operator = operator;
         v.bikeId = bikeId;
@@ -39,7 +63,7 @@ public class ViolationEvent {
 
     /** The closing of this (opened) violation at {@code closedAt}. */
     public ViolationEvent closedAt(long closedAt) {
-        ViolationEvent v = opened(operator, bikeId, fenceId, lat, lng, parkedSince, openedAt, fenceSetVersion);
+        ViolationEvent v = opened(type, operator, bikeId, fenceId, lat, lng, parkedSince, openedAt, fenceSetVersion);
         v.kind = Kind.CLOSED;
         v.closedAt = closedAt;
         return v;
@@ -56,7 +80,7 @@ public class ViolationEvent {
 
     @Override
     public String toString() {
-        return kind + " " + operator + "/" + bikeId + " in " + fenceId + " opened=" + openedAt
+        return kind + " " + type + " " + operator + "/" + bikeId + " in " + fenceId + " opened=" + openedAt
                 + (closedAt >= 0 ? " closed=" + closedAt : "");
     }
 }

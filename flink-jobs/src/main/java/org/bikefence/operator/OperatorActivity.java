@@ -25,6 +25,7 @@ public class OperatorActivity {
         return a;
     }
 
+    /** A violation's activity; only no-park violations count in the minute's violation fields. */
     public static OperatorActivity of(ViolationEvent v) {
         OperatorActivity a = new OperatorActivity();
         a.operator = v.operator;

@@ -18,10 +18,14 @@ public final class ToInfluxPoints {
 
     private ToInfluxPoints() {}
 
-    /** A violation point at its opening time; its closing rewrites the same point with the duration. */
+    /**
+     * A violation point at its opening time; its closing rewrites the same point with the duration. The
+     * fence_id tag is absent for violations that concern no fence (out of area, zombie, faulty).
+     */
     public static InfluxPoint violation(ViolationEvent v) {
         InfluxPoint.Builder b = InfluxPoint.measurement(VIOLATION)
                 .tag("operator", v.operator)
+                .tag("type", v.type.wireName())
                 .tag("fence_id", v.fenceId)
                 .tag("bike_id", v.bikeId)
                 .field("status", v.kind == ViolationEvent.Kind.OPENED ? "open" : "closed")

@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.bikefence.bike.TrackerSettings;
 import org.bikefence.model.BikePosition;
 import org.bikefence.model.BikeState;
 import org.bikefence.model.ClassifiedPosition;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class NoParkViolationsTest {
+class BikeTrackerTest {
     private static final Duration GRACE = Duration.ofMinutes(10);
     private static final long MIN = 60_000L;
     private static final long PARKS_AT = Instant.parse("2026-10-12T00:00:00Z").toEpochMilli();
@@ -43,7 +44,7 @@ class NoParkViolationsTest {
             throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ClassifiedPosition, ViolationEvent> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new NoParkViolations(GRACE)), NoParkViolations::bikeKey, Types.STRING);
+                        new KeyedProcessOperator<>(new BikeTracker(TrackerSettings.defaults(GRACE))), BikeTracker::bikeKey, Types.STRING);
         h.open();
         return h;
     }
@@ -200,7 +201,7 @@ class NoParkViolationsTest {
         send(parkedIn("b1", PARKS_AT, ZONE));
         harness.processWatermark(new Watermark(PARKS_AT + 60 * MIN));
         assertThat(output()).isEmpty();
-        assertThat(harness.getSideOutput(NoParkViolations.LATE_POSITIONS)).singleElement()
+        assertThat(harness.getSideOutput(BikeTracker.LATE_POSITIONS)).singleElement()
                 .satisfies(r -> assertThat(r.getValue().bikeId).isEqualTo("b1"));
     }
 
@@ -215,11 +216,12 @@ class NoParkViolationsTest {
     }
 
     @Test
-    void stateIsClearedOnceTheBikeLeaves() throws Exception {
+    void bufferedReportsAreDroppedOnceApplied() throws Exception {
         send(parkedIn("b1", PARKS_AT, ZONE));
         send(riding("b1", PARKS_AT + 30 * MIN));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
         harness.processWatermark(new Watermark(PARKS_AT + 60 * MIN));
-        // Only the last-seen timestamp stays; the buffer and the zone track are gone.
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        // The bike's track and last-seen time stay; the report buffer is gone.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
     }
 }

@@ -1,0 +1,46 @@
+package org.bikefence.bike;
+
+import org.bikefence.model.BikeState;
+
+/** Everything bikefence remembers about one bike between reports (Flink keyed state, a POJO). */
+public class BikeTrack {
+    public String operator;
+    public String bikeId;
+
+    public boolean hasReport;
+    public long lastTs;
+    public BikeState lastState;
+    /** Last movement (beyond the threshold) or state change, for zombie detection. */
+    public long lastMoveAt;
+
+    public boolean standing;
+    public long standingSince;
+    public double standingLat;
+    public double standingLng;
+    public String standingFenceId;
+
+    // No-park (or key-control) zone the bike stands in.
+    public String npFenceId;
+    public String npFenceSet;
+    public long npSince;
+    public long npGraceMs;
+    public double npLat;
+    public double npLng;
+    public boolean npOpen;
+    public long npOpenedAt;
+
+    // Standing outside the operating area.
+    public long oaSince = -1;
+    public boolean oaOpen;
+    public long oaOpenedAt;
+
+    public boolean zombieOpen;
+    public long zombieSince;
+    public long zombieOpenedAt;
+
+    public long faultySince = -1;
+    public boolean faultyOpen;
+    public long faultyOpenedAt;
+
+    public BikeTrack() {}
+}

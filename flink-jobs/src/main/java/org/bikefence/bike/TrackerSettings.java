@@ -1,0 +1,48 @@
+package org.bikefence.bike;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/** The per-bike rule parameters, taken from the rule set when the job is built. */
+public final class TrackerSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final long noParkGraceMs;
+    final long outOfAreaGraceMs;
+    final long zombieMs;
+    final long faultyDeadlineMs;
+    final double moveThresholdMetres;
+    final long parkedMaxGapMs;
+    final long ridingMaxGapMs;
+
+    public TrackerSettings(Duration noParkGrace, Duration outOfAreaGrace, Duration zombieAfter,
+            Duration faultyDeadline, double moveThresholdMetres, Duration parkedMaxGap, Duration ridingMaxGap) {
+        this.noParkGraceMs = positive(noParkGrace, "no-park grace");
+        this.outOfAreaGraceMs = positive(outOfAreaGrace, "out-of-area grace");
+        this.zombieMs = positive(zombieAfter, "zombie period");
+        this.faultyDeadlineMs = positive(faultyDeadline, "faulty deadline");
+        if (!(moveThresholdMetres > 0)) {
+            throw new IllegalArgumentException("move threshold must be positive, was " + moveThresholdMetres);
+        }
+        this.moveThresholdMetres = moveThresholdMetres;
+        this.parkedMaxGapMs = positive(parkedMaxGap, "parked report interval");
+        this.ridingMaxGapMs = positive(ridingMaxGap, "riding report interval");
+    }
+
+    /**
+     * Defaults modelled on Xiamen practice, used where a rule set does not say otherwise: 10-minute no-park
+     * grace, 60 minutes outside the operating area, zombie after 7 days without moving, faulty bikes handled
+     * within 24 hours, 50 m counts as moving, reports at least every 4 hours parked and 2 minutes riding.
+     */
+    public static TrackerSettings defaults(Duration noParkGrace) {
+        return new TrackerSettings(noParkGrace, Duration.ofMinutes(60), Duration.ofDays(7), Duration.ofHours(24),
+                50.0, Duration.ofHours(4), Duration.ofMinutes(2));
+    }
+
+    private static long positive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + d);
+        }
+        return d.toMillis();
+    }
+}

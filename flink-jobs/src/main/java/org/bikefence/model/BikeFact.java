@@ -1,0 +1,60 @@
+package org.bikefence.model;
+
+/**
+ * Something a bike did that the assessment counts, derived from its reports in event-time order: a ride
+ * ended (where), it started or stopped standing in the street (in which parking fence), a faulty period
+ * ended, or it went quiet for longer than its feed promises.
+ */
+public class BikeFact {
+    /** What happened. */
+    public enum Kind {
+        /** A riding report followed by a standing one: the end of a ride, where the rider left the bike. */
+        RIDE_ENDED,
+        /** The bike started standing (parked or faulty) in the street. */
+        STANDING_STARTED,
+        /** The bike stopped standing: it rides again or was moved away. */
+        STANDING_ENDED,
+        /** The bike stopped reporting faulty; {@link #durationMs} is how long it was. */
+        FAULTY_ENDED,
+        /** The gap since the bike's previous report exceeded what its feed must deliver in that state. */
+        REPORT_GAP
+    }
+
+    public Kind kind;
+    public String operator;
+    public String bikeId;
+    /** Event time of the fact, epoch ms. */
+    public long ts;
+    public double lat;
+    public double lng;
+    /** The parking fence the bike stands in (STANDING_*, RIDE_ENDED), or null. */
+    public String parkingFenceId;
+    /** For RIDE_ENDED: the ride ended inside a no-park (or key-control) zone. */
+    public boolean inNoPark;
+    /** For RIDE_ENDED and STANDING_*: inside the operator's operating area. */
+    public boolean inOperatingArea;
+    /** For STANDING_ENDED, FAULTY_ENDED and REPORT_GAP: how long, ms. */
+    public long durationMs;
+
+    public BikeFact() {}
+
+    public static BikeFact of(Kind kind, ClassifiedPosition p) {
+        BikeFact f = new BikeFact();
+        f.kind = kind;
+        f.operator = p.operator;
+        f.bikeId = p.bikeId;
+        f.ts = p.ts;
+        f.lat = p.lat;
+        f.lng = p.lng;
+        f.parkingFenceId = p.parkingFenceId;
+        f.inNoPark = p.noParkFenceId != null;
+        f.inOperatingArea = p.inOperatingArea;
+        return f;
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + operator + "/" + bikeId + "@" + ts + (parkingFenceId == null ? "" : " in " + parkingFenceId)
+                + (durationMs > 0 ? " for " + durationMs + " ms" : "");
+    }
+}
