@@ -17,18 +17,29 @@ public final class NoParkRule implements Serializable {
     public static final String METRIC = "no_park_violations";
 
     public static final int DEFAULT_GRACE_MINUTES = 10;
+    public static final int DEFAULT_CLEAR_DEADLINE_MINUTES = 30;
 
     private final int graceMinutes;
     private final BigDecimal deductionPerViolation;
     private final BigDecimal maxDeduction;
+    private final int clearDeadlineMinutes;
 
     public NoParkRule(int graceMinutes, BigDecimal deductionPerViolation, BigDecimal maxDeduction) {
+        this(graceMinutes, deductionPerViolation, maxDeduction, DEFAULT_CLEAR_DEADLINE_MINUTES);
+    }
+
+    public NoParkRule(int graceMinutes, BigDecimal deductionPerViolation, BigDecimal maxDeduction,
+            int clearDeadlineMinutes) {
         if (graceMinutes <= 0) {
             throw new IllegalArgumentException("graceMinutes must be > 0, was " + graceMinutes);
+        }
+        if (clearDeadlineMinutes <= 0) {
+            throw new IllegalArgumentException("clearDeadlineMinutes must be > 0, was " + clearDeadlineMinutes);
         }
         this.graceMinutes = graceMinutes;
         this.deductionPerViolation = nonNegative("deductionPerViolation", deductionPerViolation);
         this.maxDeduction = nonNegative("maxDeduction", maxDeduction);
+        this.clearDeadlineMinutes = clearDeadlineMinutes;
     }
 
     /** Convenience for tests and code: decimals given as strings stay exact ("0.1" is not 0.1000000000000000055). */
@@ -44,7 +55,16 @@ public final class NoParkRule implements Serializable {
         return Duration.ofMinutes(graceMinutes);
     }
 
-    /** Points per violation opened during the day. */
+    /** Minutes after opening within which a violation counts as cleared in time (monthly metric). */
+    public int clearDeadlineMinutes() {
+        return clearDeadlineMinutes;
+    }
+
+    public Duration clearDeadline() {
+        return Duration.ofMinutes(clearDeadlineMinutes);
+    }
+
+    /** Points per violation opened during the day (daily live score). */
     public BigDecimal deductionPerViolation() {
         return deductionPerViolation;
     }
@@ -71,19 +91,21 @@ public final class NoParkRule implements Serializable {
         // compareTo, not equals: 0.5 and 0.50 are the same rule.
         return o instanceof NoParkRule other
                 && graceMinutes == other.graceMinutes
+                && clearDeadlineMinutes == other.clearDeadlineMinutes
                 && deductionPerViolation.compareTo(other.deductionPerViolation) == 0
                 && maxDeduction.compareTo(other.maxDeduction) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(graceMinutes, deductionPerViolation.stripTrailingZeros(), maxDeduction.stripTrailingZeros());
+        return Objects.hash(graceMinutes, clearDeadlineMinutes, deductionPerViolation.stripTrailingZeros(), maxDeduction.stripTrailingZeros());
     }
 
     @Override
     public String toString() {
         return "NoParkRule{graceMinutes=" + graceMinutes
                 + ", deductionPerViolation=" + deductionPerViolation.toPlainString()
-                + ", maxDeduction=" + maxDeduction.toPlainString() + '}';
+                + ", maxDeduction=" + maxDeduction.toPlainString()
+                + ", clearDeadlineMinutes=" + clearDeadlineMinutes + '}';
     }
 }

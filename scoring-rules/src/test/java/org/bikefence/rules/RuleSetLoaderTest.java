@@ -107,10 +107,10 @@ class RuleSetLoaderTest {
 
     @Test
     void rejectsUnknownTopLevelSection() {
-        assertThatThrownBy(() -> load(VALID + "grades:\n  A: 90\n"))
+        assertThatThrownBy(() -> load(VALID + "penalties:\n  A: 90\n"))
                 .isInstanceOf(RuleSetException.class)
                 .hasMessageContaining("line 14")
-                .hasMessageContaining("unknown field 'grades'");
+                .hasMessageContaining("unknown field 'penalties'");
     }
 
     @Test
