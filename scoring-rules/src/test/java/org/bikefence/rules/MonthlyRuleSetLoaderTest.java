@@ -38,7 +38,7 @@ class MonthlyRuleSetLoaderTest {
 
         assertThat(huli.categories()).extracting(Category::nameZh)
                 .containsExactly("停放秩序", "投放管控", "运维响应", "车辆状况", "数据质量");
-        assertThat(huli.operator("Qingju")).get().extracting(OperatorQuota::fleetQuota).isEqualTo(6000L);
+        assertThat(huli.operator("qingju")).get().extracting(OperatorQuota::fleetQuota).isEqualTo(6000L);
         assertThat(huli.grades()).extracting(Grade::name).containsExactly("优秀", "良好", "合格", "不合格");
         assertThat(huli.quota().sharesByRankPct()).extracting(java.math.BigDecimal::intValue)
                 .containsExactly(50, 30, 20);

@@ -52,7 +52,7 @@ class RuleSetRegistryTest {
         assertThat(registry.lastDay(registry.forMonth("Xiamen", "Huli", MARCH)))
                 .contains(LocalDate.of(2026, 3, 31));
         // The same operator-month under April's rules would score differently (Hello: density 3 -> 3 points).
-        OperatorMonthMetrics helloInApril = OperatorMonthMetrics.builder("Hello", APRIL)
+        OperatorMonthMetrics helloInApril = OperatorMonthMetrics.builder("hello", APRIL)
                 .fleetEveryDay(8000, 8200, 7000)
                 .noPark(new OperatorMonthMetrics.NoPark(24, 24, 23, 0)).build();
         assertThat(scorer.score(registry.forMonth("Xiamen", "Huli", APRIL), helloInApril)

@@ -26,7 +26,7 @@ class WorkedExampleTest {
             Evidence.of(Evidence.Kind.LATE_RECORD, "r-9", "QJ-000012", null, T0, T0.plusSeconds(900));
 
     static OperatorMonthMetrics hello() {
-        return OperatorMonthMetrics.builder("Hello", MARCH)
+        return OperatorMonthMetrics.builder("hello", MARCH)
                 .fleetEveryDay(8000, 8200, 7000)
                 .noPark(new NoPark(24, 24, 23, 24 * 18))
                 .parking(new Parking(100_000, 97_500))
@@ -39,7 +39,7 @@ class WorkedExampleTest {
     }
 
     static OperatorMonthMetrics meituan() {
-        return OperatorMonthMetrics.builder("Meituan", MARCH)
+        return OperatorMonthMetrics.builder("meituan", MARCH)
                 .fleetEveryDay(8200, 8600, 8000)
                 .noPark(new NoPark(82, 80, 74, 80 * 25))
                 .parking(new Parking(100_000, 88_000))
@@ -52,7 +52,7 @@ class WorkedExampleTest {
     }
 
     static OperatorMonthMetrics qingju() {
-        return OperatorMonthMetrics.builder("Qingju", MARCH)
+        return OperatorMonthMetrics.builder("qingju", MARCH)
                 .fleetEveryDay(7500, 7600, 7200)
                 .noPark(new NoPark(300, 280, 150, 280 * 60))
                 .parking(new Parking(100_000, 80_000))
@@ -150,9 +150,9 @@ class WorkedExampleTest {
         assertThat(a.ranking()).extracting(RankedOperator::rank, RankedOperator::operator, RankedOperator::score,
                         RankedOperator::grade, RankedOperator::quotaSharePct, RankedOperator::quotaBikes)
                 .containsExactly(
-                        tuple(1, "Hello", 99.0, "优秀", 50.0, 1000L),
-                        tuple(2, "Meituan", 65.56, "合格", 30.0, 600L),
-                        tuple(3, "Qingju", 13.51, "不合格", 0.0, 0L));
+                        tuple(1, "hello", 99.0, "优秀", 50.0, 1000L),
+                        tuple(2, "meituan", 65.56, "合格", 30.0, 600L),
+                        tuple(3, "qingju", 13.51, "不合格", 0.0, 0L));
         assertThat(a.withheldSharePct()).isEqualTo(20.0);
     }
 }
