@@ -22,6 +22,7 @@ public final class JobConfig {
     public static final String KAFKA_POSITIONS_TOPIC = "kafka.positions-topic";
     public static final String KAFKA_DLQ_TOPIC = "kafka.dlq-topic";
     public static final String KAFKA_FENCES_TOPIC = "kafka.fences-topic";
+    public static final String KAFKA_VIOLATIONS_TOPIC = "kafka.violations-topic";
     public static final String KAFKA_GROUP_ID = "kafka.group-id";
     public static final String KAFKA_STARTING_OFFSETS = "kafka.starting-offsets";
     public static final String KAFKA_BOUNDED = "kafka.bounded";
@@ -42,6 +43,7 @@ public final class JobConfig {
         d.put(KAFKA_POSITIONS_TOPIC, Topics.POSITIONS);
         d.put(KAFKA_DLQ_TOPIC, Topics.POSITIONS_DLQ);
         d.put(KAFKA_FENCES_TOPIC, Topics.GEOFENCES);
+        d.put(KAFKA_VIOLATIONS_TOPIC, Topics.VIOLATIONS);
         d.put(KAFKA_GROUP_ID, "bikefence");
         d.put(KAFKA_STARTING_OFFSETS, "committed");
         d.put(KAFKA_BOUNDED, "false");

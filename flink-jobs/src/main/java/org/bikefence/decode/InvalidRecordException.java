@@ -5,6 +5,7 @@ public final class InvalidRecordException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final String reason;
+    private String operator;
 
     public InvalidRecordException(String reason, String detail) {
         // No stack trace: rejections are expected input, not bugs, and may be frequent.
@@ -19,5 +20,15 @@ public final class InvalidRecordException extends Exception {
 
     public String detail() {
         return getMessage();
+    }
+
+    /** The operator the record names, when the decoder got that far; null otherwise. */
+    public String operator() {
+        return operator;
+    }
+
+    InvalidRecordException withOperator(String op) {
+        this.operator = op;
+        return this;
     }
 }

@@ -43,8 +43,17 @@ public final class PositionDecoder {
         this.maxFutureMs = maxFutureMs;
     }
 
-    /** Decodes one message or says exactly why it is not a valid position. */
+    /** Decodes one message or says exactly why it is not a valid position (naming its operator if it could). */
     public BikePosition decode(byte[] value) throws InvalidRecordException {
+        String[] operatorSeen = new String[1];
+        try {
+            return decode(value, operatorSeen);
+        } catch (InvalidRecordException e) {
+            throw e.withOperator(operatorSeen[0]);
+        }
+    }
+
+    private BikePosition decode(byte[] value, String[] operatorSeen) throws InvalidRecordException {
         if (value == null || value.length == 0) {
             throw new InvalidRecordException(NOT_JSON, "empty message");
         }
@@ -69,6 +78,7 @@ public final class PositionDecoder {
                 switch (field) {
                     case "operator":
                         operator = text(field, v, p);
+                        operatorSeen[0] = operator.isEmpty() ? null : operator;
                         break;
                     case "bikeId":
                         bikeId = text(field, v, p);

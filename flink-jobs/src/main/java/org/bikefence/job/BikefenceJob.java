@@ -23,7 +23,10 @@ import org.bikefence.model.OperatorMinute;
 import org.bikefence.model.OperatorScore;
 import org.bikefence.model.RawRecord;
 import org.bikefence.model.ViolationEvent;
+import org.bikefence.model.OperatorSignal;
 import org.bikefence.operator.ClassifyPositions;
+import org.bikefence.operator.MonthlyAssessments;
+import org.bikefence.operator.OperatorMetrics;
 import org.bikefence.operator.DailyScores;
 import org.bikefence.operator.DecodePositions;
 import org.bikefence.operator.MinuteCounts;
@@ -47,20 +50,30 @@ public final class BikefenceJob {
      * -infinity forever).
      */
     static final WatermarkStrategy<FenceUpdate> FENCE_UPDATES_NEVER_HOLD_BACK_TIME =
-            WatermarkStrategy.forGenerator(ctx -> new WatermarkGenerator<FenceUpdate>() {
-                @Override
-                public void onEvent(FenceUpdate update, long timestamp, WatermarkOutput output) {}
+            neverHoldBackTime((u, kafkaTs) -> u.publishedAt);
 
-                @Override
-                public void onPeriodicEmit(WatermarkOutput output) {
-                    output.emitWatermark(new Watermark(Long.MAX_VALUE));
-                }
-            });
+    /** All operators are ranked together under one key. */
+    static final String CITY_KEY = "city";
+
+    /** A strategy for side inputs that must not hold back the positions' watermark where streams meet. */
+    static <T> WatermarkStrategy<T> neverHoldBackTime(
+            org.apache.flink.api.common.eventtime.SerializableTimestampAssigner<T> timestamps) {
+        return WatermarkStrategy.<T>forGenerator(ctx -> new WatermarkGenerator<T>() {
+            @Override
+            public void onEvent(T event, long timestamp, WatermarkOutput output) {}
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
+        }).withTimestampAssigner(timestamps);
+    }
 
     private final Source<RawRecord, ?, ?> positions;
     private final Source<FenceUpdate, ?, ?> fenceUpdates;
     private final Sink<InfluxPoint> influx;
     private final Sink<DeadLetter> deadLetters;
+    private final Sink<ViolationEvent> violationsOut;
     private final JobSettings settings;
 
     /**
@@ -68,6 +81,17 @@ public final class BikefenceJob {
      */
     public BikefenceJob(Source<RawRecord, ?, ?> positions, Source<FenceUpdate, ?, ?> fenceUpdates,
             Sink<InfluxPoint> influx, Sink<DeadLetter> deadLetters, JobSettings settings) {
+        this(positions, fenceUpdates, influx, deadLetters, null, settings);
+    }
+
+    /**
+     * @param violationsOut where violations are published as they open and close (the
+     *     {@code bike-violations} topic); null to not publish them
+     */
+    public BikefenceJob(Source<RawRecord, ?, ?> positions, Source<FenceUpdate, ?, ?> fenceUpdates,
+            Sink<InfluxPoint> influx, Sink<DeadLetter> deadLetters, Sink<ViolationEvent> violationsOut,
+            JobSettings settings) {
+        this.violationsOut = violationsOut;
         this.positions = positions;
         this.fenceUpdates = fenceUpdates;
         this.influx = influx;
@@ -84,8 +108,8 @@ public final class BikefenceJob {
         SingleOutputStreamOperator<BikePosition> decoded = raw
                 .process(new DecodePositions(settings.maxFuture().toMillis(), settings.fixedNowMs()))
                 .name("decode-validate").uid("decode-validate");
-        decoded.getSideOutput(DecodePositions.DEAD_LETTERS)
-                .sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+        DataStream<DeadLetter> rejected = decoded.getSideOutput(DecodePositions.DEAD_LETTERS);
+        rejected.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
 
         DataStream<FenceUpdate> updates = fenceUpdates == null
                 ? env.fromData(List.<FenceUpdate>of(), TypeInformation.of(FenceUpdate.class))
@@ -108,6 +132,9 @@ public final class BikefenceJob {
                 .keyBy(BikeTracker::bikeKey)
                 .process(new BikeTracker(settings.tracker()))
                 .name("bike-tracker").uid("bike-tracker");
+        if (violationsOut != null) {
+            violations.sinkTo(violationsOut).name("bike-violations").uid("bike-violations-sink");
+        }
         DataStream<ViolationEvent> noParkViolations = violations
                 .filter(v -> v.type == ViolationEvent.Type.NO_PARK)
                 .name("no-park-only").uid("no-park-only");
@@ -127,6 +154,31 @@ public final class BikefenceJob {
                 .process(new DailyScores(settings.rules()))
                 .name("operator-score").uid("operator-score");
 
+        DataStream<OperatorSignal> invalidSignals = rejected
+                .filter(d -> d.operator != null).name("invalid-with-operator").uid("invalid-with-operator")
+                .map(d -> OperatorSignal.invalid(d, d.receivedAt > 0 ? d.receivedAt : d.rejectedAt))
+                .returns(OperatorSignal.class).name("invalid-signals").uid("invalid-signals")
+                // Rejected records have no trustworthy event time: they must not hold back the watermark.
+                .assignTimestampsAndWatermarks(neverHoldBackTime((OperatorSignal s, long ignored) -> s.ts))
+                .name("invalid-signal-time").uid("invalid-signal-time");
+        DataStream<InfluxPoint> assessments = classified
+                .map(OperatorSignal::position).returns(OperatorSignal.class)
+                .name("position-signals").uid("position-signals")
+                .union(
+                        violations.map(OperatorSignal::violation).returns(OperatorSignal.class)
+                                .name("violation-signals").uid("violation-signals"),
+                        violations.getSideOutput(BikeTracker.FACTS).map(OperatorSignal::fact)
+                                .returns(OperatorSignal.class).name("fact-signals").uid("fact-signals"),
+                        violations.getSideOutput(BikeTracker.OUT_OF_ORDER).map(OperatorSignal::outOfOrder)
+                                .returns(OperatorSignal.class).name("out-of-order-signals").uid("out-of-order-signals"),
+                        invalidSignals)
+                .keyBy(s -> s.operator)
+                .process(new OperatorMetrics(settings.rules()))
+                .name("operator-month-metrics").uid("operator-month-metrics")
+                .keyBy(c -> CITY_KEY)
+                .process(new MonthlyAssessments(settings.rules()))
+                .name("monthly-assessment").uid("monthly-assessment");
+
         violations.map(ToInfluxPoints::violation).returns(InfluxPoint.class)
                 .name("violation-points").uid("violation-points")
                 .union(
@@ -136,7 +188,8 @@ public final class BikefenceJob {
                                 .name("score-points").uid("score-points"),
                         classified.getSideOutput(ClassifyPositions.FENCE_SET_EVENTS)
                                 .map(ToInfluxPoints::fenceSet).returns(InfluxPoint.class)
-                                .name("fence-set-points").uid("fence-set-points"))
+                                .name("fence-set-points").uid("fence-set-points"),
+                        assessments)
                 .sinkTo(influx).name("influxdb").uid("influxdb-sink");
     }
 

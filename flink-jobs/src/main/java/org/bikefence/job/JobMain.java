@@ -13,9 +13,11 @@ import org.bikefence.config.JobConfig;
 import org.bikefence.kafka.DeadLetterSerializer;
 import org.bikefence.kafka.FenceUpdateDeserializer;
 import org.bikefence.kafka.RawRecordDeserializer;
+import org.bikefence.kafka.ViolationSerializer;
 import org.bikefence.model.DeadLetter;
 import org.bikefence.model.FenceUpdate;
 import org.bikefence.model.RawRecord;
+import org.bikefence.model.ViolationEvent;
 import org.bikefence.rules.RuleSetLoader;
 import org.bikefence.sink.InfluxDbSink;
 import org.slf4j.Logger;
@@ -52,7 +54,8 @@ public final class JobMain {
                 .maxFuture(config.getMillis(JobConfig.MAX_FUTURE_MS))
                 .build();
         return new BikefenceJob(kafkaSource(config), fenceUpdateSource(config),
-                InfluxDbSink.fromConfig(config.withPrefix("influx.")), deadLetterSink(config), settings);
+                InfluxDbSink.fromConfig(config.withPrefix("influx.")), deadLetterSink(config), violationSink(config),
+                settings);
     }
 
     static KafkaSource<RawRecord> kafkaSource(JobConfig config) {
@@ -94,6 +97,19 @@ public final class JobMain {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
+    }
+
+    /** The {@code bike-violations} topic; none when the option is empty. */
+    static KafkaSink<ViolationEvent> violationSink(JobConfig config) {
+        String topic = config.get(JobConfig.KAFKA_VIOLATIONS_TOPIC);
+        if (topic == null || topic.isBlank()) {
+            return null;
+        }
+        return KafkaSink.<ViolationEvent>builder()
+                .setBootstrapServers(config.get(JobConfig.KAFKA_BOOTSTRAP))
+                .setRecordSerializer(new ViolationSerializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
     }
 
     static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {

@@ -4,6 +4,8 @@ package org.bikefence.kafka;
 public final class Topics {
     public static final String POSITIONS = "bike-positions";
     public static final String POSITIONS_DLQ = "bike-positions-dlq";
+    /** Violations as they open and close, for dispatch (JSON, key = fence id or bike id). */
+    public static final String VIOLATIONS = "bike-violations";
     /** Whole, versioned fence sets (fence files), key = fence set name. */
     public static final String GEOFENCES = "geofences";
 

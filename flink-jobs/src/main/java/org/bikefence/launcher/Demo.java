@@ -100,6 +100,7 @@ public final class Demo {
         kafka = LocalKafka.builder(work.resolve("kafka"), brokerClasspath).port(opts.kafkaPort).numPartitions(2).start();
         kafka.createTopics(2, Topics.POSITIONS, Topics.POSITIONS_DLQ);
         kafka.createTopics(1, Topics.GEOFENCES);
+        kafka.createTopics(2, Topics.VIOLATIONS);
         java.util.Properties adminProps = kafka.producerProps();
         adminProps.put("request.timeout.ms", "3000");
         adminProps.put("default.api.timeout.ms", "5000");

@@ -11,6 +11,8 @@ public class BikePosition {
     public double lat;
     public double lng;
     public BikeState state;
+    /** When the record reached Kafka (its record timestamp), epoch ms; 0 when unknown (files, tests). */
+    public long receivedAt;
 
     public BikePosition() {}
 

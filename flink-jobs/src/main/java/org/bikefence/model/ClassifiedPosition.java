@@ -8,6 +8,8 @@ public class ClassifiedPosition {
     public double lat;
     public double lng;
     public BikeState state;
+    /** When the record reached Kafka, epoch ms; 0 when unknown. */
+    public long receivedAt;
     /** The no-park fence covering the position that applies to this operator (smallest id), or null. */
     public String noParkFenceId;
     /** The grace period of that zone when it sets its own (key-control zones), ms; 0 = the rule set's. */
@@ -29,6 +31,7 @@ public class ClassifiedPosition {
         this.lat = p.lat;
         this.lng = p.lng;
         this.state = p.state;
+        this.receivedAt = p.receivedAt;
         this.noParkFenceId = noParkFenceId;
         this.parkingFenceId = parkingFenceId;
         this.inOperatingArea = inOperatingArea;

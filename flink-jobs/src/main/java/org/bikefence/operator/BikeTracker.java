@@ -37,6 +37,8 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
 
     public static final OutputTag<ClassifiedPosition> LATE_POSITIONS = new OutputTag<>("late-positions") {};
     public static final OutputTag<BikeFact> FACTS = new OutputTag<>("bike-facts") {};
+    /** Reports older than one already received for the same bike (still applied, in order). */
+    public static final OutputTag<ClassifiedPosition> OUT_OF_ORDER = new OutputTag<>("out-of-order") {};
 
     private final BikeRules rules;
 
@@ -75,6 +77,8 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
         Long seen = lastSeen.value();
         if (seen == null || p.ts > seen) {
             lastSeen.update(p.ts);
+        } else if (p.ts < seen) {
+            ctx.output(OUT_OF_ORDER, p);
         }
     }
 

@@ -45,13 +45,15 @@ public class DecodePositions extends ProcessFunction<RawRecord, BikePosition> {
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<BikePosition> out) {
         try {
-            out.collect(decoder.decode(raw.value));
+            BikePosition p = decoder.decode(raw.value);
+            p.receivedAt = raw.kafkaTimestamp;
+            out.collect(p);
         } catch (InvalidRecordException e) {
             invalid.inc();
             invalidByReason.computeIfAbsent(e.reason(),
                     r -> metrics.addGroup("reason", r).counter("invalidRecords")).inc();
             long now = fixedNowMs == null ? System.currentTimeMillis() : fixedNowMs;
-            ctx.output(DEAD_LETTERS, new DeadLetter(raw, e.reason(), e.detail(), now));
+            ctx.output(DEAD_LETTERS, new DeadLetter(raw, e.operator(), e.reason(), e.detail(), now));
         }
     }
 }

@@ -15,6 +15,8 @@ public final class ToInfluxPoints {
     public static final String OPERATOR_MINUTE = "operator_minute";
     public static final String OPERATOR_SCORE = "operator_score";
     public static final String FENCE_SET = "fence_set";
+    public static final String OPERATOR_MONTH = "operator_month";
+    public static final String DEDUCTION = "deduction";
 
     private ToInfluxPoints() {}
 
@@ -73,5 +75,63 @@ public final class ToInfluxPoints {
                 .field("source", e.source == null ? "" : e.source)
                 .time(e.publishedAt)
                 .build();
+    }
+
+    /**
+     * A month's assessment: one {@code operator_month} point per operator (score, grade, rank, quota share,
+     * category scores, metric values) and one {@code deduction} point per operator and priced rule, all at
+     * the month's start, so each update overwrites the month's points.
+     */
+    public static java.util.List<InfluxPoint> assessment(org.bikefence.rules.MonthlyAssessment a,
+            java.time.ZoneId zone) {
+        long monthStart = a.month().atDay(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        java.util.List<InfluxPoint> points = new java.util.ArrayList<>();
+        for (org.bikefence.rules.MonthlyScore s : a.scores()) {
+            org.bikefence.rules.RankedOperator r = a.ranked(s.operator());
+            InfluxPoint.Builder b = InfluxPoint.measurement(OPERATOR_MONTH)
+                    .tag("operator", s.operator())
+                    .field("score", s.score())
+                    .field("grade", s.grade().name())
+                    .field("grade_en", s.grade().nameEn() == null ? "" : s.grade().nameEn())
+                    .field("passed", s.passed())
+                    .field("rank", (long) r.rank())
+                    .field("quota_share_pct", r.quotaSharePct())
+                    .field("deducted", s.totalDeducted())
+                    .field("bonus", s.totalBonus())
+                    .field("rule_set", s.ruleSetVersion())
+                    .time(monthStart);
+            if (r.quotaBikes() != null) {
+                b.field("quota_bikes", r.quotaBikes().longValue());
+            }
+            for (org.bikefence.rules.CategoryScore c : s.categories()) {
+                b.field("cat_" + fieldName(c.id()), c.score());
+            }
+            s.metricValues().forEach((metric, value) -> b.field("m_" + fieldName(metric), value));
+            points.add(b.build());
+            for (org.bikefence.rules.Deduction d : s.deductions()) {
+                StringBuilder ev = new StringBuilder();
+                for (int i = 0; i < Math.min(20, d.evidence().size()); i++) {
+                    ev.append(i == 0 ? "" : ";").append(d.evidence().get(i).id());
+                }
+                points.add(InfluxPoint.measurement(DEDUCTION)
+                        .tag("operator", s.operator())
+                        .tag("rule_id", d.ruleId())
+                        .tag("category", d.category())
+                        .field("metric", d.metric())
+                        .field("value", d.metricValue())
+                        .field("points", d.points())
+                        .field("capped", d.capped())
+                        .field("evidence_count", (long) d.evidence().size())
+                        .field("evidence", ev.toString())
+                        .field("rule_set", s.ruleSetVersion())
+                        .time(monthStart)
+                        .build());
+            }
+        }
+        return points;
+    }
+
+    private static String fieldName(String id) {
+        return id.replaceAll("[^A-Za-z0-9]", "_");
     }
 }

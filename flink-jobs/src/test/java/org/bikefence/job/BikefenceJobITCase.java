@@ -46,6 +46,7 @@ class BikefenceJobITCase {
     static final InfluxdExtension INFLUX = new InfluxdExtension();
 
     private static final AtomicInteger RUNS = new AtomicInteger();
+    private static String violationsTopic;
     /** Left empty here: this test runs on the fences given at submission. */
     private static final String FENCES_TOPIC = "it-geofences-empty";
 
@@ -54,7 +55,8 @@ class BikefenceJobITCase {
         LocalKafka kafka = KafkaExtension.kafka();
         String positions = "it-positions-" + System.nanoTime();
         String dlq = "it-dlq-" + System.nanoTime();
-        kafka.createTopics(2, positions, dlq, FENCES_TOPIC);
+        violationsTopic = "it-violations-" + System.nanoTime();
+        kafka.createTopics(2, positions, dlq, FENCES_TOPIC, violationsTopic);
         produce(kafka, positions);
 
         runJob(kafka, positions, dlq);
@@ -90,6 +92,8 @@ class BikefenceJobITCase {
                 + "WHERE operator = 'hello'"))).singleElement().asString().endsWith(", 99.5, 1]");
 
         assertDeadLetters(kafka, dlq);
+        assertPublishedViolations(kafka);
+        assertMonthlyAssessment(influx, db);
 
         // Replaying the same input writes the same points: nothing is duplicated.
         String before = countsOf(influx, db);
@@ -117,6 +121,7 @@ class BikefenceJobITCase {
             "--" + JobConfig.KAFKA_POSITIONS_TOPIC, positions,
             "--" + JobConfig.KAFKA_DLQ_TOPIC, dlq,
             "--" + JobConfig.KAFKA_FENCES_TOPIC, FENCES_TOPIC,
+            "--" + JobConfig.KAFKA_VIOLATIONS_TOPIC, violationsTopic,
             "--" + JobConfig.KAFKA_GROUP_ID, "it-" + RUNS.incrementAndGet(),
             "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
             "--" + JobConfig.KAFKA_BOUNDED, "true",
@@ -158,6 +163,69 @@ class BikefenceJobITCase {
         }
         assertThat(reasonByKey).isEqualTo(expectedReasons);
         assertThat(valueByKey).isEqualTo(expectedValues);
+    }
+
+    /** Violations go to Kafka as they open and close, keyed by fence. */
+    private static void assertPublishedViolations(LocalKafka kafka) {
+        List<String> events = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProps("violations-check"))) {
+            consumer.subscribe(List.of(violationsTopic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (events.size() < 5 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    String v = new String(r.value(), StandardCharsets.UTF_8);
+                    events.add(new String(r.key(), StandardCharsets.UTF_8) + " "
+                            + v.replaceAll(".*\"event\":\"(\\w+)\".*\"bikeId\":\"([\\w-]+)\".*", "$1 $2"));
+                }
+            }
+        }
+        assertThat(events).containsExactlyInAnyOrder("NP-A opened MT-1", "NP-A closed MT-1", "NP-A opened MT-3",
+                "NP-A closed MT-3", "NP-A opened HL-2");
+    }
+
+    /**
+     * The month's metrics the stream gathered, scored by the rule set, must give what scoring hand-counted
+     * metrics of the script gives (see ScenarioFixtures: every figure below is counted from the script).
+     */
+    private static void assertMonthlyAssessment(LocalInfluxd influx, String db) throws Exception {
+        java.time.YearMonth october = java.time.YearMonth.of(2026, 10);
+        java.time.Instant t = java.time.Instant.ofEpochMilli(T);
+        org.bikefence.rules.OperatorMonthMetrics meituan = org.bikefence.rules.OperatorMonthMetrics
+                .builder("meituan", october)
+                .fleet(new org.bikefence.rules.OperatorMonthMetrics.Fleet(
+                        new java.util.TreeMap<>(Map.of(java.time.LocalDate.of(2026, 10, 12), 3L)), 3, 3))
+                .noPark(new org.bikefence.rules.OperatorMonthMetrics.NoPark(2, 2, 2, 31))
+                .parking(new org.bikefence.rules.OperatorMonthMetrics.Parking(1, 0))
+                // Every record is "late": the script's October events reach Kafka when the test runs. Invalid
+                // records have no event time; they count in the month they arrive, not in October.
+                .dataFeed(new org.bikefence.rules.OperatorMonthMetrics.DataFeed(3, 11, 11, 0, 0, 0, 0))
+                .build();
+        org.bikefence.rules.OperatorMonthMetrics hello = org.bikefence.rules.OperatorMonthMetrics
+                .builder("hello", october)
+                .fleet(new org.bikefence.rules.OperatorMonthMetrics.Fleet(
+                        new java.util.TreeMap<>(Map.of(java.time.LocalDate.of(2026, 10, 12), 3L)), 3, 3))
+                .noPark(new org.bikefence.rules.OperatorMonthMetrics.NoPark(1, 0, 0, 0))
+                .parking(new org.bikefence.rules.OperatorMonthMetrics.Parking(1, 0))
+                .condition(new org.bikefence.rules.OperatorMonthMetrics.Condition(1, 0, 0, 0))
+                .dataFeed(new org.bikefence.rules.OperatorMonthMetrics.DataFeed(2, 18, 18, 0, 0, 0, 0))
+                .build();
+        org.bikefence.rules.MonthlyAssessment expected = new org.bikefence.rules.Scorer().assess(
+                org.bikefence.rules.RuleSetLoader.load(java.nio.file.Path.of(ScenarioFixtures.RULES)), october,
+                List.of(meituan, hello));
+        List<String> want = new ArrayList<>();
+        for (String op : List.of("hello", "meituan")) {
+            org.bikefence.rules.RankedOperator r = expected.ranked(op);
+            want.add(op + " " + r.score() + " " + r.rank() + " " + r.grade() + " " + r.quotaSharePct());
+        }
+        List<String> got = new ArrayList<>();
+        for (String op : List.of("hello", "meituan")) {
+            List<Object> row = influx.rows(db, "SELECT score, rank, grade, quota_share_pct FROM operator_month "
+                    + "WHERE operator = '" + op + "' AND time = '2026-09-30T16:00:00Z'").get(0);
+            got.add(op + " " + ((Number) row.get(1)).doubleValue() + " " + row.get(2) + " " + row.get(3) + " "
+                    + ((Number) row.get(4)).doubleValue());
+        }
+        assertThat(got).isEqualTo(want);
+        assertThat(influx.rows(db, "SELECT count(points) FROM deduction")).isNotEmpty();
     }
 
     private static String countsOf(LocalInfluxd influx, String db) throws Exception {

@@ -1,0 +1,66 @@
+package org.bikefence.model;
+
+/**
+ * One input of an operator's assessment metrics: a valid report, a violation opening or closing, a bike
+ * fact, an invalid record or a report that arrived out of order. A single type so one keyed operator per
+ * operator can count them all.
+ */
+public class OperatorSignal {
+    /** What the signal is. */
+    public enum Kind { POSITION, VIOLATION, FACT, INVALID, OUT_OF_ORDER }
+
+    public Kind kind;
+    public String operator;
+    public String bikeId;
+    /** Event time; for invalid records (no readable event time) the Kafka record time. */
+    public long ts;
+
+    // POSITION
+    public BikeState state;
+    /** The record arrived this long after its event time, ms (0 when unknown). */
+    public long arrivalDelayMs;
+
+    // VIOLATION
+    public ViolationEvent violation;
+
+    // FACT
+    public BikeFact fact;
+
+    public OperatorSignal() {}
+
+    public static OperatorSignal position(ClassifiedPosition p) {
+        OperatorSignal s = base(Kind.POSITION, p.operator, p.bikeId, p.ts);
+        s.state = p.state;
+        s.arrivalDelayMs = p.receivedAt > 0 ? Math.max(0, p.receivedAt - p.ts) : 0;
+        return s;
+    }
+
+    public static OperatorSignal outOfOrder(ClassifiedPosition p) {
+        return base(Kind.OUT_OF_ORDER, p.operator, p.bikeId, p.ts);
+    }
+
+    public static OperatorSignal violation(ViolationEvent v) {
+        OperatorSignal s = base(Kind.VIOLATION, v.operator, v.bikeId, v.eventTime());
+        s.violation = v;
+        return s;
+    }
+
+    public static OperatorSignal fact(BikeFact f) {
+        OperatorSignal s = base(Kind.FACT, f.operator, f.bikeId, f.ts);
+        s.fact = f;
+        return s;
+    }
+
+    public static OperatorSignal invalid(DeadLetter d, long ts) {
+        return base(Kind.INVALID, d.operator, null, ts);
+    }
+
+    private static OperatorSignal base(Kind kind, String operator, String bikeId, long ts) {
+        OperatorSignal s = new OperatorSignal();
+        s.kind = kind;
+        s.operator = operator;
+        s.bikeId = bikeId;
+        s.ts = ts;
+        return s;
+    }
+}

@@ -1,0 +1,77 @@
+package org.bikefence.operator;
+
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.bikefence.metrics.MonthCounts;
+import org.bikefence.metrics.MonthlyMetricsFolder;
+import org.bikefence.rules.MonthlyAssessment;
+import org.bikefence.rules.OperatorMonthMetrics;
+import org.bikefence.rules.RuleSet;
+import org.bikefence.rules.Scorer;
+import org.bikefence.sink.InfluxPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores every operator's month with the rule set, ranks them and assigns quota shares, each time an
+ * operator's counts change. Keyed by city (one key): ranking needs all operators together, and the
+ * inputs are a few records per operator and minute.
+ */
+public class MonthlyAssessments extends KeyedProcessFunction<String, MonthCounts, InfluxPoint> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(MonthlyAssessments.class);
+
+    private final RuleSet rules;
+    private final Scorer scorer = new Scorer();
+
+    private transient MapState<String, MonthCounts> latest;
+    private transient Counter failures;
+    private transient String lastFailure;
+
+    public MonthlyAssessments(RuleSet rules) {
+        this.rules = rules;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        latest = getRuntimeContext().getMapState(new MapStateDescriptor<>("latest-month-counts", Types.STRING,
+                TypeInformation.of(MonthCounts.class)));
+        failures = getRuntimeContext().getMetricGroup().counter("assessmentFailures");
+    }
+
+    @Override
+    public void processElement(MonthCounts c, Context ctx, Collector<InfluxPoint> out) throws Exception {
+        latest.put(c.month + '\u0000' + c.operator, c);
+        List<OperatorMonthMetrics> month = new ArrayList<>();
+        for (Map.Entry<String, MonthCounts> e : latest.entries()) {
+            if (e.getValue().month.equals(c.month)) {
+                month.add(MonthlyMetricsFolder.metrics(e.getValue()));
+            }
+        }
+        MonthlyAssessment a;
+        try {
+            a = scorer.assess(rules, YearMonth.parse(c.month), month);
+        } catch (IllegalArgumentException e) {
+            failures.inc();
+            // Logged once per distinct problem: the same gap in the rule set repeats every minute.
+            if (!e.getMessage().equals(lastFailure)) {
+                lastFailure = e.getMessage();
+                LOG.warn("Cannot score {} with rule set {}: {}", c.month, rules.version(), e.getMessage());
+            }
+            return;
+        }
+        for (InfluxPoint p : ToInfluxPoints.assessment(a, rules.timeZone())) {
+            out.collect(p);
+        }
+    }
+}

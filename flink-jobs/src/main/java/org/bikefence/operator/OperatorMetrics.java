@@ -1,0 +1,117 @@
+package org.bikefence.operator;
+
+import java.util.ArrayList;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.bikefence.metrics.MonthAcc;
+import org.bikefence.metrics.MonthCounts;
+import org.bikefence.metrics.MonthlyMetricsFolder;
+import org.bikefence.model.BikeFact;
+import org.bikefence.model.OperatorSignal;
+import org.bikefence.rules.RuleSet;
+
+/**
+ * Keeps each operator's assessment metrics for the month (keyed by operator). Signals are gathered per
+ * event-time minute and folded when the watermark passes the minute, in minute order, so running figures
+ * (bikes standing at once, feed gaps) do not depend on arrival order; after each folded minute the
+ * month's counts go downstream to be scored.
+ */
+public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal, MonthCounts> {
+    private static final long serialVersionUID = 1L;
+    private static final long MINUTE = 60_000L;
+
+    private final MonthlyMetricsFolder folder;
+
+    private transient MapState<Long, ArrayList<OperatorSignal>> pending;
+    private transient MapState<String, MonthAcc> months;
+    private transient ValueState<Long> standingNow;
+    private transient ValueState<Long> lastDataMinute;
+
+    public OperatorMetrics(RuleSet rules) {
+        this.folder = new MonthlyMetricsFolder(rules);
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-signals", Types.LONG,
+                TypeInformation.of(new TypeHint<ArrayList<OperatorSignal>>() {})));
+        months = getRuntimeContext().getMapState(new MapStateDescriptor<>("months", Types.STRING,
+                TypeInformation.of(MonthAcc.class)));
+        standingNow = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-now", Types.LONG));
+        lastDataMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("last-data-minute", Types.LONG));
+    }
+
+    @Override
+    public void processElement(OperatorSignal s, Context ctx, Collector<MonthCounts> out) throws Exception {
+        long minute = Math.floorDiv(s.ts, MINUTE) * MINUTE;
+        ArrayList<OperatorSignal> list = pending.get(minute);
+        if (list == null) {
+            list = new ArrayList<>();
+        }
+        list.add(s);
+        pending.put(minute, list);
+        // A signal for a minute already folded (a late report, a dead letter) is folded at the next watermark.
+        ctx.timerService().registerEventTimeTimer(Math.max(minute + MINUTE - 1,
+                ctx.timerService().currentWatermark() + 1));
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<MonthCounts> out) throws Exception {
+        java.util.List<Long> due = new ArrayList<>();
+        for (Long minute : pending.keys()) {
+            if (minute + MINUTE - 1 <= t) {
+                due.add(minute);
+            }
+        }
+        due.sort(null);
+        for (Long minute : due) {
+            fold(minute, pending.get(minute), ctx.getCurrentKey(), out);
+            pending.remove(minute);
+        }
+    }
+
+    private void fold(long minute, ArrayList<OperatorSignal> signals, String operator, Collector<MonthCounts> out)
+            throws Exception {
+        String monthKey = folder.monthOf(minute);
+        MonthAcc m = months.get(monthKey);
+        if (m == null) {
+            m = new MonthAcc();
+            m.operator = operator;
+            m.month = monthKey;
+        }
+        long delta = 0;
+        boolean data = false;
+        for (OperatorSignal s : signals) {
+            folder.add(m, s);
+            if (s.kind == OperatorSignal.Kind.POSITION) {
+                data = true;
+            } else if (s.kind == OperatorSignal.Kind.FACT) {
+                if (s.fact.kind == BikeFact.Kind.STANDING_STARTED) {
+                    delta++;
+                } else if (s.fact.kind == BikeFact.Kind.STANDING_ENDED) {
+                    delta--;
+                }
+            }
+        }
+        Long last = lastDataMinute.value();
+        if (data && (last == null || minute > last)) {
+            if (last != null) {
+                folder.feedGap(m, last, minute);
+            }
+            lastDataMinute.update(minute);
+        }
+        long standing = (standingNow.value() == null ? 0 : standingNow.value()) + delta;
+        standingNow.update(standing);
+        m.peakStanding = Math.max(m.peakStanding, standing);
+        months.put(monthKey, m);
+        out.collect(folder.counts(m, minute));
+    }
+}
