@@ -106,7 +106,8 @@ public final class LoadOptions {
 
     /**
      * GBFS: the vehicle types that matter; a zone's first rule naming one of them (or naming no
-     * types) decides the fence kind. Empty = the first rule of every zone decides.
+     * types) decides the fence kind. Empty = the first rule naming no types decides, else the
+     * zone's first rule.
      */
     public Set<String> vehicleTypeIds() {
         return vehicleTypeIds;
