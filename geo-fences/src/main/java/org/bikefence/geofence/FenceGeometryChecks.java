@@ -29,6 +29,9 @@ final class FenceGeometryChecks {
     /** SRID 4326: fence coordinates are WGS84 longitude/latitude in degrees. */
     static final GeometryFactory WGS84 = new GeometryFactory(new PrecisionModel(), 4326);
 
+    /** A ring whose hull is smaller than this (1 cm2) has zero area. */
+    static final double MIN_AREA_M2 = 1e-4;
+
     private FenceGeometryChecks() {}
 
     /** Where {@link #toFenceGeometry} reports; both messages are without location. */
@@ -76,8 +79,9 @@ final class FenceGeometryChecks {
             }
             Polygon polygon = WGS84.createPolygon(shell, holes);
             // The hull, not the polygon: a bow-tie's signed halves cancel to zero area too, but
-            // that is a self-intersection, reported (and repairable) below.
-            if (shell.convexHull().getArea() == 0) {
+            // that is a self-intersection, reported (and repairable) below. Below a square
+            // centimetre is rounding noise of collinear vertices, not an area.
+            if (FenceGeometry.areaSquareMetres(shell.convexHull()) < MIN_AREA_M2) {
                 report.problem((multi ? "polygon " + p : "polygon")
                         + " has zero area (its vertices lie on one line)");
                 return null;
