@@ -89,7 +89,9 @@ public final class GbfsGeofencingLoader {
             }
         }
         ctx.throwIfProblems();
-        fences = applyPrecedence(fences, featureIndexOfFence, ctx);
+        if (!ctx.options.gbfsRestrictionsWin()) {
+            fences = applyPrecedence(fences, featureIndexOfFence, ctx);
+        }
 
         String version = ctx.options.version().orElseGet(() -> "gbfs-"
                 + (gbfsVersion.isEmpty() ? "?" : gbfsVersion) + "@" + root.path("last_updated").asText("?"));
@@ -329,7 +331,10 @@ public final class GbfsGeofencingLoader {
             Geometry polygonal = polygonal(remaining);
             if (polygonal == null) {
                 ctx.warn(where, later.kind().wireName() + " zone lies wholly under earlier zone(s) "
-                        + String.join(", ", cutBy) + ", whose rules take precedence; skipped");
+                        + String.join(", ", cutBy) + ", whose rules take precedence; skipped"
+                        + (later.kind() == FenceKind.NO_PARK ? " (if the feed lists its operating"
+                                + " area first, LoadOptions.gbfsRestrictionsWin /"
+                                + " --gbfs-restrictions-win keeps it)" : ""));
                 continue;
             }
             double lost = FenceGeometry.areaSquareMetres(later.geometry())

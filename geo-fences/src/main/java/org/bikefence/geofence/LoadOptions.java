@@ -30,6 +30,7 @@ public final class LoadOptions {
     private final Map<String, FenceKind> mdsKinds;
     private final String version;
     private final int maxProblems;
+    private final boolean gbfsRestrictionsWin;
 
     private LoadOptions(Builder b) {
         this.crs = b.crs;
@@ -42,6 +43,7 @@ public final class LoadOptions {
         this.mdsKinds = Map.copyOf(b.mdsKinds);
         this.version = b.version;
         this.maxProblems = b.maxProblems;
+        this.gbfsRestrictionsWin = b.gbfsRestrictionsWin;
     }
 
     /** WGS84, Asia/Shanghai, no bounding box, no repair. */
@@ -65,6 +67,7 @@ public final class LoadOptions {
         b.mdsKinds.putAll(mdsKinds);
         b.version = version;
         b.maxProblems = maxProblems;
+        b.gbfsRestrictionsWin = gbfsRestrictionsWin;
         return b;
     }
 
@@ -127,6 +130,16 @@ public final class LoadOptions {
         return maxProblems;
     }
 
+    /**
+     * GBFS: false (default) applies the spec's precedence, the earlier of overlapping zones wins;
+     * true keeps every zone whole, so no-park zones overlay the operating area whatever their
+     * order. Real feeds often list the operating area first, which by the spec would void every
+     * no-park zone inside it.
+     */
+    public boolean gbfsRestrictionsWin() {
+        return gbfsRestrictionsWin;
+    }
+
     /** Builds {@link LoadOptions}. */
     public static final class Builder {
         private Crs crs = Crs.WGS84;
@@ -139,8 +152,14 @@ public final class LoadOptions {
         private final Map<String, FenceKind> mdsKinds = new LinkedHashMap<>();
         private String version;
         private int maxProblems = DEFAULT_MAX_PROBLEMS;
+        private boolean gbfsRestrictionsWin;
 
         private Builder() {}
+
+        public Builder gbfsRestrictionsWin(boolean value) {
+            this.gbfsRestrictionsWin = value;
+            return this;
+        }
 
         public Builder crs(Crs value) {
             this.crs = Objects.requireNonNull(value, "crs");

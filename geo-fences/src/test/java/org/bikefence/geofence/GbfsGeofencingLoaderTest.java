@@ -55,6 +55,49 @@ class GbfsGeofencingLoaderTest {
     }
 
     @Test
+    void restrictionsWinKeepsEveryZoneWhole() {
+        Path file = fixture("gbfs/zones-v2.3.json");
+        LoadResult literal = GbfsGeofencingLoader.load(file, LoadOptions.defaults());
+        assertThat(holes(literal.fences().byId("zone-1").orElseThrow()))
+                .as("later city area loses the earlier pedestrian street").isEqualTo(1);
+        LoadResult whole = GbfsGeofencingLoader.load(file, LoadOptions.builder()
+                .gbfsRestrictionsWin(true).build());
+        assertThat(holes(whole.fences().byId("zone-1").orElseThrow()))
+                .isZero();
+        assertThat(whole.warnings()).isEmpty();
+        assertThat(FenceIndex.build(whole.fences()).covering(24.5005, 118.1005))
+                .extracting(Fence::id).containsExactly("zone-0", "zone-1");
+    }
+
+    @Test
+    void noParkZoneListedAfterTheOperatingAreaIsVoidedWithAHint() {
+        Path file = TestFiles.write(dir, "z.json", "{\"version\":\"2.3\",\"last_updated\":1,"
+                + "\"ttl\":0,\"data\":{\"geofencing_zones\":{\"type\":\"FeatureCollection\","
+                + "\"features\":[" + zone("City", true, 118.09, 24.49, 118.12, 24.51) + ","
+                + zone("Park", false, 118.100, 24.500, 118.101, 24.501) + "]}}}");
+        LoadResult result = GbfsGeofencingLoader.load(file, LoadOptions.defaults());
+        assertThat(result.fences().byId("zone-1")).isEmpty();
+        assertThat(result.warnings()).singleElement().asString().endsWith("no_park zone lies"
+                + " wholly under earlier zone(s) #0 (operating_area), whose rules take precedence;"
+                + " skipped (if the feed lists its operating area first,"
+                + " LoadOptions.gbfsRestrictionsWin / --gbfs-restrictions-win keeps it)");
+    }
+
+    private static int holes(Fence fence) {
+        return ((org.locationtech.jts.geom.Polygon) fence.geometry().getGeometryN(0))
+                .getNumInteriorRing();
+    }
+
+    private static String zone(String name, boolean rideAllowed, double lng0, double lat0,
+            double lng1, double lat1) {
+        return "{\"type\":\"Feature\",\"properties\":{\"name\":\"" + name + "\",\"rules\":[{"
+                + "\"ride_allowed\":" + rideAllowed + ",\"ride_through_allowed\":true}]},"
+                + "\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":[[[[" + lng0 + ","
+                + lat0 + "],[" + lng1 + "," + lat0 + "],[" + lng1 + "," + lat1 + "],[" + lng0 + ","
+                + lat1 + "],[" + lng0 + "," + lat0 + "]]]]}}";
+    }
+
+    @Test
     void nullGeometryIsAWarningNotAFailure() {
         Path file = fixture("gbfs/zones-v3.json");
         LoadResult result = GbfsGeofencingLoader.load(file, LoadOptions.defaults());

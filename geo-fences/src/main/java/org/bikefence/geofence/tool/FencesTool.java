@@ -67,7 +67,8 @@ public final class FencesTool {
             "  --repair                        repair invalid polygons (JTS GeometryFixer), listed as repairs",
             "  --kind KIND                     kind of CSV fences (default parking) and MDS geographies",
             "  --operators a,b                 operators CSV/GBFS/MDS fences apply to (default all)",
-            "  --vehicle-types a,b             GBFS vehicle_type_ids whose rules count (default first rule)",
+            "  --vehicle-types a,b             GBFS vehicle_type_ids whose rules count (default: rules for all types)",
+            "  --gbfs-restrictions-win         GBFS: keep no-park zones whole even if listed after the operating area",
             "  --zone ZONE                     time zone of sources without one (default Asia/Shanghai)",
             "formats: .csv = city export FENCE_ID,FENCE_LOC; JSON = bikefence GeoJSON, GBFS",
             "geofencing_zones.json or MDS geographies (chosen by content).");
@@ -463,6 +464,7 @@ public final class FencesTool {
         Crs fencesCrs;
         Bounds bounds;
         boolean repair;
+        boolean gbfsRestrictionsWin;
         FenceKind kind;
         Set<String> operators = Set.of();
         Set<String> vehicleTypes = Set.of();
@@ -480,6 +482,7 @@ public final class FencesTool {
                 inFences = false;
                 switch (arg) {
                     case "--repair" -> a.repair = true;
+                    case "--gbfs-restrictions-win" -> a.gbfsRestrictionsWin = true;
                     case "--fences" -> {
                         inFences = true;
                         a.fences.add(value(args, ++i, arg));
@@ -524,6 +527,7 @@ public final class FencesTool {
             LoadOptions.Builder b = LoadOptions.builder()
                     .cityBounds(bounds)
                     .repair(repair)
+                    .gbfsRestrictionsWin(gbfsRestrictionsWin)
                     .kind(kind)
                     .operators(operators)
                     .vehicleTypeIds(vehicleTypes);
