@@ -106,9 +106,9 @@ final class FenceGeometryChecks {
             report.problem(what + "; GeometryFixer left no area, so it cannot be repaired");
             return null;
         }
+        // The invalid input's area is meaningless (a bow-tie's halves cancel), so only the result's.
         report.repaired("repaired " + what + " with GeometryFixer: "
-                + fixed.getNumGeometries() + " polygon(s), area "
-                + Math.round(FenceGeometry.areaSquareMetres(geometry)) + " m2 -> "
+                + fixed.getNumGeometries() + " polygon(s), "
                 + Math.round(FenceGeometry.areaSquareMetres(fixed)) + " m2");
         return fixed;
     }

@@ -139,7 +139,7 @@ final class FenceJson {
                     days.add(day);
                 }
             }
-            LocalTime start = time(item.get("start"), false);
+            LocalTime start = time(item.get("start"));
             if (start == null) {
                 problem.accept(where + "\"start\": expected a time \"HH:mm\" (00:00-23:59), got "
                         + item.get("start"));
@@ -147,7 +147,7 @@ final class FenceJson {
             }
             JsonNode endNode = item.get("end");
             boolean endOfDay = endNode != null && "24:00".equals(endNode.asText());
-            LocalTime end = endOfDay ? LocalTime.MIDNIGHT : time(endNode, false);
+            LocalTime end = endOfDay ? LocalTime.MIDNIGHT : time(endNode);
             if (end == null) {
                 problem.accept(where + "\"end\": expected a time \"HH:mm\" (00:00-24:00), got "
                         + endNode);
@@ -179,7 +179,7 @@ final class FenceJson {
         return null;
     }
 
-    private static LocalTime time(JsonNode node, boolean unused) {
+    private static LocalTime time(JsonNode node) {
         if (node == null || !node.isTextual()) {
             return null;
         }
