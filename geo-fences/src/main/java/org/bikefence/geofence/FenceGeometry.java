@@ -8,13 +8,36 @@ import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.Location;
 
-/** Geometry helpers for simulators and tests: random points inside or outside fences. */
+/** Geometry helpers for simulators, tools and tests: areas, random points inside or outside fences. */
 public final class FenceGeometry {
 
     /** Rejection sampling gives up after this many misses, e.g. for a sliver or a full cover. */
     private static final int MAX_ATTEMPTS = 1_000_000;
 
     private FenceGeometry() {}
+
+    private static final double WGS84_A = 6_378_137.0;
+    private static final double WGS84_E2 = 6.69437999014e-3;
+
+    /**
+     * Area of a WGS84 longitude/latitude geometry in square metres, by scaling degrees at the
+     * geometry's mean latitude (WGS84 ellipsoid radii of curvature). For fences up to a few
+     * kilometres across this is within 0.1% of the geodesic area.
+     */
+    public static double areaSquareMetres(Geometry g) {
+        if (g.isEmpty()) {
+            return 0;
+        }
+        Envelope env = g.getEnvelopeInternal();
+        double lat = Math.toRadians((env.getMinY() + env.getMaxY()) / 2);
+        double sin = Math.sin(lat);
+        double w = 1 - WGS84_E2 * sin * sin;
+        double n = WGS84_A / Math.sqrt(w);
+        double m = WGS84_A * (1 - WGS84_E2) / (w * Math.sqrt(w));
+        double metresPerDegLat = Math.toRadians(1) * m;
+        double metresPerDegLng = Math.toRadians(1) * n * Math.cos(lat);
+        return g.getArea() * metresPerDegLat * metresPerDegLng;
+    }
 
     /**
      * A random point covered by the fence, as {lat, lng}. Uniform in longitude/latitude degrees,

@@ -1,5 +1,6 @@
 package org.bikefence.geofence;
 
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -9,16 +10,34 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A versioned, immutable collection of fences with unique ids, as loaded from one source. */
+/**
+ * A versioned, immutable collection of fences with unique ids, as loaded from one source, with the
+ * time zone its schedules and local dates are read in.
+ */
 public final class FenceSet {
 
     private final String version;
+    private final ZoneId zone;
     private final List<Fence> fences;
     private final Map<String, Fence> byId;
     private final Map<FenceKind, List<Fence>> byKind;
 
-    /** @throws IllegalArgumentException on a blank version or a duplicate fence id */
+    /**
+     * A set in the default zone, Asia/Shanghai.
+     *
+     * @throws IllegalArgumentException on a blank version or a duplicate fence id
+     */
     public FenceSet(String version, List<Fence> fences) {
+        this(version, Schedule.DEFAULT_ZONE, fences);
+    }
+
+    /**
+     * @param zone the set's time zone; loaders give each fence's schedule this zone, so
+     *     {@link Fence#isActiveAt} and {@link #activeAt} agree
+     * @throws IllegalArgumentException on a blank version or a duplicate fence id
+     */
+    public FenceSet(String version, ZoneId zone, List<Fence> fences) {
+        this.zone = Objects.requireNonNull(zone, "zone");
         if (version == null || version.isBlank()) {
             throw new IllegalArgumentException("version must not be blank");
         }
@@ -45,6 +64,22 @@ public final class FenceSet {
         return version;
     }
 
+    /** Time zone of the set's schedules and local effective dates; Asia/Shanghai by default. */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /** Fences in force at the instant (see {@link Fence#isActiveAt}), in source order. */
+    public List<Fence> activeAt(long epochMs) {
+        List<Fence> active = new ArrayList<>();
+        for (Fence fence : fences) {
+            if (fence.isActiveAt(epochMs)) {
+                active.add(fence);
+            }
+        }
+        return active;
+    }
+
     /** All fences in source order. */
     public List<Fence> fences() {
         return fences;
@@ -65,6 +100,6 @@ public final class FenceSet {
 
     @Override
     public String toString() {
-        return "FenceSet{" + version + ", " + fences.size() + " fences}";
+        return "FenceSet{" + version + ", " + zone + ", " + fences.size() + " fences}";
     }
 }

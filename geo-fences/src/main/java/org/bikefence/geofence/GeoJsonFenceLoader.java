@@ -8,214 +8,316 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
+import org.bikefence.geofence.crs.Crs;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
-import org.locationtech.jts.geom.PrecisionModel;
-import org.locationtech.jts.io.ParseException;
-import org.locationtech.jts.io.geojson.GeoJsonReader;
 
 /**
- * Loads a {@link FenceSet} from a GeoJSON FeatureCollection (RFC 7946, WGS84) whose features carry
- * the fence properties {@code id, kind, name, operators, capacity}; see the module README.
+ * Loads a {@link FenceSet} from a GeoJSON FeatureCollection whose features carry the fence
+ * properties (id, kind, name, operators, capacity, schedule, effective dates, graceMinutes) and
+ * whose top level declares version, crs and timeZone; see the module README.
  */
 public final class GeoJsonFenceLoader {
 
     /** SRID 4326: fence coordinates are WGS84 longitude/latitude in degrees. */
-    static final GeometryFactory WGS84 = new GeometryFactory(new PrecisionModel(), 4326);
+    static final GeometryFactory WGS84 = FenceGeometryChecks.WGS84;
 
     // Duplicate keys would otherwise silently keep the last value, hiding a typo'd edit.
-    private static final ObjectMapper MAPPER =
+    static final ObjectMapper MAPPER =
             new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private GeoJsonFenceLoader() {}
 
+    /** Loads with default options; @throws FenceFileException listing every problem */
     public static FenceSet load(Path file) {
+        return load(file, LoadOptions.defaults()).fences();
+    }
+
+    /**
+     * @param sourceName how error messages name the source, typically a file name or URL
+     * @throws FenceFileException listing every problem
+     */
+    public static FenceSet load(InputStream in, String sourceName) {
+        return load(in, sourceName, LoadOptions.defaults()).fences();
+    }
+
+    /** @throws FenceFileException listing every problem (up to the options' limit) */
+    public static LoadResult load(Path file, LoadOptions options) {
         try (InputStream in = Files.newInputStream(file)) {
-            return load(in, file.toString());
+            return load(in, file.toString(), options);
         } catch (IOException e) {
             throw new FenceFileException(file.toString(), FenceFileException.NO_FEATURE, null, null,
                     "cannot read file: " + e, e);
         }
     }
 
-    /** @param sourceName how error messages name the source, typically a file name or URL */
-    public static FenceSet load(InputStream in, String sourceName) {
-        JsonNode root;
+    /** @throws FenceFileException listing every problem (up to the options' limit) */
+    public static LoadResult load(InputStream in, String sourceName, LoadOptions options) {
+        LoadContext ctx = new LoadContext(sourceName, options);
+        return load(readJson(in, ctx), ctx);
+    }
+
+    static JsonNode readJson(InputStream in, LoadContext ctx) {
         try {
-            root = MAPPER.readTree(in);
+            return MAPPER.readTree(in);
         } catch (JsonProcessingException e) {
-            throw fileProblem(sourceName, null, "not valid JSON: " + e.getOriginalMessage()
-                    + location(e), e);
+            throw ctx.fatal(null, "not valid JSON: " + e.getOriginalMessage() + location(e), e);
         } catch (IOException e) {
-            throw fileProblem(sourceName, null, "cannot read: " + e, e);
+            throw ctx.fatal(null, "cannot read: " + e, e);
         }
+    }
+
+    static LoadResult load(JsonNode root, LoadContext ctx) {
         if (root == null || !root.isObject()) {
-            throw fileProblem(sourceName, null, "expected a GeoJSON FeatureCollection object");
+            throw ctx.fatal(null, "expected a GeoJSON FeatureCollection object");
         }
         if (!"FeatureCollection".equals(root.path("type").asText(null))) {
-            throw fileProblem(sourceName, "type", "expected \"FeatureCollection\", got "
-                    + root.path("type"));
-        }
-        JsonNode version = root.get("version");
-        if (version == null || !version.isTextual() || version.asText().isBlank()) {
-            throw fileProblem(sourceName, "version", version == null
-                    ? "missing (a non-blank string naming this fence set's revision)"
-                    : "expected a non-blank string, got " + version);
+            throw ctx.fatal("type", "expected \"FeatureCollection\", got " + root.path("type"));
         }
         JsonNode features = root.get("features");
         if (features == null || !features.isArray()) {
-            throw fileProblem(sourceName, "features", "expected an array, got " + features);
+            throw ctx.fatal("features", "expected an array, got " + features);
         }
+        JsonNode version = root.get("version");
+        if (version == null || !version.isTextual() || version.asText().isBlank()) {
+            ctx.fileProblem("version", version == null
+                    ? "missing (a non-blank string naming this fence set's revision)"
+                    : "expected a non-blank string, got " + version);
+        }
+        Crs crs = crs(root.get("crs"), ctx);
+        ZoneId zone = zone(root.get("timeZone"), ctx);
 
-        GeoJsonReader geometryReader = new GeoJsonReader(WGS84);
         List<Fence> fences = new ArrayList<>(features.size());
         Map<String, Integer> firstIndexOfId = new HashMap<>();
         for (int i = 0; i < features.size(); i++) {
-            Fence fence = readFeature(features.get(i), new Where(sourceName, i), geometryReader);
-            Integer previous = firstIndexOfId.putIfAbsent(fence.id(), i);
-            if (previous != null) {
-                throw new Where(sourceName, i).withId(fence.id()).problem("id",
-                        "duplicate value \"" + fence.id() + "\" (first used by feature #"
-                                + previous + ")");
+            Fence fence = readFeature(features.get(i), i, crs, zone, ctx, firstIndexOfId);
+            if (fence != null) {
+                fences.add(fence);
             }
-            fences.add(fence);
         }
-        return new FenceSet(version.asText(), fences);
+        ctx.throwIfProblems();
+        return new LoadResult(new FenceSet(version.asText(), zone, fences), "geojson", crs,
+                ctx.warnings(), ctx.repairs());
     }
 
-    private static Fence readFeature(JsonNode feature, Where where, GeoJsonReader geometryReader) {
+    private static Crs crs(JsonNode node, LoadContext ctx) {
+        if (node == null || node.isNull()) {
+            return ctx.options.crs();
+        }
+        if (node.isObject()) {
+            // The 2008 GeoJSON "named crs" object: accept the WGS84 names files still carry.
+            String name = node.path("properties").path("name").asText("");
+            if (name.endsWith("CRS84") || name.endsWith("4326")) {
+                return Crs.WGS84;
+            }
+            ctx.fileProblem("crs", "unsupported coordinate system " + node
+                    + "; expected \"WGS84\", \"GCJ02\" or \"BD09\"");
+            return Crs.WGS84;
+        }
+        try {
+            return Crs.parse(node.isTextual() ? node.asText() : node.toString());
+        } catch (IllegalArgumentException e) {
+            ctx.fileProblem("crs", e.getMessage());
+            return Crs.WGS84;
+        }
+    }
+
+    private static ZoneId zone(JsonNode node, LoadContext ctx) {
+        if (node == null || node.isNull()) {
+            return ctx.options.zone();
+        }
+        try {
+            return ZoneId.of(node.asText());
+        } catch (DateTimeException e) {
+            ctx.fileProblem("timeZone", "unknown time zone " + node
+                    + "; expected an IANA name such as \"Asia/Shanghai\"");
+            return ctx.options.zone();
+        }
+    }
+
+    private static Fence readFeature(JsonNode feature, int index, Crs crs, ZoneId zone,
+            LoadContext ctx, Map<String, Integer> firstIndexOfId) {
         if (!feature.isObject() || !"Feature".equals(feature.path("type").asText(null))) {
-            throw where.problem("type", "expected a GeoJSON Feature object");
+            ctx.problem(index, null, "type", "expected a GeoJSON Feature object");
+            return null;
         }
         JsonNode properties = feature.path("properties");
+        int problemsBefore = ctx.problemCount();
 
         JsonNode idNode = properties.get("id");
         if (idNode == null || idNode.isNull()) {
             // GeoJSON's own Feature.id is what many editors write; accept it as a fallback.
             idNode = feature.get("id");
         }
+        String id = null;
         if (idNode == null || idNode.isNull()) {
-            throw where.problem("id", "missing");
+            ctx.problem(index, null, "id", "missing");
+        } else if (!(idNode.isTextual() || idNode.isIntegralNumber()) || idNode.asText().isBlank()) {
+            ctx.problem(index, null, "id", "expected a non-blank string, got " + idNode);
+        } else {
+            id = idNode.asText();
+            Integer previous = firstIndexOfId.putIfAbsent(id, index);
+            if (previous != null) {
+                ctx.problem(index, id, "id", "duplicate value \"" + id
+                        + "\" (first used by feature #" + previous + ")");
+            }
         }
-        if (!(idNode.isTextual() || idNode.isIntegralNumber()) || idNode.asText().isBlank()) {
-            throw where.problem("id", "expected a non-blank string, got " + idNode);
-        }
-        String id = idNode.asText();
-        where = where.withId(id);
+        final String fid = id;
 
         JsonNode kindNode = properties.get("kind");
+        FenceKind kind = null;
         if (kindNode == null || kindNode.isNull()) {
-            throw where.problem("kind", "missing; allowed: " + FenceKind.allowedWireNames());
-        }
-        FenceKind kind;
-        try {
-            kind = FenceKind.fromWireName(kindNode.isTextual() ? kindNode.asText() : kindNode.toString());
-        } catch (IllegalArgumentException e) {
-            throw where.problem("kind", "unknown value " + kindNode + "; allowed: "
-                    + FenceKind.allowedWireNames());
-        }
-
-        String name = null;
-        JsonNode nameNode = properties.get("name");
-        if (nameNode != null && !nameNode.isNull()) {
-            if (!nameNode.isTextual()) {
-                throw where.problem("name", "expected a string, got " + nameNode);
+            ctx.problem(index, fid, "kind", "missing; allowed: " + FenceKind.allowedWireNames());
+        } else {
+            try {
+                kind = FenceKind.fromWireName(kindNode.isTextual() ? kindNode.asText()
+                        : kindNode.toString());
+            } catch (IllegalArgumentException e) {
+                ctx.problem(index, fid, "kind", "unknown value " + kindNode + "; allowed: "
+                        + FenceKind.allowedWireNames());
             }
-            name = nameNode.asText();
         }
 
-        Set<String> operators = new LinkedHashSet<>();
+        Fence.Builder builder = Fence.builder(id == null ? "?" : id,
+                kind == null ? FenceKind.NO_PARK : kind, null);
+        readName(properties.get("name"), builder, index, fid, ctx);
+
         JsonNode operatorsNode = properties.get("operators");
         if (operatorsNode != null && !operatorsNode.isNull()) {
             if (!operatorsNode.isArray()) {
-                throw where.problem("operators", "expected an array of strings, got " + operatorsNode);
-            }
-            for (JsonNode op : operatorsNode) {
-                if (!op.isTextual() || op.asText().isBlank()) {
-                    throw where.problem("operators", "expected non-blank strings, got " + op);
+                ctx.problem(index, fid, "operators",
+                        "expected an array of strings, got " + operatorsNode);
+            } else {
+                Set<String> operators = new LinkedHashSet<>();
+                for (JsonNode op : operatorsNode) {
+                    if (!op.isTextual() || op.asText().isBlank()) {
+                        ctx.problem(index, fid, "operators", "expected non-blank strings, got " + op);
+                    } else {
+                        operators.add(op.asText());
+                    }
                 }
-                operators.add(op.asText());
+                builder.operators(operators);
             }
         }
 
-        OptionalInt capacity = OptionalInt.empty();
-        JsonNode capacityNode = properties.get("capacity");
-        if (capacityNode != null && !capacityNode.isNull()) {
-            if (!capacityNode.isIntegralNumber() || !capacityNode.canConvertToInt()
-                    || capacityNode.asInt() < 0) {
-                throw where.problem("capacity",
-                        "expected a non-negative integer, got " + capacityNode);
-            }
-            capacity = OptionalInt.of(capacityNode.asInt());
+        Integer capacity = nonNegativeInt(properties, "capacity", index, fid, ctx);
+        if (capacity != null) {
+            builder.capacity(capacity);
+        }
+        Integer grace = nonNegativeInt(properties, "graceMinutes", index, fid, ctx);
+        if (grace != null) {
+            builder.graceMinutes(grace);
         }
 
-        Geometry geometry = readGeometry(feature.get("geometry"), where, geometryReader);
-        return new Fence(id, kind, name, operators, capacity, geometry);
+        JsonNode scheduleNode = properties.get("schedule");
+        if (scheduleNode != null && !scheduleNode.isNull()) {
+            Schedule schedule = FenceJson.schedule(scheduleNode, zone,
+                    p -> ctx.problem(index, fid, "schedule", p));
+            if (schedule != null) {
+                builder.schedule(schedule);
+            }
+        } else {
+            builder.schedule(Schedule.always().inZone(zone));
+        }
+        Instant from = instant(properties, "effectiveFrom", zone, index, fid, ctx);
+        Instant until = instant(properties, "effectiveUntil", zone, index, fid, ctx);
+        if (from != null && until != null && !until.isAfter(from)) {
+            ctx.problem(index, fid, "effectiveUntil", "\"" + properties.get("effectiveUntil").asText()
+                    + "\" is not after effectiveFrom \"" + properties.get("effectiveFrom").asText()
+                    + "\"");
+        } else {
+            builder.effectiveFrom(from).effectiveUntil(until);
+        }
+
+        List<List<double[][]>> raw = FenceJson.polygons(feature.get("geometry"),
+                p -> ctx.problem(index, fid, "geometry", p));
+        Geometry geometry = raw == null ? null
+                : FenceGeometryChecks.toFenceGeometry(raw, crs, ctx.options,
+                        new FenceGeometryChecks.Report() {
+                            @Override
+                            public void problem(String message) {
+                                ctx.problem(index, fid, "geometry", message);
+                            }
+
+                            @Override
+                            public void repaired(String message) {
+                                ctx.repaired(LoadContext.feature(index, fid), message);
+                            }
+                        });
+        if (ctx.problemCount() > problemsBefore) {
+            return null;
+        }
+        return builder.geometry(geometry).build();
     }
 
-    private static Geometry readGeometry(JsonNode node, Where where, GeoJsonReader reader) {
+    private static void readName(JsonNode nameNode, Fence.Builder builder, int index, String id,
+            LoadContext ctx) {
+        if (nameNode == null || nameNode.isNull()) {
+            return;
+        }
+        if (nameNode.isTextual()) {
+            builder.name(nameNode.asText());
+        } else if (nameNode.isObject() && !nameNode.isEmpty()) {
+            // {"zh": "...", "en": "..."}: the first is the display name.
+            for (Iterator<Map.Entry<String, JsonNode>> it = nameNode.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) {
+                    ctx.problem(index, id, "name", "translation \"" + e.getKey()
+                            + "\": expected a string, got " + e.getValue());
+                    return;
+                }
+                builder.name(e.getKey(), e.getValue().asText());
+            }
+        } else {
+            ctx.problem(index, id, "name", "expected a string or an object of translations"
+                    + " {\"zh\": ..., \"en\": ...}, got " + nameNode);
+        }
+    }
+
+    private static Integer nonNegativeInt(JsonNode properties, String name, int index, String id,
+            LoadContext ctx) {
+        JsonNode node = properties.get(name);
         if (node == null || node.isNull()) {
-            throw where.problem("geometry", "missing");
+            return null;
         }
-        String type = node.path("type").asText(null);
-        // Checked on the JSON so that a Point or LineString is named as such, not as a parse error.
-        if (!"Polygon".equals(type) && !"MultiPolygon".equals(type)) {
-            throw where.problem("geometry", "geometry type " + node.path("type")
-                    + " is not a Polygon or MultiPolygon");
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.asInt() < 0) {
+            ctx.problem(index, id, name, "expected a non-negative integer, got " + node);
+            return null;
         }
-        Geometry geometry;
+        return node.asInt();
+    }
+
+    private static Instant instant(JsonNode properties, String name, ZoneId zone, int index,
+            String id, LoadContext ctx) {
+        JsonNode node = properties.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            ctx.problem(index, id, name, "expected an ISO date-time string, got " + node);
+            return null;
+        }
         try {
-            geometry = reader.read(node.toString());
-        } catch (ParseException | RuntimeException e) {
-            // JTS reports unclosed or too-short rings as IllegalArgumentException.
-            throw where.problem("geometry", "unreadable " + type + ": " + e.getMessage(), e);
+            return FenceJson.instant(node.asText(), zone);
+        } catch (IllegalArgumentException e) {
+            ctx.problem(index, id, name, e.getMessage());
+            return null;
         }
-        String problem = FenceGeometryChecks.problem(geometry);
-        if (problem != null) {
-            throw where.problem("geometry", problem);
-        }
-        return geometry;
     }
 
-    private static FenceFileException fileProblem(String source, String property, String problem) {
-        return fileProblem(source, property, problem, null);
-    }
-
-    private static FenceFileException fileProblem(String source, String property, String problem,
-            Throwable cause) {
-        return new FenceFileException(source, FenceFileException.NO_FEATURE, null, property,
-                problem, cause);
-    }
-
-    private static String location(JsonProcessingException e) {
+    static String location(JsonProcessingException e) {
         return e.getLocation() == null ? ""
                 : " (line " + e.getLocation().getLineNr() + ", column "
                         + e.getLocation().getColumnNr() + ")";
-    }
-
-    /** Where in the source a feature sits, for error messages. */
-    private record Where(String source, int index, String id) {
-        Where(String source, int index) {
-            this(source, index, null);
-        }
-
-        Where withId(String newId) {
-            return new Where(source, index, newId);
-        }
-
-        FenceFileException problem(String property, String problem) {
-            return problem(property, problem, null);
-        }
-
-        FenceFileException problem(String property, String problem, Throwable cause) {
-            return new FenceFileException(source, index, id, property, problem, cause);
-        }
     }
 }

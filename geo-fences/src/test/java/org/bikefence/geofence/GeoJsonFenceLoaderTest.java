@@ -134,12 +134,12 @@ class GeoJsonFenceLoaderTest {
     }
 
     @Test
-    void unclosedRingIsRejectedAsUnreadable() {
+    void unclosedRingIsRejectedNamingBothEnds() {
         String open = "{\"type\":\"Polygon\",\"coordinates\":[[[118.0,24.0],[118.1,24.1],[118.1,24.0],"
                 + "[118.2,24.0]]]}";
         assertFails("o.geojson", collection(feature("\"id\":\"O\",\"kind\":\"no_park\"", open)))
-                .hasMessageStartingWith("o.geojson: feature #0 (id \"O\"): property \"geometry\":"
-                        + " unreadable Polygon:");
+                .hasMessage("o.geojson: feature #0 (id \"O\"): property \"geometry\": outer ring is"
+                        + " not closed: first vertex [118, 24] differs from last vertex [118.2, 24]");
     }
 
     @Test
@@ -147,7 +147,9 @@ class GeoJsonFenceLoaderTest {
         String swapped = "{\"type\":\"Polygon\",\"coordinates\":[[[24.5,118.1],[24.6,118.1],"
                 + "[24.6,118.2],[24.5,118.1]]]}";
         assertFails("s.geojson", collection(feature("\"id\":\"S\",\"kind\":\"no_park\"", swapped)))
-                .hasMessageContaining("property \"geometry\": coordinate [24.5, 118.1] is not a WGS84");
+                .hasMessageContaining("property \"geometry\": coordinate [24.5, 118.1] is not a valid"
+                        + " [longitude, latitude]")
+                .hasMessageContaining("the file seems to give [latitude, longitude]");
     }
 
     @Test

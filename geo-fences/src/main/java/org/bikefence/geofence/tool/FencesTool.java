@@ -1,0 +1,568 @@
+package org.bikefence.geofence.tool;
+
+import java.io.BufferedWriter;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.bikefence.geofence.Bounds;
+import org.bikefence.geofence.CsvReader;
+import org.bikefence.geofence.Fence;
+import org.bikefence.geofence.FenceFileException;
+import org.bikefence.geofence.FenceGeometry;
+import org.bikefence.geofence.FenceIndex;
+import org.bikefence.geofence.FenceKind;
+import org.bikefence.geofence.FenceLoaders;
+import org.bikefence.geofence.FenceSet;
+import org.bikefence.geofence.LoadOptions;
+import org.bikefence.geofence.LoadResult;
+import org.bikefence.geofence.crs.Crs;
+
+/**
+ * Command-line tool for the people who maintain fence files: {@code check} validates fence files
+ * and summarises them, {@code classify} tells which fences cover each point of a CSV file.
+ * Run through {@code ./bikefence fences ...}.
+ */
+public final class FencesTool {
+
+    /** Exit status: everything valid. */
+    public static final int OK = 0;
+    /** Exit status: a fence file is invalid (or classification could not run on it). */
+    public static final int INVALID = 1;
+    /** Exit status: wrong command line or unreadable points file. */
+    public static final int USAGE = 2;
+
+    static final int PROGRESS_EVERY = 100_000;
+    private static final int LISTED_SKIPS = 20;
+
+    private static final String USAGE_TEXT = String.join("\n",
+            "usage: bikefence fences check [fence options] FILE...",
+            "       bikefence fences classify --fences FILE... --points POINTS.csv [--lat-col NAME]",
+            "              [--lng-col NAME] [--crs WGS84|GCJ02|BD09] [--time-col NAME] [--out OUT.csv]",
+            "              [fence options]",
+            "fence options (for files that cannot say themselves):",
+            "  --fences-crs WGS84|GCJ02|BD09   coordinate system of CSV/GBFS/MDS fence files (check: --crs)",
+            "  --bounds xiamen|minLat,maxLat,minLng,maxLng   reject vertices outside this box",
+            "  --repair                        repair invalid polygons (JTS GeometryFixer), listed as repairs",
+            "  --kind KIND                     kind of CSV fences (default parking) and MDS geographies",
+            "  --operators a,b                 operators CSV/GBFS/MDS fences apply to (default all)",
+            "  --vehicle-types a,b             GBFS vehicle_type_ids whose rules count (default: rules for all types)",
+            "  --gbfs-restrictions-win         GBFS: keep no-park zones whole even if listed after the operating area",
+            "  --zone ZONE                     time zone of sources without one (default Asia/Shanghai)",
+            "formats: .csv = city export FENCE_ID,FENCE_LOC; JSON = bikefence GeoJSON, GBFS",
+            "geofencing_zones.json or MDS geographies (chosen by content).");
+
+    private FencesTool() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command; returns the exit status ({@link #OK}, {@link #INVALID}, {@link #USAGE}). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || Set.of("-h", "--help", "help").contains(args[0])) {
+            (args.length == 0 ? err : out).println(USAGE_TEXT);
+            return args.length == 0 ? USAGE : OK;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            switch (args[0]) {
+                case "check":
+                    return check(Args.parse(rest, "check"), out);
+                case "classify":
+                    return classify(Args.parse(rest, "classify"), out, err);
+                default:
+                    throw new UsageException("unknown command \"" + args[0]
+                            + "\"; commands: check, classify");
+            }
+        } catch (UsageException e) {
+            err.println("fences: " + e.getMessage());
+            err.println(USAGE_TEXT);
+            return USAGE;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- check
+
+    private static int check(Args args, PrintStream out) {
+        if (args.files.isEmpty()) {
+            throw new UsageException("check needs at least one FILE");
+        }
+        LoadOptions options = args.loadOptions(args.crs != null ? args.crs : args.fencesCrs);
+        int invalid = 0;
+        for (String file : args.files) {
+            try {
+                LoadResult result = FenceLoaders.load(Path.of(file), options);
+                printSummary(file, result, out);
+            } catch (FenceFileException e) {
+                invalid++;
+                out.println("== " + file + ": INVALID (" + e.totalProblems() + " problem"
+                        + (e.totalProblems() == 1 ? "" : "s") + ")");
+                for (FenceFileException.Problem p : e.problems()) {
+                    out.println("  " + p.message());
+                }
+                if (e.totalProblems() > e.problems().size()) {
+                    out.println("  ... and " + (e.totalProblems() - e.problems().size())
+                            + " more not listed");
+                }
+            }
+        }
+        out.println(args.files.size() + " file" + (args.files.size() == 1 ? "" : "s")
+                + " checked: " + (args.files.size() - invalid) + " valid, " + invalid + " invalid");
+        return invalid == 0 ? OK : INVALID;
+    }
+
+    private static void printSummary(String file, LoadResult result, PrintStream out) {
+        FenceSet set = result.fences();
+        out.println("== " + file + ": OK");
+        out.println("  format    " + result.format());
+        out.println("  version   " + set.version());
+        out.println("  crs       " + result.crs() + (result.crs() == Crs.WGS84 ? ""
+                : " (converted to WGS84)"));
+        out.println("  zone      " + set.zone());
+        StringBuilder kinds = new StringBuilder();
+        for (FenceKind kind : FenceKind.values()) {
+            int n = set.ofKind(kind).size();
+            if (n > 0) {
+                kinds.append(kinds.length() == 0 ? "" : ", ").append(kind.wireName()).append(' ')
+                        .append(n);
+            }
+        }
+        out.println("  fences    " + set.size() + (kinds.length() == 0 ? "" : ": " + kinds));
+        double[] areas = set.fences().stream()
+                .mapToDouble(f -> FenceGeometry.areaSquareMetres(f.geometry())).sorted().toArray();
+        double total = Arrays.stream(areas).sum();
+        out.println("  area      total " + String.format(Locale.ROOT, "%,.0f", total)
+                + " m2, median " + String.format(Locale.ROOT, "%,.1f", median(areas)) + " m2");
+        long scheduled = set.fences().stream().filter(f -> !f.isPermanent()).count();
+        if (scheduled > 0) {
+            out.println("  timed     " + scheduled + " with a schedule or effective period");
+        }
+        out.println("  warnings  " + result.warnings().size());
+        result.warnings().forEach(w -> out.println("    " + w));
+        out.println("  repairs   " + result.repairs().size());
+        result.repairs().forEach(r -> out.println("    " + r));
+    }
+
+    private static double median(double[] sorted) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    // ------------------------------------------------------------------------------- classify
+
+    private static int classify(Args args, PrintStream out, PrintStream err) {
+        if (args.fences.isEmpty()) {
+            throw new UsageException("classify needs --fences FILE...");
+        }
+        if (args.points == null) {
+            throw new UsageException("classify needs --points POINTS.csv");
+        }
+        if (!args.files.isEmpty()) {
+            throw new UsageException("unexpected argument(s) " + args.files);
+        }
+        LoadOptions options = args.loadOptions(args.fencesCrs);
+        List<Fence> all = new ArrayList<>();
+        List<String> versions = new ArrayList<>();
+        Map<String, String> fileOfId = new HashMap<>();
+        ZoneId zone = null;
+        for (String file : args.fences) {
+            LoadResult result;
+            try {
+                result = FenceLoaders.load(Path.of(file), options);
+            } catch (FenceFileException e) {
+                err.println("fences: " + e.getMessage());
+                return INVALID;
+            }
+            for (Fence f : result.fences().fences()) {
+                String previous = fileOfId.putIfAbsent(f.id(), file);
+                if (previous != null) {
+                    err.println("fences: fence id \"" + f.id() + "\" is in both " + previous
+                            + " and " + file + "; ids must be unique across --fences files");
+                    return INVALID;
+                }
+                all.add(f);
+            }
+            versions.add(result.fences().version());
+            zone = zone == null ? result.fences().zone() : zone;
+        }
+        FenceSet set = new FenceSet(String.join("+", versions), zone, all);
+        FenceIndex index = FenceIndex.build(set);
+
+        Crs pointCrs = args.crs == null ? Crs.WGS84 : args.crs;
+        Classification c = new Classification();
+        long started = System.nanoTime();
+        Path points = Path.of(args.points);
+        try (CsvReader csv = new CsvReader(new InputStreamReader(Files.newInputStream(points),
+                StandardCharsets.UTF_8));
+                Writer w = args.out == null
+                        ? new BufferedWriter(new OutputStreamWriter(new FilterOutputStream(out) {
+                            @Override
+                            public void close() throws IOException {
+                                flush(); // leave the caller's stream open
+                            }
+                        }, StandardCharsets.UTF_8))
+                        : Files.newBufferedWriter(Path.of(args.out), StandardCharsets.UTF_8)) {
+            CsvReader.Row header = csv.next();
+            if (header == null) {
+                throw new UsageException(args.points + ": empty file; expected a header row");
+            }
+            int latCol = column(header, args.latCol, List.of("lat", "latitude"), "--lat-col",
+                    args.points);
+            int lngCol = column(header, args.lngCol, List.of("lng", "lon", "long", "longitude"),
+                    "--lng-col", args.points);
+            int timeCol = args.timeCol == null ? -1
+                    : column(header, args.timeCol, List.of(), "--time-col", args.points);
+            List<String> outHeader = new ArrayList<>(header.fields());
+            outHeader.add("fence_ids");
+            outHeader.add("fence_kinds");
+            w.write(CsvReader.join(outHeader));
+            w.write('\n');
+            CsvReader.Row row;
+            while ((row = nextRow(csv, args.points)) != null) {
+                List<String> fields = row.fields();
+                if (fields.size() == 1 && fields.get(0).isEmpty()) {
+                    continue;
+                }
+                List<Fence> covering = classifyRow(row, header, latCol, lngCol, timeCol, pointCrs,
+                        set.zone(), index, c);
+                List<String> outRow = new ArrayList<>(fields);
+                StringBuilder ids = new StringBuilder();
+                StringBuilder kinds = new StringBuilder();
+                if (covering != null) {
+                    for (Fence f : covering) {
+                        ids.append(ids.length() == 0 ? "" : ";").append(f.id());
+                        kinds.append(kinds.length() == 0 ? "" : ";").append(f.kind().wireName());
+                    }
+                }
+                outRow.add(ids.toString());
+                outRow.add(kinds.toString());
+                w.write(CsvReader.join(outRow));
+                w.write('\n');
+                if (c.rows % PROGRESS_EVERY == 0) {
+                    double s = (System.nanoTime() - started) / 1e9;
+                    err.printf(Locale.ROOT, "classify: %,d rows, %,.0f rows/s%n", c.rows,
+                            c.rows / Math.max(s, 1e-9));
+                }
+            }
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + args.points + " or write "
+                    + (args.out == null ? "output" : args.out) + ": " + e);
+        } catch (UncheckedIOException e) {
+            throw new UsageException("cannot read " + args.points + ": " + e.getCause());
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        PrintStream summary = args.out == null ? err : out;
+        printClassification(summary, set, args, c, seconds);
+        return OK;
+    }
+
+    private static CsvReader.Row nextRow(CsvReader csv, String source) {
+        try {
+            return csv.next();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(source + ": " + e.getMessage());
+        }
+    }
+
+    /** Counts of one classify run. */
+    private static final class Classification {
+        long rows;
+        long classified;
+        long inNoFence;
+        final Map<FenceKind, Long> perKind = new EnumMap<>(FenceKind.class);
+        long skipped;
+        final List<String> skipReasons = new ArrayList<>();
+
+        void skip(String reason) {
+            skipped++;
+            if (skipReasons.size() < LISTED_SKIPS) {
+                skipReasons.add(reason);
+            }
+        }
+    }
+
+    private static List<Fence> classifyRow(CsvReader.Row row, CsvReader.Row header, int latCol,
+            int lngCol, int timeCol, Crs crs, ZoneId zone, FenceIndex index, Classification c) {
+        c.rows++;
+        List<String> f = row.fields();
+        int needed = Math.max(Math.max(latCol, lngCol), timeCol) + 1;
+        if (f.size() < needed) {
+            c.skip("line " + row.line() + ": " + f.size() + " fields, " + needed + " needed");
+            return null;
+        }
+        Double lat = number(f.get(latCol), header.fields().get(latCol), -90, 90, row.line(), c);
+        Double lng = lat == null ? null
+                : number(f.get(lngCol), header.fields().get(lngCol), -180, 180, row.line(), c);
+        if (lng == null) {
+            return null;
+        }
+        Long at = null;
+        if (timeCol >= 0) {
+            at = time(f.get(timeCol), zone);
+            if (at == null) {
+                c.skip("line " + row.line() + ": column \"" + header.fields().get(timeCol)
+                        + "\" = \"" + f.get(timeCol) + "\": not epoch ms, an ISO date-time or"
+                        + " \"yyyy-MM-dd HH:mm[:ss]\"");
+                return null;
+            }
+        }
+        double[] wgs = crs.toWgs84(lat, lng);
+        List<Fence> covering = index.covering(wgs[0], wgs[1]);
+        if (at != null && !covering.isEmpty()) {
+            List<Fence> active = new ArrayList<>(covering.size());
+            for (Fence fence : covering) {
+                if (fence.isActiveAt(at)) {
+                    active.add(fence);
+                }
+            }
+            covering = active;
+        }
+        c.classified++;
+        if (covering.isEmpty()) {
+            c.inNoFence++;
+        } else {
+            Set<FenceKind> kinds = new LinkedHashSet<>();
+            for (Fence fence : covering) {
+                kinds.add(fence.kind());
+            }
+            for (FenceKind k : kinds) {
+                c.perKind.merge(k, 1L, Long::sum);
+            }
+        }
+        return covering;
+    }
+
+    private static Double number(String text, String column, double min, double max, int line,
+            Classification c) {
+        String t = text.trim();
+        if (t.isEmpty()) {
+            c.skip("line " + line + ": column \"" + column + "\" is empty");
+            return null;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            c.skip("line " + line + ": column \"" + column + "\" = \"" + text + "\": not a number");
+            return null;
+        }
+        if (!Double.isFinite(v) || v < min || v > max) {
+            c.skip("line " + line + ": column \"" + column + "\" = \"" + text + "\": outside ["
+                    + (int) min + ", " + (int) max + "]");
+            return null;
+        }
+        return v;
+    }
+
+    private static final DateTimeFormatter LOCAL_SPACE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm[:ss]");
+
+    private static Long time(String text, ZoneId zone) {
+        String t = text.trim();
+        if (t.matches("\\d{11,}")) {
+            return Long.parseLong(t);
+        }
+        try {
+            return OffsetDateTime.parse(t).toInstant().toEpochMilli();
+        } catch (DateTimeParseException ignored) {
+            // local forms next
+        }
+        try {
+            return LocalDateTime.parse(t).atZone(zone).toInstant().toEpochMilli();
+        } catch (DateTimeParseException ignored) {
+            // with a space
+        }
+        try {
+            return LocalDateTime.parse(t, LOCAL_SPACE).atZone(zone).toInstant().toEpochMilli();
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static int column(CsvReader.Row header, String wanted, List<String> defaults,
+            String option, String source) {
+        List<String> names = header.fields();
+        List<String> candidates = wanted != null ? List.of(wanted) : defaults;
+        for (String candidate : candidates) {
+            for (int i = 0; i < names.size(); i++) {
+                if (names.get(i).trim().equalsIgnoreCase(candidate)) {
+                    return i;
+                }
+            }
+        }
+        throw new UsageException(source + ": no column " + (wanted != null ? "\"" + wanted + "\""
+                : "named any of " + defaults) + " in header " + names + "; name it with " + option);
+    }
+
+    private static void printClassification(PrintStream s, FenceSet set, Args args,
+            Classification c, double seconds) {
+        s.println("fences: " + set.size() + " from " + String.join(", ", args.fences)
+                + " (version " + set.version() + ")");
+        s.printf(Locale.ROOT, "points: %d rows, %d classified, %d skipped (%.2f s)%n", c.rows,
+                c.classified, c.skipped, seconds);
+        for (FenceKind kind : FenceKind.values()) {
+            s.printf(Locale.ROOT, "  in %-16s %d%n", kind.wireName(), c.perKind.getOrDefault(kind, 0L));
+        }
+        s.printf(Locale.ROOT, "  in %-16s %d%n", "no fence", c.inNoFence);
+        if (c.skipped > 0) {
+            s.println("skipped rows:");
+            c.skipReasons.forEach(r -> s.println("  " + r));
+            if (c.skipped > c.skipReasons.size()) {
+                s.println("  ... and " + (c.skipped - c.skipReasons.size()) + " more");
+            }
+        }
+        if (args.out != null) {
+            s.println("written: " + args.out);
+        }
+    }
+
+    // -------------------------------------------------------------------------------- options
+
+    private static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Parsed command line of one subcommand. */
+    private static final class Args {
+        final List<String> files = new ArrayList<>();
+        final List<String> fences = new ArrayList<>();
+        String points;
+        String out;
+        String latCol;
+        String lngCol;
+        String timeCol;
+        Crs crs;
+        Crs fencesCrs;
+        Bounds bounds;
+        boolean repair;
+        boolean gbfsRestrictionsWin;
+        FenceKind kind;
+        Set<String> operators = Set.of();
+        Set<String> vehicleTypes = Set.of();
+        ZoneId zone;
+
+        static Args parse(List<String> args, String command) {
+            Args a = new Args();
+            boolean inFences = false;
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i);
+                if (!arg.startsWith("--")) {
+                    (inFences ? a.fences : a.files).add(arg);
+                    continue;
+                }
+                inFences = false;
+                switch (arg) {
+                    case "--repair" -> a.repair = true;
+                    case "--gbfs-restrictions-win" -> a.gbfsRestrictionsWin = true;
+                    case "--fences" -> {
+                        inFences = true;
+                        a.fences.add(value(args, ++i, arg));
+                    }
+                    case "--points" -> a.points = value(args, ++i, arg);
+                    case "--out" -> a.out = value(args, ++i, arg);
+                    case "--lat-col" -> a.latCol = value(args, ++i, arg);
+                    case "--lng-col" -> a.lngCol = value(args, ++i, arg);
+                    case "--time-col" -> a.timeCol = value(args, ++i, arg);
+                    case "--crs" -> a.crs = crs(value(args, ++i, arg));
+                    case "--fences-crs" -> a.fencesCrs = crs(value(args, ++i, arg));
+                    case "--bounds" -> {
+                        try {
+                            a.bounds = Bounds.parse(value(args, ++i, arg));
+                        } catch (IllegalArgumentException e) {
+                            throw new UsageException(e.getMessage());
+                        }
+                    }
+                    case "--kind" -> {
+                        try {
+                            a.kind = FenceKind.fromWireName(value(args, ++i, arg));
+                        } catch (IllegalArgumentException e) {
+                            throw new UsageException("--kind: " + e.getMessage());
+                        }
+                    }
+                    case "--operators" -> a.operators = list(value(args, ++i, arg));
+                    case "--vehicle-types" -> a.vehicleTypes = list(value(args, ++i, arg));
+                    case "--zone" -> {
+                        try {
+                            a.zone = ZoneId.of(value(args, ++i, arg));
+                        } catch (DateTimeException e) {
+                            throw new UsageException("--zone: " + e.getMessage());
+                        }
+                    }
+                    default -> throw new UsageException("unknown option " + arg + " for " + command);
+                }
+            }
+            return a;
+        }
+
+        LoadOptions loadOptions(Crs fileCrs) {
+            LoadOptions.Builder b = LoadOptions.builder()
+                    .cityBounds(bounds)
+                    .repair(repair)
+                    .gbfsRestrictionsWin(gbfsRestrictionsWin)
+                    .kind(kind)
+                    .operators(operators)
+                    .vehicleTypeIds(vehicleTypes);
+            if (fileCrs != null) {
+                b.crs(fileCrs);
+            }
+            if (zone != null) {
+                b.zone(zone);
+            }
+            return b.build();
+        }
+
+        private static String value(List<String> args, int i, String option) {
+            if (i >= args.size() || args.get(i).startsWith("--")) {
+                throw new UsageException(option + " needs a value");
+            }
+            return args.get(i);
+        }
+
+        private static Crs crs(String s) {
+            try {
+                return Crs.parse(s);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+
+        private static Set<String> list(String s) {
+            Set<String> out = new LinkedHashSet<>();
+            for (String part : s.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.trim());
+                }
+            }
+            return out;
+        }
+    }
+}
