@@ -20,7 +20,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.bikefence.geofence.FenceSet;
-import org.bikefence.geofence.GeoJsonFenceLoader;
+import org.bikefence.geofence.FenceLoaders;
+import org.bikefence.geofence.LoadOptions;
 import org.bikefence.kafka.Topics;
 
 /**
@@ -49,7 +50,7 @@ public final class FencePublisher implements AutoCloseable {
     /** Validates and publishes one file; returns its version, or throws with the validation problem. */
     String publish(Path file, String name) throws IOException, InterruptedException, ExecutionException {
         byte[] content = Files.readAllBytes(file);
-        FenceSet set = GeoJsonFenceLoader.load(new java.io.ByteArrayInputStream(content), file.toString());
+        FenceSet set = FenceLoaders.load(content, file.toString(), LoadOptions.defaults()).fences();
         producer.send(new ProducerRecord<>(topic, name.getBytes(StandardCharsets.UTF_8), content)).get();
         published.put(file, digest(content));
         log.printf("published %s: fence set %s, %d fences, to topic %s%n", file, set.version(), set.fences().size(),

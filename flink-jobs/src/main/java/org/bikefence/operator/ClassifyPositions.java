@@ -1,6 +1,5 @@
 package org.bikefence.operator;
 
-import java.io.ByteArrayInputStream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -12,9 +11,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.bikefence.geofence.Fence;
 import org.bikefence.geofence.FenceIndex;
-import org.bikefence.geofence.FenceKind;
+import org.bikefence.geofence.FenceLoaders;
 import org.bikefence.geofence.FenceSet;
-import org.bikefence.geofence.GeoJsonFenceLoader;
+import org.bikefence.geofence.LoadOptions;
 import org.bikefence.model.BikePosition;
 import org.bikefence.model.ClassifiedPosition;
 import org.bikefence.model.FenceSetEvent;
@@ -107,30 +106,41 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
         ctx.output(FENCE_SET_EVENTS, e);
     }
 
-    /** Classification itself: the fences covering the position that apply to its operator. */
+    /**
+     * Classification itself: the fences covering the position that apply to its operator and are in force
+     * at its event time (schedules, effective dates). A no-park fence wins; a key-control zone (严管区)
+     * counts as no-park, with its own grace period, for a bike standing outside every parking fence.
+     */
     static ClassifiedPosition classify(FenceIndex index, BikePosition p) {
-        String noPark = null;
+        Fence noPark = null;
+        Fence keyControl = null;
         String parking = null;
         boolean inArea = false;
         // covering() returns fences ordered by id, so the first match is the smallest id: deterministic.
         for (Fence f : index.covering(p.lat, p.lng)) {
-            if (!f.appliesTo(p.operator)) {
+            if (!f.appliesTo(p.operator) || !f.isActiveAt(p.ts)) {
                 continue;
             }
-            FenceKind kind = f.kind();
-            if (kind == FenceKind.NO_PARK && noPark == null) {
-                noPark = f.id();
-            } else if (kind == FenceKind.PARKING && parking == null) {
-                parking = f.id();
-            } else if (kind == FenceKind.OPERATING_AREA) {
-                inArea = true;
+            switch (f.kind()) {
+                case NO_PARK -> noPark = noPark == null ? f : noPark;
+                case KEY_CONTROL -> keyControl = keyControl == null ? f : keyControl;
+                case PARKING -> parking = parking == null ? f.id() : parking;
+                case OPERATING_AREA -> inArea = true;
+                default -> { }
             }
         }
-        return new ClassifiedPosition(p, noPark, parking, inArea, index.fenceSet().version());
+        Fence zone = noPark != null ? noPark : (parking == null ? keyControl : null);
+        ClassifiedPosition c = new ClassifiedPosition(p, zone == null ? null : zone.id(), parking, inArea,
+                index.fenceSet().version());
+        if (zone != null && zone.graceMinutes().isPresent()) {
+            c.noParkGraceMs = zone.graceMinutes().getAsInt() * 60_000L;
+        }
+        return c;
     }
 
-    private static FenceSet load(byte[] content, String source) {
-        return GeoJsonFenceLoader.load(new ByteArrayInputStream(content), source);
+    /** Any format the geofence engine reads (GeoJSON, city CSV, GBFS geofencing zones, MDS geographies). */
+    static FenceSet load(byte[] content, String source) {
+        return FenceLoaders.load(content, source, LoadOptions.defaults()).fences();
     }
 
     private static String truncate(String s) {

@@ -28,8 +28,15 @@ public final class FenceLoaders {
             throw new FenceFileException(file.toString(), FenceFileException.NO_FEATURE, null, null,
                     "cannot read file: " + e, e);
         }
-        String source = file.toString();
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return load(bytes, file.toString(), options);
+    }
+
+    /**
+     * Loads a fence file given as bytes (a fence update off Kafka, a file read at submission), picking the
+     * format from the source name's extension and the content.
+     */
+    public static LoadResult load(byte[] bytes, String source, LoadOptions options) {
+        String name = source.toLowerCase(Locale.ROOT);
         if (name.endsWith(".csv") || !looksLikeJson(bytes)) {
             return CityCsvFenceLoader.load(new ByteArrayInputStream(bytes), source, options);
         }
