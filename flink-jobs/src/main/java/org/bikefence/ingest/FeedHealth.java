@@ -13,6 +13,7 @@ import org.bikefence.sink.InfluxPoint;
  *
  * @param records vehicles (or pushed records) in the fetch, usable or not
  * @param invalid of those, how many were dead-lettered
+ * @param usable vehicles with a position to report (not dead-lettered, not reserved)
  * @param stale usable vehicles whose position is older than the feed's freshness promise
  * @param freshestAgeMs age of the newest usable position at fetch time, or null when there was none
  * @param duplicateIds vehicles listed under an id already listed in the same fetch
@@ -21,7 +22,7 @@ import org.bikefence.sink.InfluxPoint;
  * @param error reason code of this fetch's failure, null for a success
  */
 public record FeedHealth(String operator, String feed, long fetchTimeMs, Long lastSuccessMs, long records,
-        long invalid, long stale, Long freshestAgeMs, long duplicateIds, long consecutiveFailures, String error) {
+        long invalid, long usable, long stale, Long freshestAgeMs, long duplicateIds, long consecutiveFailures, String error) {
 
     public static final String MEASUREMENT = "feed_health";
 
@@ -36,14 +37,15 @@ public record FeedHealth(String operator, String feed, long fetchTimeMs, Long la
             }
             freshest = Math.max(freshest, p.ts);
         }
-        return new FeedHealth(operator, feed, fetchTimeMs, fetchTimeMs, records, invalid, stale,
+        return new FeedHealth(operator, feed, fetchTimeMs, fetchTimeMs, records, invalid, usable.size(), stale,
                 usable.isEmpty() ? null : fetchTimeMs - freshest, duplicateIds, 0, null);
     }
 
     /** Health of a failed fetch: nothing was published. */
     public static FeedHealth failure(String operator, String feed, long fetchTimeMs, Long lastSuccessMs,
             long consecutiveFailures, String error) {
-        return new FeedHealth(operator, feed, fetchTimeMs, lastSuccessMs, 0, 0, 0, null, 0, consecutiveFailures, error);
+        return new FeedHealth(operator, feed, fetchTimeMs, lastSuccessMs, 0, 0, 0, 0, null, 0, consecutiveFailures,
+                error);
     }
 
     public double invalidShare() {
@@ -51,8 +53,7 @@ public record FeedHealth(String operator, String feed, long fetchTimeMs, Long la
     }
 
     public double staleShare() {
-        long usable = records - invalid;
-        return usable <= 0 ? 0.0 : (double) stale / usable;
+        return usable == 0 ? 0.0 : (double) stale / usable;
     }
 
     public InfluxPoint toPoint() {
