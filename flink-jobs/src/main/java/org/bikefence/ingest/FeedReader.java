@@ -17,6 +17,9 @@ public interface FeedReader {
 
     Snapshot read(long nowMs) throws FetchException, FeedException;
 
+    /** Called once the last snapshot's events are in Kafka (e.g. to move a time window on). */
+    default void committed() {}
+
     /** The feed name before anything was read, for the health of a failed first fetch. */
     String feedName();
 

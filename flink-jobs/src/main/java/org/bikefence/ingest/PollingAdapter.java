@@ -123,6 +123,7 @@ public final class PollingAdapter implements Runnable {
             return failed(now, "kafka_unavailable", e.getMessage(), 0);
         }
         differ.commit(diff);
+        reader.committed();
         backoff.succeeded();
         lastSuccessMs = now;
         counters.add("events", diff.events().size());
