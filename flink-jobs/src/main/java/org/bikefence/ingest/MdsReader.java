@@ -33,8 +33,11 @@ public final class MdsReader implements FeedReader {
     public Snapshot read(long nowMs) throws FetchException, FeedException {
         String first = url;
         if (events) {
-            long start = windowStart < 0 ? nowMs - 3_600_000 : windowStart;
-            first = url + (url.contains("?") ? "&" : "?") + "start_time=" + start + "&end_time=" + nowMs;
+            if (windowStart < 0) {
+                // The first window reaches an hour back; later ones start where the last published one ended.
+                windowStart = nowMs - 3_600_000;
+            }
+            first = url + (url.contains("?") ? "&" : "?") + "start_time=" + windowStart + "&end_time=" + nowMs;
             pendingWindowEnd = nowMs;
         }
         List<ListedVehicle> all = new ArrayList<>();

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -24,11 +25,17 @@ final class FeedServer implements AutoCloseable {
     private final Map<String, ConcurrentLinkedQueue<Response>> queued = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<String> authorizations = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> requestLog = new ConcurrentLinkedQueue<>();
 
     FeedServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
+            String query = exchange.getRequestURI().getRawQuery();
+            String full = exchange.getRequestURI().getPath() + (query == null ? "" : "?" + query);
+            // An exact path+query match first (paging cursors), else the path alone.
+            String path = responses.containsKey(full) || queued.containsKey(full) ? full
+                    : exchange.getRequestURI().getPath();
+            requestLog.add(full);
             requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             if (auth != null) {
@@ -65,6 +72,11 @@ final class FeedServer implements AutoCloseable {
     int requests(String path) {
         AtomicInteger n = requests.get(path);
         return n == null ? 0 : n.get();
+    }
+
+    /** Every request's path and query, in arrival order. */
+    List<String> requestLog() {
+        return List.copyOf(requestLog);
     }
 
     Iterable<String> authorizations() {
