@@ -22,7 +22,8 @@ import org.bikefence.sink.InfluxPoint;
  * @param error reason code of this fetch's failure, null for a success
  */
 public record FeedHealth(String operator, String feed, long fetchTimeMs, Long lastSuccessMs, long records,
-        long invalid, long usable, long stale, Long freshestAgeMs, long duplicateIds, long consecutiveFailures, String error) {
+        long invalid, long usable, long stale, Long freshestAgeMs, long duplicateIds, long consecutiveFailures,
+        String error) {
 
     public static final String MEASUREMENT = "feed_health";
 

@@ -10,4 +10,5 @@ import java.util.List;
  * @param ttlSeconds the document's {@code ttl}: no new data is expected before last_updated + ttl
  * @param vehicles every listed vehicle, in feed order, usable or not
  */
-public record GbfsSnapshot(String version, String feed, long lastUpdatedMs, long ttlSeconds, List<ListedVehicle> vehicles) {}
+public record GbfsSnapshot(
+        String version, String feed, long lastUpdatedMs, long ttlSeconds, List<ListedVehicle> vehicles) {}

@@ -144,7 +144,8 @@ public record IngestConfig(
                     text(push, "host", "0.0.0.0"),
                     (int) longValue(text(push, "port", "18090"), "push.port", 0, 65535),
                     text(push, "path", "/v1/positions"),
-                    (int) longValue(text(push, "max-body-bytes", "1048576"), "push.max-body-bytes", 1, Integer.MAX_VALUE),
+                    (int) longValue(text(push, "max-body-bytes", "1048576"), "push.max-body-bytes", 1,
+                            Integer.MAX_VALUE),
                     operators);
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());

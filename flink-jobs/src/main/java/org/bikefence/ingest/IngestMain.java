@@ -215,7 +215,8 @@ public final class IngestMain {
     private static void runPolling(IngestConfig c, OperatorFeed feed) throws Exception {
         try (PositionPublisher publisher = publisher(c, "bikefence-ingest-" + feed.id());
                 FeedHealthWriter health = health(c, System::getenv)) {
-            PollingAdapter adapter = pollingAdapter(c, feed, publisher, health, System::currentTimeMillis, System::getenv);
+            PollingAdapter adapter =
+                    pollingAdapter(c, feed, publisher, health, System::currentTimeMillis, System::getenv);
             Thread main = Thread.currentThread();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 adapter.stop();

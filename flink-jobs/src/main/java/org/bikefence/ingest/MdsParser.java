@@ -50,7 +50,8 @@ public final class MdsParser {
             vehicles.add(field.equals("events") ? event(bytes) : status(bytes));
         }
         JsonNode next = root.path("links").path("next");
-        return new Page(version.asText(), field, vehicles, next.isTextual() && !next.asText().isEmpty() ? next.asText() : null);
+        String nextUrl = next.isTextual() && !next.asText().isEmpty() ? next.asText() : null;
+        return new Page(version.asText(), field, vehicles, nextUrl);
     }
 
     private static ListedVehicle status(byte[] bytes) {

@@ -67,7 +67,8 @@ public record OperatorFeed(String id, Kind kind, String url, Crs crs, String tok
         if (tokenEnv != null) {
             String v = env.apply(tokenEnv);
             if (v == null || v.isBlank()) {
-                throw new IOException("operator " + id + ": environment variable " + tokenEnv + " (token-env) is not set");
+                throw new IOException(
+                        "operator " + id + ": environment variable " + tokenEnv + " (token-env) is not set");
             }
             return v.strip();
         }

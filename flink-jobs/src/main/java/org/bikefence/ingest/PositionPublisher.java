@@ -46,7 +46,8 @@ public final class PositionPublisher implements AutoCloseable {
      */
     public PositionPublisher(String bootstrapServers, String positionsTopic, String dlqTopic, Duration timeout,
             String clientId) {
-        this(new KafkaProducer<>(producerProps(bootstrapServers, timeout, clientId)), positionsTopic, dlqTopic, timeout);
+        this(new KafkaProducer<>(producerProps(bootstrapServers, timeout, clientId)), positionsTopic, dlqTopic,
+                timeout);
     }
 
     PositionPublisher(Producer<byte[], byte[]> producer, String positionsTopic, String dlqTopic, Duration timeout) {

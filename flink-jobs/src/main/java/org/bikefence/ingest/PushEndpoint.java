@@ -30,6 +30,7 @@ import org.bikefence.decode.InvalidRecordException;
 import org.bikefence.decode.PositionDecoder;
 import org.bikefence.geofence.crs.Crs;
 import org.bikefence.model.BikePosition;
+import org.bikefence.model.BikeState;
 
 /**
  * The city's push endpoint: operators POST a JSON array of position records in the contract's format.
@@ -113,7 +114,7 @@ public final class PushEndpoint implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        try {
             if (!ex.getRequestURI().getPath().equals(path)) {
                 answer(ex, 404, error("not_found", "POST position batches to " + path));
                 return;
@@ -145,6 +146,8 @@ public final class PushEndpoint implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("push endpoint: unexpected failure", e);
             answer(ex, 500, error("internal_error", "unexpected failure; nothing of this batch is acknowledged"));
+        } finally {
+            ex.close();
         }
     }
 
@@ -173,7 +176,8 @@ public final class PushEndpoint implements AutoCloseable {
             JsonNode op = root.get(i).path("operator");
             if (op.isTextual() && !op.asText().equals(operator)) {
                 counters.increment("rejected_batches.operator_mismatch");
-                LOG.warn("push from operator {}: batch refused: record {} names operator '{}'", operator, i, op.asText());
+                LOG.warn("push from operator {}: batch refused: record {} names operator '{}'", operator, i,
+                        op.asText());
                 answer(ex, 403, error("operator_mismatch", "record " + i + " has operator '" + op.asText()
                         + "' but the token belongs to '" + operator + "'; nothing of this batch was accepted"));
                 return;
@@ -212,7 +216,7 @@ public final class PushEndpoint implements AutoCloseable {
                         && node.path("lat").isNumber() && node.path("lng").isNumber()) {
                     // Let the normalizer tell swapped coordinates from impossible ones.
                     Rejection named = normalizer.normalize(new Observation(bikeId, 0, node.get("lat").asDouble(),
-                            node.get("lng").asDouble(), org.bikefence.model.BikeState.PARKED, element)).rejection();
+                            node.get("lng").asDouble(), BikeState.PARKED, element)).rejection();
                     rejection = named != null ? named : rejection;
                 }
             }

@@ -102,7 +102,8 @@ class GbfsParserTest {
         assertThat(GbfsParser.statusFeedUrl(bytes("gbfs/gbfs-v23.json")))
                 .isEqualTo("${base}/gbfs/free_bike_status.json");
         assertThat(GbfsParser.statusFeedUrl(bytes("gbfs/free_bike_status-1.json"))).isNull();
-        String v3 = "{\"version\":\"3.0\",\"data\":{\"feeds\":[{\"name\":\"vehicle_status\",\"url\":\"https://x/vs.json\"}]}}";
+        String v3 = "{\"version\":\"3.0\",\"data\":{\"feeds\":"
+                + "[{\"name\":\"vehicle_status\",\"url\":\"https://x/vs.json\"}]}}";
         assertThat(GbfsParser.statusFeedUrl(v3.getBytes(StandardCharsets.UTF_8))).isEqualTo("https://x/vs.json");
     }
 }

@@ -67,7 +67,8 @@ class MdsReaderTest {
 
     @Test
     void stopsAPagingLoop() {
-        String loop = "{\"version\":\"2.0.0\",\"vehicles_status\":[],\"links\":{\"next\":\"${base}/mds/vehicles/status\"}}";
+        String loop = "{\"version\":\"2.0.0\",\"vehicles_status\":[],"
+                + "\"links\":{\"next\":\"${base}/mds/vehicles/status\"}}";
         server.serve("/mds/vehicles/status", 200, loop.getBytes(StandardCharsets.UTF_8));
         MdsReader reader = new MdsReader(server.base() + "/mds/vehicles/status", fetcher());
 

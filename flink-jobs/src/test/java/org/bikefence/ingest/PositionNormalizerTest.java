@@ -22,7 +22,8 @@ class PositionNormalizerTest {
 
         double[] wgs = Crs.BD09.toWgs84(24.5110, 118.1520);
         assertThat(r.accepted()).isTrue();
-        assertThat(r.position()).isEqualTo(new BikePosition("qingju", "q-1", T0 - 1_000, wgs[0], wgs[1], BikeState.PARKED));
+        assertThat(r.position())
+                .isEqualTo(new BikePosition("qingju", "q-1", T0 - 1_000, wgs[0], wgs[1], BikeState.PARKED));
         String json = new String(r.value(), StandardCharsets.UTF_8);
         assertThat(json).doesNotContain("crs").startsWith("{\"operator\":\"qingju\",\"bikeId\":\"q-1\",\"ts\":");
         // BD-09 is several hundred metres off WGS84 in Xiamen: the conversion happened.
@@ -63,7 +64,8 @@ class PositionNormalizerTest {
     @Test
     void swappedDetectionWorksForSmallBoxesToo() {
         // A box where lat and lng ranges overlap nowhere with their swap, inside [-90, 90] both ways.
-        PositionNormalizer n = new PositionNormalizer("x", Crs.WGS84, new CityBounds(10, 11, 50, 51), () -> T0, 600_000);
+        PositionNormalizer n =
+                new PositionNormalizer("x", Crs.WGS84, new CityBounds(10, 11, 50, 51), () -> T0, 600_000);
         assertThat(n.normalize(observation("s", T0, 50.5, 10.5, BikeState.PARKED)).rejection().reason())
                 .isEqualTo(Reasons.SWAPPED_COORDINATES);
     }
