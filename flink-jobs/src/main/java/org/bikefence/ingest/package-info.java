@@ -1,0 +1,8 @@
+/**
+ * Operator feed adapters: long-running processes that turn operators' GBFS and MDS feeds and the city's push
+ * format into the position contract on Kafka topic {@code bike-positions}, with dead letters and feed health.
+ *
+ * <p>Not Flink code: these run beside the job, started by {@code ./bikefence ingest}, and share only the
+ * contract classes (PositionDecoder, Topics, InfluxPoint) with it.
+ */
+package org.bikefence.ingest;
