@@ -57,6 +57,8 @@ public final class Demo {
     private Thread simulatorThread;
     private FleetSimulator simulator;
     private long lastSent;
+    private GbfsDemoFeed gbfsFeed;
+    private org.bikefence.ingest.PollingAdapter gbfsAdapter;
     private long lastBoardNanos = System.nanoTime();
 
     private Demo(DemoOptions opts) {
@@ -136,6 +138,9 @@ public final class Demo {
         long simStart = (System.currentTimeMillis() - simSpanMs) / 60_000L * 60_000L;
         simulator = new FleetSimulator(fences, OperatorProfile.demo(), opts.bikes, simStart, opts.seed,
                 opts.badPerMille);
+        if (opts.gbfsOperator != null) {
+            startGbfsFeed(simSpanMs);
+        }
         simulatorThread = new Thread(() -> simulate(simStart), "fleet-simulator");
         simulatorThread.setDaemon(true);
         simulatorThread.start();
@@ -166,6 +171,39 @@ public final class Demo {
         return conf;
     }
 
+    /**
+     * Serves the chosen operator's bikes as a GBFS feed and polls it with the ingest adapter, as a city
+     * would take an operator that only publishes GBFS.
+     */
+    private void startGbfsFeed(long simSpanMs) throws IOException {
+        OperatorProfile profile = OperatorProfile.demo().stream()
+                .filter(p -> p.name().equals(opts.gbfsOperator)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--gbfs-operator: no simulated operator '"
+                        + opts.gbfsOperator + "' (hello, meituan, qingju)"));
+        gbfsFeed = new GbfsDemoFeed(profile.name(), simClock::get);
+        // The simulated day runs behind the wall clock by up to its whole span: only positions older than
+        // that count as stale in feed health.
+        org.bikefence.ingest.OperatorFeed feed = new org.bikefence.ingest.OperatorFeed(profile.name(),
+                org.bikefence.ingest.OperatorFeed.Kind.GBFS, gbfsFeed.url(),
+                org.bikefence.geofence.crs.Crs.parse(profile.crs()), null, null, java.time.Duration.ofSeconds(2),
+                java.time.Duration.ofMillis(simSpanMs + 600_000L));
+        gbfsAdapter = new org.bikefence.ingest.PollingAdapter(feed,
+                new org.bikefence.ingest.GbfsReader(feed.url(),
+                        new org.bikefence.ingest.HttpFetcher(java.time.Duration.ofSeconds(5), null, "application/json")),
+                new org.bikefence.ingest.PositionNormalizer(feed.id(), feed.crs(),
+                        org.bikefence.ingest.CityBounds.XIAMEN, System::currentTimeMillis, 600_000L),
+                new org.bikefence.ingest.PositionPublisher(kafka.bootstrapServers(), Topics.POSITIONS,
+                        Topics.POSITIONS_DLQ, java.time.Duration.ofSeconds(10), "demo-gbfs-" + feed.id()),
+                org.bikefence.ingest.FeedHealthWriter.v1(influx.url(), "bikefence", null, null),
+                System::currentTimeMillis,
+                new org.bikefence.ingest.Backoff(java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(10)));
+        Thread t = new Thread(gbfsAdapter, "gbfs-adapter-" + feed.id());
+        t.setDaemon(true);
+        t.start();
+        say("operator %s goes through GBFS: %s polled every 2 s; feed health in measurement feed_health",
+                feed.id(), gbfsFeed.url());
+    }
+
     private void simulate(long simStart) {
         java.util.Properties props = kafka.producerProps();
         props.put("linger.ms", "20");
@@ -173,10 +211,16 @@ public final class Demo {
             long realStart = System.nanoTime();
             while (!stopping.get()) {
                 long simNow = simStart + (long) ((System.nanoTime() - realStart) / 1e6 * opts.speedup);
-                simulator.advanceTo(simNow, r -> producer.send(new ProducerRecord<>(Topics.POSITIONS,
-                        r.key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        r.value.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
                 simClock.set(simNow);
+                simulator.advanceTo(simNow, r -> {
+                    if (gbfsFeed != null && gbfsFeed.owns(r)) {
+                        gbfsFeed.accept(r);
+                    } else {
+                        producer.send(new ProducerRecord<>(Topics.POSITIONS,
+                                r.key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                r.value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    }
+                });
                 producer.flush();
                 try {
                     Thread.sleep(100); // pacing the simulated clock, not synchronisation
@@ -279,6 +323,12 @@ public final class Demo {
         say("stopping: simulator, Flink job, Kafka, influxd ...");
         if (simulatorThread != null) {
             simulatorThread.interrupt();
+        }
+        if (gbfsAdapter != null) {
+            gbfsAdapter.stop();
+        }
+        if (gbfsFeed != null) {
+            gbfsFeed.close();
         }
         if (job != null) {
             try {

@@ -23,6 +23,8 @@ final class DemoOptions {
             "  --web-port P      Flink web UI port (default 8081)",
             "  --work-dir DIR    where Kafka and InfluxDB keep their files (default .run)",
             "  --every D         scoreboard refresh interval (default 5s)",
+            "  --gbfs-operator OP  take operator OP (hello, meituan, qingju) through a GBFS feed polled by the",
+            "                    ingest adapter every 2 s, instead of writing its positions to Kafka directly",
             "  --help            this text");
 
     Duration duration = Duration.ofMinutes(10);
@@ -35,6 +37,7 @@ final class DemoOptions {
     int webPort = 8081;
     Path workDir = Path.of(".run");
     Duration every = Duration.ofSeconds(5);
+    String gbfsOperator;
     boolean help;
 
     static DemoOptions parse(String[] args) {
@@ -61,6 +64,7 @@ final class DemoOptions {
                     case "--web-port" -> o.webPort = Integer.parseInt(v);
                     case "--work-dir" -> o.workDir = Path.of(v);
                     case "--every" -> o.every = parseDuration(v);
+                    case "--gbfs-operator" -> o.gbfsOperator = v;
                     default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
                 }
             } catch (NumberFormatException e) {

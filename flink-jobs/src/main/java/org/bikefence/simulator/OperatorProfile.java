@@ -40,6 +40,11 @@ public final class OperatorProfile {
         return name;
     }
 
+    /** The coordinate system the operator's feed uses. */
+    public String crs() {
+        return crs;
+    }
+
     /**
      * The demo's three operators: Hello parks well and clears fast; Meituan leaves many bikes in no-park
      * zones and clears slowly; Qingju is in between and sends GCJ-02 coordinates, as many Chinese feeds do.
