@@ -135,6 +135,8 @@ public final class BikeRules implements Serializable {
             t.standingLat = p.lat;
             t.standingLng = p.lng;
             t.standingFenceId = p.parkingFenceId;
+            t.standingFenceCapacity = p.parkingCapacity;
+            t.standingCell = p.h3Cell;
             out.fact(BikeFact.of(BikeFact.Kind.STANDING_STARTED, p));
         }
     }
@@ -148,6 +150,8 @@ public final class BikeRules implements Serializable {
         f.lat = t.standingLat;
         f.lng = t.standingLng;
         f.parkingFenceId = t.standingFenceId;
+        f.parkingCapacity = t.standingFenceCapacity;
+        f.h3Cell = t.standingCell;
         f.durationMs = at - t.standingSince;
         out.fact(f);
         t.standing = false;

@@ -18,6 +18,8 @@ public class BikeTrack {
     public double standingLat;
     public double standingLng;
     public String standingFenceId;
+    public int standingFenceCapacity;
+    public long standingCell;
 
     // No-park (or key-control) zone the bike stands in.
     public String npFenceId;

@@ -23,7 +23,11 @@ import org.bikefence.model.OperatorMinute;
 import org.bikefence.model.OperatorScore;
 import org.bikefence.model.RawRecord;
 import org.bikefence.model.ViolationEvent;
+import org.apache.flink.util.Collector;
+import org.bikefence.model.AreaDelta;
+import org.bikefence.model.BikeFact;
 import org.bikefence.model.OperatorSignal;
+import org.bikefence.operator.AccumulationMonitor;
 import org.bikefence.operator.ClassifyPositions;
 import org.bikefence.operator.MonthlyAssessments;
 import org.bikefence.operator.OperatorMetrics;
@@ -161,6 +165,17 @@ public final class BikefenceJob {
                 // Rejected records have no trustworthy event time: they must not hold back the watermark.
                 .assignTimestampsAndWatermarks(neverHoldBackTime((OperatorSignal s, long ignored) -> s.ts))
                 .name("invalid-signal-time").uid("invalid-signal-time");
+        org.bikefence.rules.Monitoring.Accumulation acc = settings.rules().monitoring().accumulation();
+        SingleOutputStreamOperator<OperatorSignal> accumulation = violations.getSideOutput(BikeTracker.FACTS)
+                .flatMap((BikeFact f, Collector<AreaDelta> out) -> {
+                    for (AreaDelta d : AreaDelta.of(f, acc.cellThreshold())) {
+                        out.collect(d);
+                    }
+                }).returns(AreaDelta.class).name("area-deltas").uid("area-deltas")
+                .keyBy(AreaDelta::key)
+                .process(new AccumulationMonitor(acc.minDuration()))
+                .name("accumulation").uid("accumulation");
+
         DataStream<InfluxPoint> assessments = classified
                 .map(OperatorSignal::position).returns(OperatorSignal.class)
                 .name("position-signals").uid("position-signals")
@@ -171,7 +186,8 @@ public final class BikefenceJob {
                                 .returns(OperatorSignal.class).name("fact-signals").uid("fact-signals"),
                         violations.getSideOutput(BikeTracker.OUT_OF_ORDER).map(OperatorSignal::outOfOrder)
                                 .returns(OperatorSignal.class).name("out-of-order-signals").uid("out-of-order-signals"),
-                        invalidSignals)
+                        invalidSignals,
+                        accumulation)
                 .keyBy(s -> s.operator)
                 .process(new OperatorMetrics(settings.rules()))
                 .name("operator-month-metrics").uid("operator-month-metrics")
@@ -189,7 +205,8 @@ public final class BikefenceJob {
                         classified.getSideOutput(ClassifyPositions.FENCE_SET_EVENTS)
                                 .map(ToInfluxPoints::fenceSet).returns(InfluxPoint.class)
                                 .name("fence-set-points").uid("fence-set-points"),
-                        assessments)
+                        assessments,
+                        accumulation.getSideOutput(AccumulationMonitor.POINTS))
                 .sinkTo(influx).name("influxdb").uid("influxdb-sink");
     }
 

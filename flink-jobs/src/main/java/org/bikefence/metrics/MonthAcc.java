@@ -25,6 +25,12 @@ public class MonthAcc {
     public long rideEndsInArea;
     public long rideEndsInFence;
 
+    public long fenceOverCapacityEvents;
+    public long cellOverThresholdEvents;
+    public long accumulationCleared;
+    public long accumulationClearedWithinDeadline;
+    public long accumulationMinutesToClear;
+
     public HashSet<String> outOfAreaBikes = new HashSet<>();
     public HashSet<String> zombieBikes = new HashSet<>();
 

@@ -19,6 +19,11 @@ public class MonthCounts {
     public long noParkMinutesOpen;
     public long rideEndsInArea;
     public long rideEndsInFence;
+    public long fenceOverCapacityEvents;
+    public long cellOverThresholdEvents;
+    public long accumulationCleared;
+    public long accumulationClearedWithinDeadline;
+    public long accumulationMinutesToClear;
     public long outOfAreaBikes;
     public long zombieBikes;
     public long faultyBikes;

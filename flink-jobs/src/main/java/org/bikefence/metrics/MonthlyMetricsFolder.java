@@ -32,6 +32,7 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
     private final long faultyDeadlineMs;
     private final long lateAfterMs;
     private final long gapMs;
+    private final long accumulationClearDeadlineMs;
 
     public MonthlyMetricsFolder(RuleSet rules) {
         this.zone = rules.timeZone();
@@ -39,6 +40,7 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
         this.faultyDeadlineMs = rules.monitoring().condition().handleDeadline().toMillis();
         this.lateAfterMs = rules.monitoring().dataFeed().lateAfter().toMillis();
         this.gapMs = rules.monitoring().dataFeed().gap().toMillis();
+        this.accumulationClearDeadlineMs = rules.monitoring().accumulation().clearDeadline().toMillis();
     }
 
     public String monthOf(long ts) {
@@ -68,6 +70,7 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
                 m.invalidRecords++;
             }
             case OUT_OF_ORDER -> m.outOfOrderRecords++;
+            case ACCUMULATION -> accumulation(m, s);
             case VIOLATION -> violation(m, s.violation);
             case FACT -> fact(m, s.fact);
             default -> throw new IllegalStateException("unknown signal " + s.kind);
@@ -108,6 +111,34 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
                 }
             }
             default -> throw new IllegalStateException("unknown violation type " + v.type);
+        }
+    }
+
+    private void accumulation(MonthAcc m, OperatorSignal s) {
+        boolean fence = s.accumulationArea == org.bikefence.model.AreaDelta.Area.FENCE;
+        if (s.accumulationOpened) {
+            if (fence) {
+                m.fenceOverCapacityEvents++;
+            } else {
+                m.cellOverThresholdEvents++;
+            }
+            if (m.evidence.size() < MAX_EVIDENCE) {
+                m.evidence.add(new String[] {
+                    (fence ? Evidence.Kind.FENCE_OVER_CAPACITY : Evidence.Kind.CELL_OVER_THRESHOLD).name(),
+                    s.accumulationArea.name().toLowerCase(java.util.Locale.ROOT) + ":" + s.areaId + "@" + s.overSince,
+                    null, fence ? s.areaId : null, Long.toString(s.overSince), null});
+            }
+        } else if (monthOf(s.overSince).equals(m.month)) {
+            long took = s.ts + 1 - s.overSince;
+            m.accumulationCleared++;
+            m.accumulationMinutesToClear += took / MINUTE;
+            if (took <= accumulationClearDeadlineMs) {
+                m.accumulationClearedWithinDeadline++;
+            } else if (m.evidence.size() < MAX_EVIDENCE) {
+                m.evidence.add(new String[] {Evidence.Kind.ACCUMULATION_CLEARED_LATE.name(),
+                    s.accumulationArea.name().toLowerCase(java.util.Locale.ROOT) + ":" + s.areaId + "@" + s.overSince,
+                    null, fence ? s.areaId : null, Long.toString(s.overSince), Long.toString(s.ts + 1)});
+            }
         }
     }
 
@@ -175,6 +206,11 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
         c.noParkMinutesOpen = m.noParkMinutesOpen;
         c.rideEndsInArea = m.rideEndsInArea;
         c.rideEndsInFence = m.rideEndsInFence;
+        c.fenceOverCapacityEvents = m.fenceOverCapacityEvents;
+        c.cellOverThresholdEvents = m.cellOverThresholdEvents;
+        c.accumulationCleared = m.accumulationCleared;
+        c.accumulationClearedWithinDeadline = m.accumulationClearedWithinDeadline;
+        c.accumulationMinutesToClear = m.accumulationMinutesToClear;
         c.outOfAreaBikes = m.outOfAreaBikes.size();
         c.zombieBikes = m.zombieBikes.size();
         c.faultyBikes = m.faultyBikes.size();
@@ -202,6 +238,9 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
                 .noPark(new OperatorMonthMetrics.NoPark(c.noParkOpened, c.noParkClosed, c.noParkClosedWithinDeadline,
                         c.noParkMinutesOpen))
                 .parking(new OperatorMonthMetrics.Parking(c.rideEndsInArea, c.rideEndsInFence))
+                .accumulation(new OperatorMonthMetrics.Accumulation(c.fenceOverCapacityEvents,
+                        c.cellOverThresholdEvents, c.accumulationCleared, c.accumulationClearedWithinDeadline,
+                        c.accumulationMinutesToClear))
                 .outOfAreaBikes(c.outOfAreaBikes)
                 .zombieBikes(c.zombieBikes)
                 .condition(new OperatorMonthMetrics.Condition(c.faultyBikes, c.faultyHandled,

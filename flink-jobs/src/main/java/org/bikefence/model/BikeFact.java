@@ -29,6 +29,10 @@ public class BikeFact {
     public double lng;
     /** The parking fence the bike stands in (STANDING_*, RIDE_ENDED), or null. */
     public String parkingFenceId;
+    /** Capacity of that parking fence, 0 when none. */
+    public int parkingCapacity;
+    /** H3 cell of the position (STANDING_*), 0 when not computed. */
+    public long h3Cell;
     /** For RIDE_ENDED: the ride ended inside a no-park (or key-control) zone. */
     public boolean inNoPark;
     /** For RIDE_ENDED and STANDING_*: inside the operator's operating area. */
@@ -47,6 +51,8 @@ public class BikeFact {
         f.lat = p.lat;
         f.lng = p.lng;
         f.parkingFenceId = p.parkingFenceId;
+        f.parkingCapacity = p.parkingCapacity;
+        f.h3Cell = p.h3Cell;
         f.inNoPark = p.noParkFenceId != null;
         f.inOperatingArea = p.inOperatingArea;
         return f;

@@ -16,6 +16,10 @@ public class ClassifiedPosition {
     public long noParkGraceMs;
     /** The parking fence covering the position (smallest id), or null. */
     public String parkingFenceId;
+    /** Capacity of that parking fence in bikes; 0 when it has none (or no fence). */
+    public int parkingCapacity;
+    /** The H3 cell of the position at the rule set's accumulation resolution; 0 when not computed. */
+    public long h3Cell;
     /** Whether an operating area applying to this operator covers the position. */
     public boolean inOperatingArea;
     /** The version of the fence set this position was classified with. */

@@ -7,7 +7,7 @@ package org.bikefence.model;
  */
 public class OperatorSignal {
     /** What the signal is. */
-    public enum Kind { POSITION, VIOLATION, FACT, INVALID, OUT_OF_ORDER }
+    public enum Kind { POSITION, VIOLATION, FACT, INVALID, OUT_OF_ORDER, ACCUMULATION }
 
     public Kind kind;
     public String operator;
@@ -25,6 +25,13 @@ public class OperatorSignal {
 
     // FACT
     public BikeFact fact;
+
+    // ACCUMULATION: an area over its limit for the minimum duration (opened) or back under it (cleared)
+    public AreaDelta.Area accumulationArea;
+    public String areaId;
+    public boolean accumulationOpened;
+    /** When the area went over its limit, epoch ms. */
+    public long overSince;
 
     public OperatorSignal() {}
 
@@ -53,6 +60,16 @@ public class OperatorSignal {
 
     public static OperatorSignal invalid(DeadLetter d, long ts) {
         return base(Kind.INVALID, d.operator, null, ts);
+    }
+
+    public static OperatorSignal accumulation(String operator, AreaDelta.Area area, String areaId, boolean opened,
+            long overSince, long ts) {
+        OperatorSignal s = base(Kind.ACCUMULATION, operator, null, ts);
+        s.accumulationArea = area;
+        s.areaId = areaId;
+        s.accumulationOpened = opened;
+        s.overSince = overSince;
+        return s;
     }
 
     private static OperatorSignal base(Kind kind, String operator, String bikeId, long ts) {

@@ -114,7 +114,7 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
     static ClassifiedPosition classify(FenceIndex index, BikePosition p) {
         Fence noPark = null;
         Fence keyControl = null;
-        String parking = null;
+        Fence parking = null;
         boolean inArea = false;
         // covering() returns fences ordered by id, so the first match is the smallest id: deterministic.
         for (Fence f : index.covering(p.lat, p.lng)) {
@@ -124,14 +124,17 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
             switch (f.kind()) {
                 case NO_PARK -> noPark = noPark == null ? f : noPark;
                 case KEY_CONTROL -> keyControl = keyControl == null ? f : keyControl;
-                case PARKING -> parking = parking == null ? f.id() : parking;
+                case PARKING -> parking = parking == null ? f : parking;
                 case OPERATING_AREA -> inArea = true;
                 default -> { }
             }
         }
         Fence zone = noPark != null ? noPark : (parking == null ? keyControl : null);
-        ClassifiedPosition c = new ClassifiedPosition(p, zone == null ? null : zone.id(), parking, inArea,
-                index.fenceSet().version());
+        ClassifiedPosition c = new ClassifiedPosition(p, zone == null ? null : zone.id(),
+                parking == null ? null : parking.id(), inArea, index.fenceSet().version());
+        if (parking != null) {
+            c.parkingCapacity = parking.capacity().orElse(0);
+        }
         if (zone != null && zone.graceMinutes().isPresent()) {
             c.noParkGraceMs = zone.graceMinutes().getAsInt() * 60_000L;
         }

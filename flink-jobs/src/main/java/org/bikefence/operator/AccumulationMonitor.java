@@ -1,0 +1,206 @@
+package org.bikefence.operator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.bikefence.model.AreaDelta;
+import org.bikefence.model.OperatorSignal;
+import org.bikefence.sink.InfluxPoint;
+
+/**
+ * Watches parked bikes per parking fence against its capacity and per H3 cell against the rule set's
+ * threshold (淤积), keyed by area. Bikes are counted per event-time minute, folded in minute order as the
+ * watermark passes, so the counts never depend on arrival order. An area over its limit for the minimum
+ * duration is an accumulation event for the operators responsible (a fence: every operator with bikes
+ * there; a cell: the operator whose bikes exceed the threshold), cleared when it is back under the limit.
+ */
+public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta, OperatorSignal> {
+    private static final long serialVersionUID = 1L;
+    private static final long MINUTE = 60_000L;
+
+    /** Fence occupancy and accumulation events, for the dashboards. */
+    public static final OutputTag<InfluxPoint> POINTS = new OutputTag<>("accumulation-points") {};
+
+    private final long minDurationMs;
+
+    private transient MapState<Long, ArrayList<AreaDelta>> pending;
+    private transient MapState<String, Long> bikesByOperator;
+    private transient ValueState<AreaEpisode> fenceEpisode;
+    private transient ValueState<AreaDelta> areaMeta;
+    private transient MapState<String, AreaEpisode> cellEpisodes;
+
+    public AccumulationMonitor(Duration minDuration) {
+        this.minDurationMs = minDuration.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-deltas", Types.LONG,
+                TypeInformation.of(new TypeHint<ArrayList<AreaDelta>>() {})));
+        bikesByOperator = getRuntimeContext().getMapState(new MapStateDescriptor<>("bikes-by-operator",
+                Types.STRING, Types.LONG));
+        fenceEpisode = getRuntimeContext().getState(new ValueStateDescriptor<>("fence-episode", AreaEpisode.class));
+        areaMeta = getRuntimeContext().getState(new ValueStateDescriptor<>("area", AreaDelta.class));
+        cellEpisodes = getRuntimeContext().getMapState(new MapStateDescriptor<>("cell-episodes", Types.STRING,
+                TypeInformation.of(AreaEpisode.class)));
+    }
+
+    @Override
+    public void processElement(AreaDelta d, Context ctx, Collector<OperatorSignal> out) throws Exception {
+        long minute = Math.floorDiv(d.ts, MINUTE) * MINUTE;
+        ArrayList<AreaDelta> list = pending.get(minute);
+        if (list == null) {
+            list = new ArrayList<>();
+        }
+        list.add(d);
+        pending.put(minute, list);
+        ctx.timerService().registerEventTimeTimer(Math.max(minute + MINUTE - 1,
+                ctx.timerService().currentWatermark() + 1));
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<OperatorSignal> out) throws Exception {
+        List<Long> due = new ArrayList<>();
+        for (Long minute : pending.keys()) {
+            if (minute + MINUTE - 1 <= t) {
+                due.add(minute);
+            }
+        }
+        due.sort(null);
+        for (Long minute : due) {
+            fold(minute, pending.get(minute), ctx, out);
+            pending.remove(minute);
+        }
+        if (due.isEmpty() && areaMeta.value() != null) {
+            // A minimum-duration timer: nothing moved, but a spell over the limit may now be long enough.
+            evaluate(areaMeta.value(), t + 1, null, ctx, out);
+        }
+    }
+
+    private void fold(long minute, List<AreaDelta> deltas, OnTimerContext ctx, Collector<OperatorSignal> out)
+            throws Exception {
+        if (areaMeta.value() == null) {
+            areaMeta.update(deltas.get(0));
+        }
+        long totalBefore = total();
+        // Net change per operator over the minute: the order of reports within a minute never matters.
+        Map<String, Long> net = new TreeMap<>();
+        for (AreaDelta d : deltas) {
+            net.merge(d.operator, (long) d.delta, Long::sum);
+        }
+        for (Map.Entry<String, Long> e : net.entrySet()) {
+            Long n = bikesByOperator.get(e.getKey());
+            // Standing periods that began before the job started end without a start: never below zero.
+            bikesByOperator.put(e.getKey(), Math.max(0, (n == null ? 0 : n) + e.getValue()));
+        }
+        AreaDelta area = areaMeta.value();
+        if (area.area == AreaDelta.Area.FENCE && totalBefore != total()) {
+            ctx.output(POINTS, InfluxPoint.measurement("fence_occupancy").tag("fence_id", area.areaId)
+                    .field("bikes", total()).field("capacity", area.limit).time(minute).build());
+        }
+        evaluate(area, minute + MINUTE, net.keySet(), ctx, out);
+    }
+
+    private long total() throws Exception {
+        long total = 0;
+        for (Map.Entry<String, Long> e : bikesByOperator.entries()) {
+            total += e.getValue();
+        }
+        return total;
+    }
+
+    /** Checks the area's spells over the limit at {@code at}; {@code touched}: the operators that moved. */
+    private void evaluate(AreaDelta area, long at, java.util.Set<String> touched, OnTimerContext ctx,
+            Collector<OperatorSignal> out) throws Exception {
+        Map<String, Long> now = new TreeMap<>();
+        for (Map.Entry<String, Long> e : bikesByOperator.entries()) {
+            if (e.getValue() > 0) {
+                now.put(e.getKey(), e.getValue());
+            }
+        }
+        if (area.area == AreaDelta.Area.FENCE) {
+            long total = now.values().stream().mapToLong(Long::longValue).sum();
+            AreaEpisode ep = fenceEpisode.value();
+            ep = step(ep == null ? new AreaEpisode() : ep, total, area, at, new ArrayList<>(now.keySet()), null,
+                    ctx, out);
+            fenceEpisode.update(ep);
+            return;
+        }
+        List<String> operators = new ArrayList<>();
+        if (touched != null) {
+            operators.addAll(touched);
+        } else {
+            for (String op : cellEpisodes.keys()) {
+                operators.add(op);
+            }
+        }
+        for (String op : operators) {
+            AreaEpisode ep = cellEpisodes.get(op);
+            ep = step(ep == null ? new AreaEpisode() : ep, now.getOrDefault(op, 0L), area, at, List.of(op), op,
+                    ctx, out);
+            if (ep.overSince < 0) {
+                cellEpisodes.remove(op);
+            } else {
+                cellEpisodes.put(op, ep);
+            }
+        }
+    }
+
+    private AreaEpisode step(AreaEpisode ep, long bikes, AreaDelta area, long at, List<String> present,
+            String cellOperator, OnTimerContext ctx, Collector<OperatorSignal> out) {
+        boolean over = bikes > area.limit;
+        if (over) {
+            if (ep.overSince < 0) {
+                ep.overSince = at;
+                ep.peak = 0;
+                ctx.timerService().registerEventTimeTimer(at + minDurationMs - 1);
+            }
+            ep.peak = Math.max(ep.peak, bikes);
+            if (!ep.open && at - ep.overSince >= minDurationMs) {
+                ep.open = true;
+                ep.operators = new ArrayList<>(present);
+                for (String op : ep.operators) {
+                    out.collect(OperatorSignal.accumulation(op, area.area, area.areaId, true, ep.overSince, at - 1));
+                }
+                ctx.output(POINTS, point(area, cellOperator, ep, "open", at));
+            }
+            return ep;
+        }
+        if (ep.overSince >= 0 && ep.open) {
+            for (String op : ep.operators) {
+                out.collect(OperatorSignal.accumulation(op, area.area, area.areaId, false, ep.overSince, at - 1));
+            }
+            ctx.output(POINTS, point(area, cellOperator, ep, "cleared", at));
+        }
+        return new AreaEpisode();
+    }
+
+    private static InfluxPoint point(AreaDelta area, String cellOperator, AreaEpisode ep, String status, long at) {
+        InfluxPoint.Builder b = InfluxPoint.measurement("accumulation")
+                .tag("area", area.area.name().toLowerCase(java.util.Locale.ROOT))
+                .tag("area_id", area.areaId)
+                .tag("operator", cellOperator)
+                .field("status", status)
+                .field("limit", area.limit)
+                .field("peak_bikes", ep.peak)
+                .field("operators", String.join(";", ep.operators))
+                .time(ep.overSince);
+        if ("cleared".equals(status)) {
+            b.field("duration_s", (at - ep.overSince) / 1000.0);
+        }
+        return b.build();
+    }
+}

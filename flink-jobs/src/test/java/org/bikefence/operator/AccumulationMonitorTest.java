@@ -1,0 +1,98 @@
+package org.bikefence.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.bikefence.model.AreaDelta;
+import org.bikefence.model.BikeFact;
+import org.bikefence.model.OperatorSignal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AccumulationMonitorTest {
+    private static final long MIN = 60_000L;
+    private static final long T = Instant.parse("2026-10-12T00:00:00Z").toEpochMilli();
+    private KeyedOneInputStreamOperatorTestHarness<String, AreaDelta, OperatorSignal> harness;
+    private long cellThreshold = 1;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new AccumulationMonitor(Duration.ofMinutes(30))), AreaDelta::key,
+                Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void standing(String operator, String bike, long ts, boolean starts) throws Exception {
+        BikeFact f = new BikeFact();
+        f.kind = starts ? BikeFact.Kind.STANDING_STARTED : BikeFact.Kind.STANDING_ENDED;
+        f.operator = operator;
+        f.bikeId = bike;
+        f.ts = ts;
+        f.parkingFenceId = "P-1";
+        f.parkingCapacity = 2;
+        f.h3Cell = 0x89283082803ffffL;
+        for (AreaDelta d : AreaDelta.of(f, cellThreshold)) {
+            harness.processElement(new StreamRecord<>(d, ts));
+        }
+    }
+
+    private List<String> signals() {
+        return harness.extractOutputValues().stream()
+                .map(s -> s.operator + " " + s.accumulationArea + (s.accumulationOpened ? " opened " : " cleared ")
+                        + (s.ts + 1 - T) / MIN + " since " + (s.overSince - T) / MIN)
+                .toList();
+    }
+
+    @Test
+    void aFenceOverCapacityForHalfAnHourIsAnEventForEveryOperatorThere() throws Exception {
+        standing("hello", "h1", T, true);
+        standing("meituan", "m1", T + 10 * 1000, true);
+        standing("meituan", "m2", T + 20 * 1000, true);
+        harness.processWatermark(new Watermark(T + 30 * MIN));
+        assertThat(signals()).as("over since minute 1, not yet 30 minutes").isEmpty();
+        harness.processWatermark(new Watermark(T + 31 * MIN));
+        assertThat(signals()).containsExactly("hello FENCE opened 31 since 1", "meituan FENCE opened 31 since 1",
+                "meituan CELL opened 31 since 1");
+        standing("meituan", "m2", T + 45 * MIN, false);
+        harness.processWatermark(new Watermark(T + 60 * MIN));
+        assertThat(signals()).endsWith("hello FENCE cleared 46 since 1", "meituan FENCE cleared 46 since 1",
+                "meituan CELL cleared 46 since 1");
+        assertThat(harness.getSideOutput(AccumulationMonitor.POINTS))
+                .extracting(r -> r.getValue().measurement() + " " + r.getValue().fields().get("status"))
+                .contains("accumulation open", "accumulation cleared", "fence_occupancy null");
+    }
+
+    @Test
+    void aShortPileIsNotAnEvent() throws Exception {
+        cellThreshold = 5;
+        standing("hello", "h1", T, true);
+        standing("hello", "h2", T, true);
+        standing("hello", "h3", T, true);
+        standing("hello", "h3", T + 10 * MIN, false);
+        harness.processWatermark(new Watermark(T + 120 * MIN));
+        assertThat(signals()).isEmpty();
+    }
+
+    @Test
+    void arrivalOrderWithinAMinuteDoesNotMatter() throws Exception {
+        standing("hello", "h1", T + 5_000, false);
+        standing("hello", "h1", T, true);
+        harness.processWatermark(new Watermark(T + 120 * MIN));
+        assertThat(signals()).isEmpty();
+        assertThat(harness.getSideOutput(AccumulationMonitor.POINTS)).isNull();
+    }
+}
