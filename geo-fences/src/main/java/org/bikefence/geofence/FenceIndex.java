@@ -16,8 +16,6 @@ import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.Location;
 import org.locationtech.jts.geom.Polygon;
-import org.locationtech.jts.geom.prep.PreparedGeometry;
-import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
 
 /**
  * Answers exactly which fences cover a point (boundary counts as inside, JTS {@code covers}),
@@ -47,6 +45,9 @@ public final class FenceIndex {
      * lies inside the enlarged cell, keeping the "wholly covered" shortcut exact.
      */
     private static final double CELL_MARGIN_DEG = 1e-9;
+
+    /** Extra enlargement (about 1 um) when testing whether a fence edge touches a cell. */
+    private static final double TOUCH_EPS_DEG = 1e-11;
 
     /** A coarse cell is 2^SHIFT x 2^SHIFT fine cells. */
     private static final int SHIFT = 4;
@@ -371,14 +372,14 @@ public final class FenceIndex {
             // Level 1: which fences cover or cross each coarse cell.
             int[][] coarseEntries = new int[ncx * ncy][];
             int[] coarseCounts = new int[ncx * ncy];
-            PreparedGeometry[] prepared = new PreparedGeometry[byOrd.length];
+            double[][] segments = new double[byOrd.length][];
             double cw = cellW * K;
             double ch = cellH * K;
             for (int ord = 0; ord < byOrd.length; ord++) {
                 Geometry g = byOrd[ord].geometry();
                 locators[ord] = locatorFor(g);
-                prepared[ord] = PreparedGeometryFactory.prepare(g);
-                Descent d = new Descent(prepared[ord], vertices(g), minLng, minLat, cw, ch);
+                segments[ord] = segments(g);
+                Descent d = new Descent(segments[ord], locators[ord], minLng, minLat, cw, ch);
                 final int entry = ord << 1;
                 d.run(range(ord, 0, minLng, cw, ncx), range(ord, 1, minLng, cw, ncx) + 1,
                         range(ord, 2, minLat, ch, ncy), range(ord, 3, minLat, ch, ncy) + 1,
@@ -424,8 +425,7 @@ public final class FenceIndex {
                     }
                     int ord = entries[k] >>> 1;
                     final int entry = entries[k] & ~1;
-                    Descent d = new Descent(prepared[ord], vertices(byOrd[ord].geometry()), ox, oy,
-                            cellW, cellH);
+                    Descent d = new Descent(segments[ord], locators[ord], ox, oy, cellW, cellH);
                     d.run(range(ord, 0, ox, cellW, K), range(ord, 1, ox, cellW, K) + 1,
                             range(ord, 2, oy, cellH, K), range(ord, 3, oy, cellH, K) + 1,
                             (i, j, partial) -> {
@@ -553,14 +553,31 @@ public final class FenceIndex {
             return cells;
         }
 
-        private static double[] vertices(Geometry g) {
-            Coordinate[] cs = g.getCoordinates();
-            double[] xy = new double[cs.length * 2];
-            for (int k = 0; k < cs.length; k++) {
-                xy[2 * k] = cs[k].x;
-                xy[2 * k + 1] = cs[k].y;
+        /** Every ring edge of the fence as ax, ay, bx, by. */
+        private static double[] segments(Geometry g) {
+            List<Coordinate[]> rings = new ArrayList<>();
+            for (int n = 0; n < g.getNumGeometries(); n++) {
+                Polygon p = (Polygon) g.getGeometryN(n);
+                rings.add(p.getExteriorRing().getCoordinates());
+                for (int k = 0; k < p.getNumInteriorRing(); k++) {
+                    rings.add(p.getInteriorRingN(k).getCoordinates());
+                }
             }
-            return xy;
+            int count = 0;
+            for (Coordinate[] ring : rings) {
+                count += ring.length - 1;
+            }
+            double[] out = new double[count * 4];
+            int e = 0;
+            for (Coordinate[] ring : rings) {
+                for (int k = 0; k + 1 < ring.length; k++) {
+                    out[e++] = ring[k].x;
+                    out[e++] = ring[k].y;
+                    out[e++] = ring[k + 1].x;
+                    out[e++] = ring[k + 1].y;
+                }
+            }
+            return out;
         }
     }
 
@@ -569,25 +586,26 @@ public final class FenceIndex {
     }
 
     /**
-     * Quadtree-style descent over a block of cells: blocks the fence does not intersect are
-     * skipped, blocks it covers are reported covered in one go, and single cells on its boundary
-     * are reported partial. A fence vertex strictly inside a block proves the boundary crosses it
-     * (every neighbourhood of a boundary point holds interior and exterior points), which saves
-     * the JTS predicates there.
+     * Quadtree-style descent over a block of cells, deciding each block exactly without JTS
+     * rectangle predicates: a block that no fence edge touches (tested conservatively, on the
+     * block enlarged by {@link #TOUCH_EPS_DEG}) lies wholly inside or wholly outside the fence, and
+     * the exact locator at its centre says which; blocks that edges may touch are split, down to
+     * single cells, which are reported partial (an exact test per query). Each block passes only
+     * the edges touching it to its halves, so the work follows the boundary, not the area.
      */
     private static final class Descent {
-        private final PreparedGeometry fence;
-        private final double[] vertices;
+        private final double[] segments;
+        private final PointOnGeometryLocator locator;
         private final double ox;
         private final double oy;
         private final double w;
         private final double h;
         private CellSink sink;
 
-        Descent(PreparedGeometry fence, double[] vertices, double ox, double oy, double w,
+        Descent(double[] segments, PointOnGeometryLocator locator, double ox, double oy, double w,
                 double h) {
-            this.fence = fence;
-            this.vertices = vertices;
+            this.segments = segments;
+            this.locator = locator;
             this.ox = ox;
             this.oy = oy;
             this.w = w;
@@ -596,29 +614,36 @@ public final class FenceIndex {
 
         void run(int i0, int i1, int j0, int j1, CellSink sink) {
             this.sink = sink;
-            descend(i0, i1, j0, j1);
+            int[] all = new int[segments.length / 4];
+            for (int k = 0; k < all.length; k++) {
+                all[k] = k * 4;
+            }
+            descend(i0, i1, j0, j1, all, all.length);
         }
 
-        private void descend(int i0, int i1, int j0, int j1) {
+        private void descend(int i0, int i1, int j0, int j1, int[] segs, int nSegs) {
             double x0 = ox + i0 * w - CELL_MARGIN_DEG;
             double x1 = ox + i1 * w + CELL_MARGIN_DEG;
             double y0 = oy + j0 * h - CELL_MARGIN_DEG;
             double y1 = oy + j1 * h + CELL_MARGIN_DEG;
-            boolean crossed = vertexStrictlyInside(x0, x1, y0, y1);
-            if (!crossed) {
-                Polygon block = (Polygon) GeoJsonFenceLoader.WGS84.toGeometry(
-                        new Envelope(x0, x1, y0, y1));
-                if (!fence.intersects(block)) {
-                    return;
+            int[] touching = new int[nSegs];
+            int n = 0;
+            for (int k = 0; k < nSegs; k++) {
+                if (touches(segs[k], x0 - TOUCH_EPS_DEG, x1 + TOUCH_EPS_DEG, y0 - TOUCH_EPS_DEG,
+                        y1 + TOUCH_EPS_DEG)) {
+                    touching[n++] = segs[k];
                 }
-                if (fence.covers(block)) {
+            }
+            if (n == 0) {
+                Coordinate centre = new Coordinate((x0 + x1) / 2, (y0 + y1) / 2);
+                if (locator.locate(centre) != Location.EXTERIOR) {
                     for (int j = j0; j < j1; j++) {
                         for (int i = i0; i < i1; i++) {
                             sink.accept(i, j, false);
                         }
                     }
-                    return;
                 }
+                return;
             }
             if (i1 - i0 == 1 && j1 - j0 == 1) {
                 sink.accept(i0, j0, true);
@@ -626,24 +651,38 @@ public final class FenceIndex {
             }
             if (i1 - i0 >= j1 - j0) {
                 int mid = (i0 + i1) >>> 1;
-                descend(i0, mid, j0, j1);
-                descend(mid, i1, j0, j1);
+                descend(i0, mid, j0, j1, touching, n);
+                descend(mid, i1, j0, j1, touching, n);
             } else {
                 int mid = (j0 + j1) >>> 1;
-                descend(i0, i1, j0, mid);
-                descend(i0, i1, mid, j1);
+                descend(i0, i1, j0, mid, touching, n);
+                descend(i0, i1, mid, j1, touching, n);
             }
         }
 
-        private boolean vertexStrictlyInside(double x0, double x1, double y0, double y1) {
-            for (int k = 0; k < vertices.length; k += 2) {
-                double x = vertices[k];
-                double y = vertices[k + 1];
-                if (x > x0 && x < x1 && y > y0 && y < y1) {
-                    return true;
-                }
+        /**
+         * Whether the segment may touch the box; false only when it certainly misses it. The
+         * box is already enlarged by TOUCH_EPS_DEG, some thousand times the ~1e-14-degree
+         * rounding of the differences below, so a rounding error can only turn "misses" into
+         * "may touch", never the other way.
+         */
+        private boolean touches(int s, double x0, double x1, double y0, double y1) {
+            double ax = segments[s];
+            double ay = segments[s + 1];
+            double bx = segments[s + 2];
+            double by = segments[s + 3];
+            if (Math.max(ax, bx) < x0 || Math.min(ax, bx) > x1 || Math.max(ay, by) < y0
+                    || Math.min(ay, by) > y1) {
+                return false;
             }
-            return false;
+            double dx = bx - ax;
+            double dy = by - ay;
+            double f00 = dx * (y0 - ay) - dy * (x0 - ax);
+            double f10 = dx * (y0 - ay) - dy * (x1 - ax);
+            double f01 = dx * (y1 - ay) - dy * (x0 - ax);
+            double f11 = dx * (y1 - ay) - dy * (x1 - ax);
+            return !((f00 > 0 && f10 > 0 && f01 > 0 && f11 > 0)
+                    || (f00 < 0 && f10 < 0 && f01 < 0 && f11 < 0));
         }
     }
 }
