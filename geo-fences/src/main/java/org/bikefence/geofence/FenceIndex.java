@@ -29,8 +29,9 @@ import org.locationtech.jts.geom.Polygon;
  *
  * <p>Why not H3 cells for the index: an h3-java JNI call costs about ten times a lookup here, and
  * H3 edges are geodesic, so "cell inside fence" would need a margin. Grid cells are rectangles in
- * the same planar degree space in which JTS evaluates fence edges, so "cell wholly inside fence" is
- * decided exactly by JTS. H3 ids are served by the sibling {@link H3Cells}.
+ * the same planar degree space in which JTS evaluates fence edges, so "cell wholly inside fence"
+ * needs only a conservative edge test plus one exact JTS point test (see {@link Descent}); every
+ * answer is JTS's. H3 ids are served by the sibling {@link H3Cells}.
  *
  * <p>Thread safety: immutable after {@link #build}; any number of threads may query concurrently.
  * Point locators are created and warmed during build (JTS builds their indexes lazily, behind a
