@@ -123,7 +123,11 @@ public final class H3Cells {
         return resolution;
     }
 
-    /** The H3 cell containing the point at {@link #resolution()}, exactly as h3-java computes it. */
+    /**
+     * The H3 cell containing the point at {@link #resolution()}, exactly as h3-java computes it.
+     *
+     * @throws com.uber.h3core.exceptions.H3Exception for NaN or infinite coordinates, from h3-java
+     */
     public long h3Cell(double lat, double lng) {
         long cell = precomputedCell(lat, lng);
         return cell != 0 ? cell : h3.latLngToCell(lat, lng, resolution);
@@ -184,6 +188,10 @@ public final class H3Cells {
         }
 
         H3Cells build() {
+            if (area.isNull()) { // e.g. an empty fence set: h3-java answers everything
+                return new H3Cells(h3, resolution, 0, 0, 1, 1, 1, 1, new int[] {FALLBACK},
+                        new long[0], new double[0], new int[1], new int[0], 0, 0);
+            }
             double edgeM = h3.getHexagonEdgeLengthAvg(resolution, LengthUnit.m);
             double lat0 = area.centre().y;
             double cosLat = Math.max(Math.cos(Math.toRadians(lat0)), 0.01);

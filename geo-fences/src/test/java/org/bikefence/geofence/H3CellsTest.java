@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.uber.h3core.H3Core;
+import com.uber.h3core.exceptions.H3Exception;
 import com.uber.h3core.util.LatLng;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,17 @@ class H3CellsTest {
         assertThat(cells.h3Cell(31.2304, 121.4737)).isEqualTo(h3.latLngToCell(31.2304, 121.4737, 9));
         assertThat(cells.h3Cell(-33.86, 151.21)).isEqualTo(h3.latLngToCell(-33.86, 151.21, 9));
         assertThat(cells.precomputedCell(31.2304, 121.4737)).isZero();
+    }
+
+    @Test
+    void leavesNonFiniteCoordinatesAndEmptyFenceSetsToH3Java() {
+        H3Cells cells = H3Cells.forArea(h3, AREA, 9);
+        assertThatThrownBy(() -> cells.h3Cell(Double.NaN, 118.1)).isInstanceOf(H3Exception.class);
+        assertThatThrownBy(() -> cells.h3Cell(24.5, Double.POSITIVE_INFINITY))
+                .isInstanceOf(H3Exception.class);
+        H3Cells none = H3Cells.forFences(new FenceSet("empty", List.of()), 9);
+        assertThat(none.h3Cell(24.5, 118.1)).isEqualTo(h3.latLngToCell(24.5, 118.1, 9));
+        assertThat(none.precomputedCell(24.5, 118.1)).isZero();
     }
 
     @Test
