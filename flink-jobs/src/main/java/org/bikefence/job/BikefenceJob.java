@@ -129,7 +129,8 @@ public final class BikefenceJob {
                         .withTimestampAssigner((p, kafkaTs) -> p.ts))
                 .name("event-time").uid("event-time")
                 .connect(fenceSets)
-                .process(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource()))
+                .process(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource(),
+                        settings.rules().monitoring().accumulation().h3Resolution()))
                 .name("classify-fences").uid("classify-fences");
 
         SingleOutputStreamOperator<ViolationEvent> violations = classified

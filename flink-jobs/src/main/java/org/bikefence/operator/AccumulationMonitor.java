@@ -41,6 +41,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     private transient ValueState<AreaEpisode> fenceEpisode;
     private transient ValueState<AreaDelta> areaMeta;
     private transient MapState<String, AreaEpisode> cellEpisodes;
+    private transient com.uber.h3core.H3Core h3;
 
     public AccumulationMonitor(Duration minDuration) {
         this.minDurationMs = minDuration.toMillis();
@@ -107,11 +108,24 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
             bikesByOperator.put(e.getKey(), Math.max(0, (n == null ? 0 : n) + e.getValue()));
         }
         AreaDelta area = areaMeta.value();
-        if (area.area == AreaDelta.Area.FENCE && totalBefore != total()) {
-            ctx.output(POINTS, InfluxPoint.measurement("fence_occupancy").tag("fence_id", area.areaId)
-                    .field("bikes", total()).field("capacity", area.limit).time(minute).build());
+        if (totalBefore != total()) {
+            ctx.output(POINTS, occupancy(area, total(), minute));
         }
         evaluate(area, minute + MINUTE, net.keySet(), ctx, out);
+    }
+
+    /** Bikes standing in the area from this minute on: fences against capacity, cells with their centre. */
+    private InfluxPoint occupancy(AreaDelta area, long bikes, long minute) {
+        if (area.area == AreaDelta.Area.FENCE) {
+            return InfluxPoint.measurement("fence_occupancy").tag("fence_id", area.areaId)
+                    .field("bikes", bikes).field("capacity", area.limit).time(minute).build();
+        }
+        if (h3 == null) {
+            h3 = org.bikefence.geofence.H3Cells.newH3Core();
+        }
+        com.uber.h3core.util.LatLng centre = h3.cellToLatLng(Long.parseUnsignedLong(area.areaId, 16));
+        return InfluxPoint.measurement("cell_occupancy").tag("cell", area.areaId)
+                .field("bikes", bikes).field("lat", centre.lat).field("lng", centre.lng).time(minute).build();
     }
 
     private long total() throws Exception {

@@ -13,6 +13,7 @@ import org.bikefence.geofence.Fence;
 import org.bikefence.geofence.FenceIndex;
 import org.bikefence.geofence.FenceLoaders;
 import org.bikefence.geofence.FenceSet;
+import org.bikefence.geofence.H3Cells;
 import org.bikefence.geofence.LoadOptions;
 import org.bikefence.model.BikePosition;
 import org.bikefence.model.ClassifiedPosition;
@@ -43,21 +44,31 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
     /** The set given at submission, active until an update arrives. */
     private final byte[] initialFences;
     private final String initialSource;
+    /** H3 resolution of the cells accumulation is counted on (the rule set's). */
+    private final int h3Resolution;
 
     private transient FenceIndex index;
+    private transient H3Cells cells;
     private transient byte[] indexedBytes;
     private transient Counter updatesAccepted;
     private transient Counter updatesRejected;
 
-    public ClassifyPositions(byte[] initialFences, String initialSource) {
+    public ClassifyPositions(byte[] initialFences, String initialSource, int h3Resolution) {
         this.initialFences = initialFences;
         this.initialSource = initialSource;
+        this.h3Resolution = h3Resolution;
+    }
+
+    private void use(FenceSet set, byte[] bytes) {
+        index = FenceIndex.build(set);
+        // The fast cell grid covers the fences' extent; positions elsewhere still get exact h3-java cells.
+        cells = H3Cells.forFences(set, h3Resolution);
+        indexedBytes = bytes;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        index = FenceIndex.build(load(initialFences, initialSource));
-        indexedBytes = initialFences;
+        use(load(initialFences, initialSource), initialFences);
         updatesAccepted = getRuntimeContext().getMetricGroup().counter("fenceUpdatesAccepted");
         updatesRejected = getRuntimeContext().getMetricGroup().counter("fenceUpdatesRejected");
         getRuntimeContext().getMetricGroup().gauge("fenceSetVersion", () -> index.fenceSet().version());
@@ -70,10 +81,11 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
         if (current != null && current != indexedBytes) {
             // After a restore the state holds a set this instance has not indexed yet; it was validated
             // when it was accepted.
-            index = FenceIndex.build(load(current, "restored fence state"));
-            indexedBytes = current;
+            use(load(current, "restored fence state"), current);
         }
-        out.collect(classify(index, p));
+        ClassifiedPosition c = classify(index, p);
+        c.h3Cell = cells.h3Cell(p.lat, p.lng);
+        out.collect(c);
     }
 
     @Override
@@ -96,8 +108,7 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
         }
         BroadcastState<String, byte[]> state = ctx.getBroadcastState(FENCE_STATE);
         state.put(CURRENT, u.content);
-        index = FenceIndex.build(set);
-        indexedBytes = u.content;
+        use(set, u.content);
         updatesAccepted.inc();
         e.accepted = true;
         e.version = set.version();

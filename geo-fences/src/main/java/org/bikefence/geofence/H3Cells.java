@@ -111,7 +111,8 @@ public final class H3Cells {
         return new Builder(h3, area, resolution).build();
     }
 
-    static H3Core newH3Core() {
+    /** A new h3-java core (loads the native library). */
+    public static H3Core newH3Core() {
         try {
             return H3Core.newInstance();
         } catch (IOException e) {
