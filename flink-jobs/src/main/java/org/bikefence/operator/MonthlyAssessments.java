@@ -52,6 +52,9 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthCounts
     @Override
     public void processElement(MonthCounts c, Context ctx, Collector<InfluxPoint> out) throws Exception {
         latest.put(c.month + '\u0000' + c.operator, c);
+        for (InfluxPoint p : ToInfluxPoints.monthCounts(c, rules.timeZone())) {
+            out.collect(p);
+        }
         List<OperatorMonthMetrics> month = new ArrayList<>();
         for (Map.Entry<String, MonthCounts> e : latest.entries()) {
             if (e.getValue().month.equals(c.month)) {

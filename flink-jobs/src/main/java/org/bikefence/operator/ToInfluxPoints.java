@@ -17,6 +17,8 @@ public final class ToInfluxPoints {
     public static final String FENCE_SET = "fence_set";
     public static final String OPERATOR_MONTH = "operator_month";
     public static final String DEDUCTION = "deduction";
+    public static final String OPERATOR_METRICS = "operator_metrics";
+    public static final String OPERATOR_DAY = "operator_day";
 
     private ToInfluxPoints() {}
 
@@ -133,5 +135,53 @@ public final class ToInfluxPoints {
 
     private static String fieldName(String id) {
         return id.replaceAll("[^A-Za-z0-9]", "_");
+    }
+
+    /**
+     * The month's raw assessment counts of one operator (every metric the rule set can price, before
+     * pricing), at the month's start, and the distinct bikes of the day the counts are as of.
+     */
+    public static java.util.List<InfluxPoint> monthCounts(org.bikefence.metrics.MonthCounts c, java.time.ZoneId zone) {
+        long monthStart = java.time.YearMonth.parse(c.month).atDay(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        InfluxPoint month = InfluxPoint.measurement(OPERATOR_METRICS)
+                .tag("operator", c.operator)
+                .field("bikes", c.bikes)
+                .field("peak_standing", c.peakStanding)
+                .field("no_park_opened", c.noParkOpened)
+                .field("no_park_closed", c.noParkClosed)
+                .field("no_park_closed_within_deadline", c.noParkClosedWithinDeadline)
+                .field("no_park_minutes_open", c.noParkMinutesOpen)
+                .field("ride_ends_in_area", c.rideEndsInArea)
+                .field("ride_ends_in_fence", c.rideEndsInFence)
+                .field("fence_over_capacity_events", c.fenceOverCapacityEvents)
+                .field("cell_over_threshold_events", c.cellOverThresholdEvents)
+                .field("accumulation_cleared", c.accumulationCleared)
+                .field("accumulation_cleared_within_deadline", c.accumulationClearedWithinDeadline)
+                .field("accumulation_minutes_to_clear", c.accumulationMinutesToClear)
+                .field("out_of_area_bikes", c.outOfAreaBikes)
+                .field("zombie_bikes", c.zombieBikes)
+                .field("faulty_bikes", c.faultyBikes)
+                .field("faulty_handled", c.faultyHandled)
+                .field("faulty_handled_within_deadline", c.faultyHandledWithinDeadline)
+                .field("faulty_minutes_to_handle", c.faultyMinutesToHandle)
+                .field("bikes_within_report_interval", c.bikesWithinReportInterval)
+                .field("records", c.recordsReceived)
+                .field("late_records", c.lateRecords)
+                .field("out_of_order_records", c.outOfOrderRecords)
+                .field("invalid_records", c.invalidRecords)
+                .field("feed_gaps", c.feedGaps)
+                .field("feed_gap_minutes", c.feedGapMinutes)
+                .time(monthStart)
+                .build();
+        java.time.LocalDate day = java.time.Instant.ofEpochMilli(c.asOf).atZone(zone).toLocalDate();
+        Long bikesToday = c.bikesByDay.get(day.toString());
+        if (bikesToday == null) {
+            return java.util.List.of(month);
+        }
+        return java.util.List.of(month, InfluxPoint.measurement(OPERATOR_DAY)
+                .tag("operator", c.operator)
+                .field("bikes_seen", bikesToday)
+                .time(day.atStartOfDay(zone).toInstant().toEpochMilli())
+                .build());
     }
 }

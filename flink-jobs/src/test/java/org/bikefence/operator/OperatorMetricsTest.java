@@ -1,0 +1,122 @@
+package org.bikefence.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.bikefence.metrics.MonthCounts;
+import org.bikefence.model.AreaDelta;
+import org.bikefence.model.BikeFact;
+import org.bikefence.model.BikePosition;
+import org.bikefence.model.BikeState;
+import org.bikefence.model.ClassifiedPosition;
+import org.bikefence.model.DeadLetter;
+import org.bikefence.model.OperatorSignal;
+import org.bikefence.model.RawRecord;
+import org.bikefence.model.ViolationEvent;
+import org.bikefence.rules.RuleSetLoader;
+import org.junit.jupiter.api.Test;
+
+/** Each month metric the stream counts, from signals of one operator, with exact expected values. */
+class OperatorMetricsTest {
+    private static final long MIN = 60_000L;
+    /** 08:00 on 12 October 2026 in Xiamen. */
+    private static final long T = Instant.parse("2026-10-12T00:00:00Z").toEpochMilli();
+
+    private static ClassifiedPosition report(String bike, long ts, BikeState state, long arrivalDelay) {
+        ClassifiedPosition p = new ClassifiedPosition(new BikePosition("meituan", bike, ts, 24.5, 118.1, state), null,
+                null, true, "v1");
+        p.receivedAt = arrivalDelay < 0 ? 0 : ts + arrivalDelay;
+        return p;
+    }
+
+    private static BikeFact fact(BikeFact.Kind kind, String bike, long ts, String fence, boolean inArea, long dur) {
+        BikeFact f = new BikeFact();
+        f.kind = kind;
+        f.operator = "meituan";
+        f.bikeId = bike;
+        f.ts = ts;
+        f.parkingFenceId = fence;
+        f.inOperatingArea = inArea;
+        f.durationMs = dur;
+        return f;
+    }
+
+    private static ViolationEvent noPark(String bike, long openedAt, long closedAt) {
+        ViolationEvent v = ViolationEvent.opened("meituan", bike, "NP-1", 24.5, 118.1, openedAt - 10 * MIN, openedAt,
+                "v1");
+        return closedAt < 0 ? v : v.closedAt(closedAt);
+    }
+
+    @Test
+    void countsEveryMonthMetricOfAnOperator() throws Exception {
+        List<OperatorSignal> signals = List.of(
+                OperatorSignal.position(report("MT-1", T, BikeState.PARKED, 1_000)),
+                OperatorSignal.position(report("MT-2", T + MIN, BikeState.RIDING, 10 * MIN)), // late: > 5 min
+                OperatorSignal.position(report("MT-3", T + 2 * MIN, BikeState.FAULTY, -1)),
+                OperatorSignal.fact(fact(BikeFact.Kind.STANDING_STARTED, "MT-1", T, "P-1", true, 0)),
+                OperatorSignal.fact(fact(BikeFact.Kind.STANDING_STARTED, "MT-3", T + 2 * MIN, null, true, 0)),
+                OperatorSignal.fact(fact(BikeFact.Kind.RIDE_ENDED, "MT-2", T + 3 * MIN, "P-1", true, 0)),
+                OperatorSignal.fact(fact(BikeFact.Kind.STANDING_STARTED, "MT-2", T + 3 * MIN, "P-1", true, 0)),
+                OperatorSignal.fact(fact(BikeFact.Kind.RIDE_ENDED, "MT-9", T + 4 * MIN, null, true, 0)),
+                OperatorSignal.fact(fact(BikeFact.Kind.RIDE_ENDED, "MT-8", T + 4 * MIN, null, false, 0)),
+                OperatorSignal.fact(fact(BikeFact.Kind.STANDING_ENDED, "MT-1", T + 5 * MIN, "P-1", true, 5 * MIN)),
+                OperatorSignal.fact(fact(BikeFact.Kind.REPORT_GAP, "MT-2", T + 5 * MIN, null, true, 5 * MIN)),
+                OperatorSignal.fact(fact(BikeFact.Kind.FAULTY_ENDED, "MT-3", T + 6 * MIN, null, true, 4 * MIN)),
+                OperatorSignal.violation(noPark("MT-1", T + MIN, -1)),
+                OperatorSignal.violation(noPark("MT-1", T + MIN, -1).closedAt(T + 21 * MIN)),
+                OperatorSignal.violation(noPark("MT-4", T + 2 * MIN, -1)),
+                OperatorSignal.violation(noPark("MT-4", T + 2 * MIN, -1).closedAt(T + 52 * MIN)),
+                OperatorSignal.accumulation("meituan", AreaDelta.Area.FENCE, "P-1", true, T, T + 30 * MIN),
+                OperatorSignal.accumulation("meituan", AreaDelta.Area.FENCE, "P-1", false, T, T + 40 * MIN - 1),
+                OperatorSignal.accumulation("meituan", AreaDelta.Area.CELL, "8928", true, T, T + 30 * MIN),
+                OperatorSignal.outOfOrder(report("MT-1", T + MIN, BikeState.PARKED, -1)),
+                OperatorSignal.invalid(deadLetter(), T + 3 * MIN),
+                // Nothing from the operator for 40 minutes: a feed gap of 39 whole silent minutes.
+                OperatorSignal.position(report("MT-1", T + 42 * MIN, BikeState.PARKED, 0)));
+
+        try (KeyedOneInputStreamOperatorTestHarness<String, OperatorSignal, MonthCounts> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(
+                        RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml")))), s -> s.operator,
+                        Types.STRING)) {
+            h.open();
+            // Reverse order: within and across minutes, arrival order must not change the result.
+            for (int i = signals.size() - 1; i >= 0; i--) {
+                h.processElement(new StreamRecord<>(signals.get(i), signals.get(i).ts));
+            }
+            h.processWatermark(new Watermark(T + 120 * MIN));
+            List<MonthCounts> out = h.extractOutputValues();
+            MonthCounts c = out.get(out.size() - 1);
+
+            assertThat(c.month).isEqualTo("2026-10");
+            assertThat(c.bikesByDay).containsExactly(java.util.Map.entry("2026-10-12", 3L));
+            assertThat(c.bikes).isEqualTo(3);
+            assertThat(c.peakStanding).as("MT-1, MT-3, MT-2 stand at once in minute 3").isEqualTo(3);
+            assertThat(List.of(c.noParkOpened, c.noParkClosed, c.noParkClosedWithinDeadline, c.noParkMinutesOpen))
+                    .containsExactly(2L, 2L, 1L, 70L);
+            assertThat(List.of(c.rideEndsInArea, c.rideEndsInFence)).containsExactly(2L, 1L);
+            assertThat(List.of(c.fenceOverCapacityEvents, c.cellOverThresholdEvents, c.accumulationCleared,
+                    c.accumulationClearedWithinDeadline, c.accumulationMinutesToClear))
+                    .containsExactly(1L, 1L, 1L, 1L, 40L);
+            assertThat(List.of(c.faultyBikes, c.faultyHandled, c.faultyHandledWithinDeadline, c.faultyMinutesToHandle))
+                    .containsExactly(1L, 1L, 1L, 4L);
+            assertThat(c.bikesWithinReportInterval).as("MT-2 missed its interval").isEqualTo(2);
+            assertThat(List.of(c.recordsReceived, c.lateRecords, c.outOfOrderRecords, c.invalidRecords))
+                    .containsExactly(5L, 1L, 1L, 1L);
+            assertThat(List.of(c.feedGaps, c.feedGapMinutes)).containsExactly(1L, 39L);
+            assertThat(c.evidence).extracting(e -> e[0]).contains("NO_PARK_VIOLATION", "NO_PARK_CLEARED_LATE",
+                    "FENCE_OVER_CAPACITY", "CELL_OVER_THRESHOLD", "FEED_GAP");
+        }
+    }
+
+    private static DeadLetter deadLetter() {
+        return new DeadLetter(RawRecord.of("MT-5", "{\"operator\":\"meituan\"}"), "meituan", "missing_field",
+                "required field 'bikeId' is missing or empty", T);
+    }
+}
