@@ -118,7 +118,11 @@ public final class JobConfig {
         if (!List.of("true", "false").contains(values.get(KAFKA_BOUNDED))) {
             problems.add("option '" + KAFKA_BOUNDED + "' must be true or false, was '" + values.get(KAFKA_BOUNDED) + "'");
         }
-        for (String k : List.of(FENCES, RULES)) {
+        if (!Files.isRegularFile(Path.of(values.get(RULES))) && !Files.isDirectory(Path.of(values.get(RULES)))) {
+            problems.add("option '" + RULES + "': no rule-set file or directory '" + values.get(RULES)
+                    + "' (working directory " + Path.of("").toAbsolutePath() + ")");
+        }
+        for (String k : List.of(FENCES)) {
             if (!Files.isRegularFile(Path.of(values.get(k)))) {
                 problems.add("option '" + k + "': file '" + values.get(k) + "' does not exist (working directory "
                         + Path.of("").toAbsolutePath() + ")");

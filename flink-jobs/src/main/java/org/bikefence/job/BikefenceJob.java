@@ -193,7 +193,7 @@ public final class BikefenceJob {
                 .process(new OperatorMetrics(settings.rules()))
                 .name("operator-month-metrics").uid("operator-month-metrics")
                 .keyBy(c -> CITY_KEY)
-                .process(new MonthlyAssessments(settings.rules()))
+                .process(new MonthlyAssessments(settings.registry(), settings.rules()))
                 .name("monthly-assessment").uid("monthly-assessment");
 
         violations.map(ToInfluxPoints::violation).returns(InfluxPoint.class)

@@ -18,7 +18,9 @@ import org.bikefence.model.DeadLetter;
 import org.bikefence.model.FenceUpdate;
 import org.bikefence.model.RawRecord;
 import org.bikefence.model.ViolationEvent;
+import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetLoader;
+import org.bikefence.rules.RuleSetRegistry;
 import org.bikefence.sink.InfluxDbSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +48,22 @@ public final class JobMain {
     /** The job with the real Kafka source, Kafka dead-letter sink and InfluxDB sink. */
     public static BikefenceJob create(JobConfig config) {
         LOG.info("bikefence configuration: {}", config.asMap());
+        java.nio.file.Path rulesPath = config.path(JobConfig.RULES);
+        RuleSetRegistry registry = null;
+        RuleSet current;
+        if (java.nio.file.Files.isDirectory(rulesPath)) {
+            // Every version in the directory; the one in force today sets the live parameters.
+            registry = RuleSetRegistry.load(rulesPath);
+            RuleSet any = RuleSetLoader.load(firstYaml(rulesPath));
+            current = registry.forDay(any.city(), any.district().orElse(null),
+                    java.time.LocalDate.now(any.timeZone()));
+        } else {
+            current = RuleSetLoader.load(rulesPath);
+        }
         JobSettings settings = JobSettings.builder()
                 .fences(config.readFile(JobConfig.FENCES), config.get(JobConfig.FENCES))
-                .rules(RuleSetLoader.load(config.path(JobConfig.RULES)))
+                .rules(current)
+                .registry(registry)
                 .maxOutOfOrderness(config.getMillis(JobConfig.MAX_OUT_OF_ORDER_MS))
                 .idleness(config.getMillis(JobConfig.IDLENESS_MS))
                 .maxFuture(config.getMillis(JobConfig.MAX_FUTURE_MS))
@@ -118,6 +133,16 @@ public final class JobMain {
                 .setRecordSerializer(new DeadLetterSerializer(config.get(JobConfig.KAFKA_DLQ_TOPIC)))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
+    }
+
+    private static java.nio.file.Path firstYaml(java.nio.file.Path dir) {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted()
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException(
+                            "option 'rules': directory " + dir + " holds no .yaml rule set"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** For tests and tools: the effective defaults. */

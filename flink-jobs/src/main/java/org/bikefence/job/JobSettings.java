@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.Objects;
 import org.bikefence.bike.TrackerSettings;
 import org.bikefence.rules.RuleSet;
+import org.bikefence.rules.RuleSetRegistry;
 
 /** What the pipeline needs besides its source and sinks: fences, rules, and event-time settings. */
 public final class JobSettings {
     private final byte[] fenceGeoJson;
     private final String fenceSource;
     private final RuleSet rules;
+    private final RuleSetRegistry registry;
     private final Duration maxOutOfOrderness;
     private final Duration idleness;
     private final Duration maxFuture;
@@ -19,6 +21,7 @@ public final class JobSettings {
         this.fenceGeoJson = Objects.requireNonNull(b.fenceGeoJson, "fences");
         this.fenceSource = Objects.requireNonNull(b.fenceSource, "fence source name");
         this.rules = Objects.requireNonNull(b.rules, "rules");
+        this.registry = b.registry != null ? b.registry : RuleSetRegistry.of(java.util.List.of(b.rules));
         this.maxOutOfOrderness = b.maxOutOfOrderness;
         this.idleness = b.idleness;
         this.maxFuture = b.maxFuture;
@@ -39,6 +42,14 @@ public final class JobSettings {
 
     public RuleSet rules() {
         return rules;
+    }
+
+    /**
+     * Every rule-set version, so each month is scored with the version in force in that month; holds just
+     * {@link #rules()} when the job was given a single file.
+     */
+    public RuleSetRegistry registry() {
+        return registry;
     }
 
     /** The per-bike rule parameters, from the rule set where it has them, else the documented defaults. */
@@ -68,6 +79,7 @@ public final class JobSettings {
         private byte[] fenceGeoJson;
         private String fenceSource;
         private RuleSet rules;
+        private RuleSetRegistry registry;
         private Duration maxOutOfOrderness = Duration.ofSeconds(30);
         private Duration idleness = Duration.ofMinutes(1);
         private Duration maxFuture = Duration.ofMinutes(10);
@@ -81,6 +93,12 @@ public final class JobSettings {
 
         public Builder rules(RuleSet rules) {
             this.rules = rules;
+            return this;
+        }
+
+        /** All versions (a rule-set directory); {@link #rules(RuleSet)} stays the one for live parameters. */
+        public Builder registry(RuleSetRegistry registry) {
+            this.registry = registry;
             return this;
         }
 

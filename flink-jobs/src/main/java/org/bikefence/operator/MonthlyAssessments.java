@@ -17,6 +17,7 @@ import org.bikefence.metrics.MonthlyMetricsFolder;
 import org.bikefence.rules.MonthlyAssessment;
 import org.bikefence.rules.OperatorMonthMetrics;
 import org.bikefence.rules.RuleSet;
+import org.bikefence.rules.RuleSetRegistry;
 import org.bikefence.rules.Scorer;
 import org.bikefence.sink.InfluxPoint;
 import org.slf4j.Logger;
@@ -31,15 +32,25 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthCounts
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MonthlyAssessments.class);
 
-    private final RuleSet rules;
+    private final RuleSetRegistry registry;
+    private final String city;
+    private final String district;
+    private final java.time.ZoneId zone;
     private final Scorer scorer = new Scorer();
 
     private transient MapState<String, MonthCounts> latest;
     private transient Counter failures;
     private transient String lastFailure;
 
-    public MonthlyAssessments(RuleSet rules) {
-        this.rules = rules;
+    /**
+     * @param registry every rule-set version: a month is scored with the version in force that month
+     * @param current the version in force now, naming the city and district to score
+     */
+    public MonthlyAssessments(RuleSetRegistry registry, RuleSet current) {
+        this.registry = registry;
+        this.city = current.city();
+        this.district = current.district().orElse(null);
+        this.zone = current.timeZone();
     }
 
     @Override
@@ -52,7 +63,7 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthCounts
     @Override
     public void processElement(MonthCounts c, Context ctx, Collector<InfluxPoint> out) throws Exception {
         latest.put(c.month + '\u0000' + c.operator, c);
-        for (InfluxPoint p : ToInfluxPoints.monthCounts(c, rules.timeZone())) {
+        for (InfluxPoint p : ToInfluxPoints.monthCounts(c, zone)) {
             out.collect(p);
         }
         List<OperatorMonthMetrics> month = new ArrayList<>();
@@ -63,17 +74,17 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthCounts
         }
         MonthlyAssessment a;
         try {
-            a = scorer.assess(rules, YearMonth.parse(c.month), month);
-        } catch (IllegalArgumentException e) {
+            a = scorer.assess(registry, city, district, YearMonth.parse(c.month), month);
+        } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
             failures.inc();
             // Logged once per distinct problem: the same gap in the rule set repeats every minute.
             if (!e.getMessage().equals(lastFailure)) {
                 lastFailure = e.getMessage();
-                LOG.warn("Cannot score {} with rule set {}: {}", c.month, rules.version(), e.getMessage());
+                LOG.warn("Cannot score {} of {} {}: {}", c.month, city, district, e.getMessage());
             }
             return;
         }
-        for (InfluxPoint p : ToInfluxPoints.assessment(a, rules.timeZone())) {
+        for (InfluxPoint p : ToInfluxPoints.assessment(a, zone)) {
             out.collect(p);
         }
     }

@@ -1,0 +1,77 @@
+package org.bikefence.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.bikefence.metrics.MonthCounts;
+import org.bikefence.rules.RuleSet;
+import org.bikefence.rules.RuleSetLoader;
+import org.bikefence.rules.RuleSetRegistry;
+import org.bikefence.sink.InfluxPoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MonthlyAssessmentsTest {
+    private static final Path HULI = Path.of("../scoring-rules/rulesets/huli.yaml");
+
+    private static MonthCounts counts(String operator, String month, long bikes, long noPark) {
+        MonthCounts c = new MonthCounts();
+        c.operator = operator;
+        c.month = month;
+        c.bikes = bikes;
+        c.bikesByDay.put(month + "-05", bikes);
+        c.noParkOpened = noPark;
+        c.recordsReceived = 100;
+        c.bikesWithinReportInterval = bikes;
+        return c;
+    }
+
+    private static List<InfluxPoint> run(RuleSetRegistry registry, RuleSet current, MonthCounts... in)
+            throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, MonthCounts, InfluxPoint> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                        new MonthlyAssessments(registry, current)), c -> "city", Types.STRING)) {
+            h.open();
+            for (MonthCounts c : in) {
+                h.processElement(new StreamRecord<>(c, 0L));
+            }
+            return h.extractOutputValues();
+        }
+    }
+
+    @Test
+    void ranksAllOperatorsOfAMonthAndScoresEachMonthWithTheVersionInForce(@TempDir Path dir) throws Exception {
+        Files.copy(HULI, dir.resolve("huli.yaml"));
+        // A stricter version from November 2026: each no-park violation costs much more.
+        String newer = Files.readString(HULI)
+                .replaceFirst("(?m)^version: .*$", "version: huli-2026.11")
+                .replaceFirst("(?m)^effectiveFrom: .*$", "effectiveFrom: 2026-11-01");
+        Files.writeString(dir.resolve("huli-2026.11.yaml"), newer);
+        RuleSetRegistry registry = RuleSetRegistry.load(dir);
+        RuleSet current = RuleSetLoader.load(HULI);
+
+        List<InfluxPoint> points = run(registry, current,
+                counts("hello", "2026-10", 100, 0), counts("meituan", "2026-10", 100, 50),
+                counts("hello", "2026-11", 100, 0));
+
+        List<InfluxPoint> months = points.stream().filter(p -> p.measurement().equals("operator_month")).toList();
+        InfluxPoint lastOctoberMeituan = months.stream()
+                .filter(p -> p.tags().get("operator").equals("meituan")).reduce((a, b) -> b).orElseThrow();
+        InfluxPoint lastOctoberHello = months.stream()
+                .filter(p -> p.tags().get("operator").equals("hello") && "huli-2026.1".equals(p.fields().get("rule_set")))
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(lastOctoberHello.fields().get("rank")).isEqualTo(1L);
+        assertThat(lastOctoberMeituan.fields().get("rank")).isEqualTo(2L);
+        assertThat((Double) lastOctoberMeituan.fields().get("score"))
+                .isLessThan((Double) lastOctoberHello.fields().get("score"));
+        assertThat(months).extracting(p -> p.fields().get("rule_set"))
+                .containsExactly("huli-2026.1", "huli-2026.1", "huli-2026.1", "huli-2026.11");
+        assertThat(points).filteredOn(p -> p.measurement().equals("operator_metrics")).hasSize(3);
+    }
+}
