@@ -241,15 +241,6 @@ public final class FenceIndex {
         return List.of(out);
     }
 
-    /** Retained-size bookkeeping for benchmarks and toString: grid ints plus contents. */
-    int gridInts() {
-        return coarse.length + fine.length;
-    }
-
-    int distinctContents() {
-        return contents.length;
-    }
-
     @Override
     public String toString() {
         return String.format(Locale.ROOT,
