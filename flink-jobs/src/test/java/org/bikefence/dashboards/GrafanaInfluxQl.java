@@ -19,7 +19,7 @@ final class GrafanaInfluxQl {
     /** A dashboard template variable's current selection; multi/includeAll variables are formatted as regexes. */
     record Variable(String name, boolean multiOrAll, List<String> values) {}
 
-    /** Grafana's variable syntaxes: {@code $name}, {@code [[name]]}, {@code [[name:fmt]]}, {@code ${name}}, {@code ${name:fmt}}. */
+    /** Grafana's variable syntaxes: {@code $name}, {@code [[name]]}, {@code [[name:fmt]]}, {@code ${name[:fmt]}}. */
     private static final Pattern VARIABLE =
             Pattern.compile("\\$(\\w+)|\\[\\[(\\w+?)(?::(\\w+))?]]|\\$\\{(\\w+)(?::([^}]+))?}");
     /** A variable left in a query after interpolation: Grafana would send it to InfluxDB verbatim. */
