@@ -4,25 +4,28 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** A scripted day in a test district: named bikes, places and instants, and the records they send. */
-final class ScenarioFixtures {
-    static final long MIN = 60_000L;
+/**
+ * A scripted day in a test district: named bikes, places and instants, and the records they send. Public for the
+ * dashboard test (org.bikefence.dashboards), which runs the same script.
+ */
+public final class ScenarioFixtures {
+    public static final long MIN = 60_000L;
     /** 08:00 in Xiamen on 12 October 2026. */
-    static final long T = Instant.parse("2026-10-12T00:00:00Z").toEpochMilli();
-    static final String FENCES = "src/test/resources/fences/it-fences.geojson";
-    static final String RULES = "../scoring-rules/rulesets/huli.yaml";
+    public static final long T = Instant.parse("2026-10-12T00:00:00Z").toEpochMilli();
+    public static final String FENCES = "src/test/resources/fences/it-fences.geojson";
+    public static final String RULES = "../scoring-rules/rulesets/huli.yaml";
 
-    static final double[] IN_NO_PARK = {24.5005, 118.1005};
+    public static final double[] IN_NO_PARK = {24.5005, 118.1005};
     /** Inside NP-B, which only version it-2 of the test fences has. */
-    static final double[] IN_NO_PARK_B = {24.5005, 118.1045};
-    static final String FENCES_V2 = "src/test/resources/fences/it-fences-v2.geojson";
-    static final double[] IN_PARKING = {24.50005, 118.1021};
-    static final double[] IN_STREET = {24.4950, 118.0950};
+    public static final double[] IN_NO_PARK_B = {24.5005, 118.1045};
+    public static final String FENCES_V2 = "src/test/resources/fences/it-fences-v2.geojson";
+    public static final double[] IN_PARKING = {24.50005, 118.1021};
+    public static final double[] IN_STREET = {24.4950, 118.0950};
 
     /** One record of the script: key and JSON value. */
-    record Msg(String key, String value) {}
+    public record Msg(String key, String value) {}
 
-    static Msg report(String operator, String bike, long ts, double[] at, String state) {
+    public static Msg report(String operator, String bike, long ts, double[] at, String state) {
         return new Msg(bike, String.format(Locale.ROOT,
                 "{\"operator\":\"%s\",\"bikeId\":\"%s\",\"ts\":%d,\"lat\":%.6f,\"lng\":%.6f,\"state\":\"%s\"}",
                 operator, bike, ts, at[0], at[1], state));
@@ -34,7 +37,7 @@ final class ScenarioFixtures {
      * its T+4 report arriving after later ones; HL-2 violation opening T+50 and staying open; HL-3 parks
      * in the zone too late for its grace period to end before the data does. Meituan scores 99.0, Hello 99.5.
      */
-    static final List<Msg> SCRIPT = List.of(
+    public static final List<Msg> SCRIPT = List.of(
             report("meituan", "MT-1", T, IN_NO_PARK, "parked"),
             report("hello", "HL-1", T, IN_PARKING, "parked"),
             report("meituan", "MT-2", T + MIN, IN_NO_PARK, "parked"),
@@ -65,14 +68,14 @@ final class ScenarioFixtures {
             report("hello", "HL-1", T + 60 * MIN, IN_PARKING, "parked"));
 
     /** Malformed records with the reason the job must give each. */
-    static final List<Msg> BAD = List.of(
+    public static final List<Msg> BAD = List.of(
             new Msg("X-1", "this is not json"),
             new Msg("X-2", "{\"operator\":\"meituan\",\"bikeId\":\"X-2\",\"ts\":" + T + ",\"lng\":118.1,\"state\":\"parked\"}"),
             new Msg("X-3", "{\"operator\":\"meituan\",\"bikeId\":\"X-3\",\"ts\":" + T + ",\"lat\":123.0,\"lng\":118.1,\"state\":\"parked\"}"),
             new Msg("X-4", "{\"operator\":\"hello\",\"bikeId\":\"X-4\",\"ts\":" + T + ",\"lat\":24.5,\"lng\":118.1,\"state\":\"docked\"}"),
             new Msg("X-5", "{\"operator\":\"hello\",\"bikeId\":\"X-5\",\"ts\":4102444800000,\"lat\":24.5,\"lng\":118.1,\"state\":\"parked\"}"));
 
-    static final List<String> BAD_REASONS = List.of(
+    public static final List<String> BAD_REASONS = List.of(
             "not_json", "missing_field", "out_of_range", "unknown_state", "future_timestamp");
 
     private ScenarioFixtures() {}
