@@ -114,7 +114,8 @@ public final class ReportHtml {
             String ranges = ReportMonth.ranges(missing);
             h.append("<div class=\"warn\" id=\"missing-days\"><b>").append(l.h("数据不完整", "Partial data"))
                     .append("</b>: ").append(l.h("有数据 " + have + " 天，缺少 " + missing.size() + " 天：",
-                            have + " days with data, " + missing.size() + " days missing:"))
+                            have + (have == 1 ? " day" : " days") + " with data, " + missing.size()
+                                    + (missing.size() == 1 ? " day" : " days") + " missing:"))
                     .append(" <code>").append(esc(ranges)).append("</code>. ")
                     .append(l.h("缺失日期的车辆、违停与上报均未计入本月得分。",
                             "Nothing on the missing days counts in this month's scores."))
@@ -203,7 +204,7 @@ public final class ReportHtml {
                 .append(l.h("扣分", "Points")).append("</th><th>").append(l.h("封顶", "Capped")).append("</th><th>")
                 .append(l.h("证据", "Evidence")).append("</th></tr>");
         int shown = 0;
-        for (DeductionRow r : d.deductions()) {
+        for (DeductionRow r : ordered()) {
             if (r.points() <= 0) {
                 continue;
             }
@@ -234,6 +235,21 @@ public final class ReportHtml {
         }
         double base = rules != null ? rules.baseScore().doubleValue() : 100;
         h.append(ReportCharts.daily(l.t("每日实时分", "Daily live score"), d.month().days(), series, base));
+        // The figures behind the chart, since points of close scores overlap.
+        java.util.TreeSet<LocalDate> days = new java.util.TreeSet<>();
+        d.dailyScores().values().forEach(m -> days.addAll(m.keySet()));
+        h.append("<table id=\"daily-table\"><tr><th>").append(l.h("日期", "Day")).append("</th>");
+        series.keySet().forEach(op -> h.append("<th>").append(esc(op)).append("</th>"));
+        h.append("</tr>");
+        for (LocalDate day : days) {
+            h.append("<tr><td>").append(day).append("</td>");
+            for (Map<LocalDate, Double> m : series.values()) {
+                Double v = m.get(day);
+                h.append("<td class=\"n\">").append(v == null ? "–" : fmt2(v)).append("</td>");
+            }
+            h.append("</tr>");
+        }
+        h.append("</table>");
     }
 
     private void fences(StringBuilder h) {
@@ -249,7 +265,9 @@ public final class ReportHtml {
             bars.add(new ReportCharts.Bar(f.fenceId(), f.total()));
             max = Math.max(max, f.total());
         }
-        h.append(ReportCharts.bars(l.t("各禁停区违停次数", "No-park violations per fence"), bars, Math.max(1, max), ""));
+        // A multiple of 4 keeps the axis's five ticks on whole violations.
+        h.append(ReportCharts.bars(l.t("各禁停区违停次数", "No-park violations per fence"), bars,
+                Math.max(4, (max + 3) / 4 * 4), ""));
         h.append("<table id=\"fence-table\"><tr><th>").append(l.h("禁停区", "Fence")).append("</th><th>")
                 .append(l.h("违停次数", "Violations")).append("</th><th>").append(l.h("按企业", "By operator"))
                 .append("</th></tr>");
@@ -289,7 +307,7 @@ public final class ReportHtml {
                 + "标黄的行是扣分记录中引用的证据编号。",
                 "Evidence per deduction: all of the operator's violation points of that type in the month (local time); "
                         + "highlighted rows are the evidence ids the deduction cites.")).append("</p>");
-        for (DeductionRow r : d.deductions()) {
+        for (DeductionRow r : ordered()) {
             if (r.points() <= 0) {
                 continue;
             }
@@ -350,6 +368,21 @@ public final class ReportHtml {
                     .append("</td><td>").append(esc(v.fenceSet())).append("</td></tr>");
         }
         h.append("</table>");
+    }
+
+    /** Deductions by operator rank, then the rule set's category order, then rule id. */
+    private List<DeductionRow> ordered() {
+        List<String> cats = categoryIds();
+        List<DeductionRow> out = new ArrayList<>(d.deductions());
+        out.sort(java.util.Comparator.<DeductionRow>comparingInt(r -> rank(r.operator()))
+                .thenComparing(DeductionRow::operator).thenComparingInt(r -> cats.indexOf(r.category()))
+                .thenComparing(DeductionRow::ruleId));
+        return out;
+    }
+
+    private int rank(String operator) {
+        return d.operators().stream().filter(o -> o.operator().equals(operator)).mapToInt(OperatorRow::rank)
+                .findFirst().orElse(Integer.MAX_VALUE);
     }
 
     private List<String> categoryIds() {
