@@ -10,7 +10,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -29,14 +28,14 @@ import org.bikefence.sink.InfluxPoint;
  */
 public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta, OperatorSignal> {
     private static final long serialVersionUID = 1L;
-    private static final long MINUTE = 60_000L;
+    private static final long MINUTE = MinuteBuffer.MINUTE;
 
     /** Fence occupancy and accumulation events, for the dashboards. */
     public static final OutputTag<InfluxPoint> POINTS = new OutputTag<>("accumulation-points") {};
 
     private final long minDurationMs;
 
-    private transient MapState<Long, ArrayList<AreaDelta>> pending;
+    private transient MinuteBuffer<AreaDelta> pending;
     private transient MapState<String, Long> bikesByOperator;
     private transient ValueState<AreaEpisode> fenceEpisode;
     private transient ValueState<AreaDelta> areaMeta;
@@ -49,8 +48,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-deltas", Types.LONG,
-                TypeInformation.of(new TypeHint<ArrayList<AreaDelta>>() {})));
+        pending = new MinuteBuffer<>(getRuntimeContext(), "pending-deltas", AreaDelta.class);
         bikesByOperator = getRuntimeContext().getMapState(new MapStateDescriptor<>("bikes-by-operator",
                 Types.STRING, Types.LONG));
         fenceEpisode = getRuntimeContext().getState(new ValueStateDescriptor<>("fence-episode", AreaEpisode.class));
@@ -61,29 +59,14 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
 
     @Override
     public void processElement(AreaDelta d, Context ctx, Collector<OperatorSignal> out) throws Exception {
-        long minute = Math.floorDiv(d.ts, MINUTE) * MINUTE;
-        ArrayList<AreaDelta> list = pending.get(minute);
-        if (list == null) {
-            list = new ArrayList<>();
-        }
-        list.add(d);
-        pending.put(minute, list);
-        ctx.timerService().registerEventTimeTimer(Math.max(minute + MINUTE - 1,
-                ctx.timerService().currentWatermark() + 1));
+        pending.add(d.ts, d, ctx.timerService());
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<OperatorSignal> out) throws Exception {
-        List<Long> due = new ArrayList<>();
-        for (Long minute : pending.keys()) {
-            if (minute + MINUTE - 1 <= t) {
-                due.add(minute);
-            }
-        }
-        due.sort(null);
-        for (Long minute : due) {
-            fold(minute, pending.get(minute), ctx, out);
-            pending.remove(minute);
+        List<MinuteBuffer.Minute<AreaDelta>> due = pending.takeDue(t);
+        for (MinuteBuffer.Minute<AreaDelta> m : due) {
+            fold(m.start(), m.elements(), ctx, out);
         }
         if (due.isEmpty() && areaMeta.value() != null) {
             // A minimum-duration timer: nothing moved, but a spell over the limit may now be long enough.

@@ -1,12 +1,10 @@
 package org.bikefence.operator;
 
-import java.util.ArrayList;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -26,11 +24,10 @@ import org.bikefence.rules.RuleSet;
  */
 public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal, MonthCounts> {
     private static final long serialVersionUID = 1L;
-    private static final long MINUTE = 60_000L;
 
     private final MonthlyMetricsFolder folder;
 
-    private transient MapState<Long, ArrayList<OperatorSignal>> pending;
+    private transient MinuteBuffer<OperatorSignal> pending;
     private transient MapState<String, MonthAcc> months;
     private transient ValueState<Long> standingNow;
     private transient ValueState<Long> lastDataMinute;
@@ -41,8 +38,7 @@ public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-signals", Types.LONG,
-                TypeInformation.of(new TypeHint<ArrayList<OperatorSignal>>() {})));
+        pending = new MinuteBuffer<>(getRuntimeContext(), "pending-signals", OperatorSignal.class);
         months = getRuntimeContext().getMapState(new MapStateDescriptor<>("months", Types.STRING,
                 TypeInformation.of(MonthAcc.class)));
         standingNow = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-now", Types.LONG));
@@ -51,34 +47,17 @@ public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal
 
     @Override
     public void processElement(OperatorSignal s, Context ctx, Collector<MonthCounts> out) throws Exception {
-        long minute = Math.floorDiv(s.ts, MINUTE) * MINUTE;
-        ArrayList<OperatorSignal> list = pending.get(minute);
-        if (list == null) {
-            list = new ArrayList<>();
-        }
-        list.add(s);
-        pending.put(minute, list);
-        // A signal for a minute already folded (a late report, a dead letter) is folded at the next watermark.
-        ctx.timerService().registerEventTimeTimer(Math.max(minute + MINUTE - 1,
-                ctx.timerService().currentWatermark() + 1));
+        pending.add(s.ts, s, ctx.timerService());
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<MonthCounts> out) throws Exception {
-        java.util.List<Long> due = new ArrayList<>();
-        for (Long minute : pending.keys()) {
-            if (minute + MINUTE - 1 <= t) {
-                due.add(minute);
-            }
-        }
-        due.sort(null);
-        for (Long minute : due) {
-            fold(minute, pending.get(minute), ctx.getCurrentKey(), out);
-            pending.remove(minute);
+        for (MinuteBuffer.Minute<OperatorSignal> m : pending.takeDue(t)) {
+            fold(m.start(), m.elements(), ctx.getCurrentKey(), out);
         }
     }
 
-    private void fold(long minute, ArrayList<OperatorSignal> signals, String operator, Collector<MonthCounts> out)
+    private void fold(long minute, java.util.List<OperatorSignal> signals, String operator, Collector<MonthCounts> out)
             throws Exception {
         String monthKey = folder.monthOf(minute);
         MonthAcc m = months.get(monthKey);
