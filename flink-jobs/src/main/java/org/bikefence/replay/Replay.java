@@ -15,12 +15,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobConfig;
 import org.bikefence.job.BikefenceJob;
 import org.bikefence.job.JobMain;
 import org.bikefence.job.JobSettings;
+import org.bikefence.model.FenceUpdate;
 import org.bikefence.rules.RuleSetLoader;
 import org.bikefence.sink.InfluxDbSink;
 
@@ -33,6 +37,7 @@ public final class Replay {
     private static final Duration TERMINAL_EVERY = Duration.ofMillis(250);
     private static final Duration LOG_EVERY = Duration.ofSeconds(10);
     private static final int BAR_WIDTH = 30;
+    private static final int RESTART_ATTEMPTS = 3;
 
     private Replay() {}
 
@@ -73,7 +78,8 @@ public final class Replay {
         ScheduledExecutorService ticker = null;
         long t0 = System.nanoTime();
         try {
-            BikefenceJob job = new BikefenceJob(new ReplaySource(files, csv, progress.id()), null,
+            BikefenceJob job = new BikefenceJob(new ReplaySource(files, csv, progress.id()), 
+                    new EmptySource<>(TypeInformation.of(FenceUpdate.class)),
                     InfluxDbSink.fromConfig(config.withPrefix("influx.")), new DeadLetterFileSink(options.dlq()),
                     settings(config));
             JobMain.configure(env, config);
@@ -81,6 +87,13 @@ public final class Replay {
             // records, so it could write points the live job would not. Bounded input in streaming mode runs
             // exactly the live operators and watermarks, and ends with a final watermark like kafka.bounded.
             env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+            // A replay ends: a failure that persists (an unreadable file, InfluxDB refusing writes) must fail
+            // it after a few attempts from the last checkpoint, not retry forever like the live job.
+            Configuration restart = new Configuration();
+            restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
+            restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+            env.configure(restart);
             job.build(env);
             JobClient client = env.executeAsync("bikefence replay");
             if (!options.progress().equals("off") && (interactive || options.progress().equals("on"))) {
