@@ -1,0 +1,206 @@
+package org.bikefence.replay;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.bikefence.config.JobConfig;
+import org.bikefence.job.BikefenceJob;
+import org.bikefence.job.JobMain;
+import org.bikefence.job.JobSettings;
+import org.bikefence.model.FenceUpdate;
+import org.bikefence.rules.RuleSetLoader;
+import org.bikefence.sink.InfluxDbSink;
+
+/**
+ * Runs the bikefence job in bounded mode over archived position files: the same pipeline
+ * ({@link BikefenceJob}) and InfluxDB sink as the live job, fed by a {@link ReplaySource} instead of Kafka,
+ * with dead letters going to a JSON Lines file, and a progress line while it runs.
+ */
+public final class Replay {
+    private static final Duration TERMINAL_EVERY = Duration.ofMillis(250);
+    private static final Duration LOG_EVERY = Duration.ofSeconds(10);
+    private static final int BAR_WIDTH = 30;
+    private static final int RESTART_ATTEMPTS = 3;
+
+    private Replay() {}
+
+    /** What a finished replay did. */
+    public record Result(long records, long deadLetters, List<Path> deadLetterFiles, Duration elapsed,
+            JobExecutionResult job) {
+        public String summary() {
+            double s = Math.max(elapsed.toMillis(), 1) / 1000.0;
+            return String.format(Locale.ROOT, "replayed %,d records in %.1f s (%,.0f records/s); %,d dead letters in %s",
+                    records, s, records / s, deadLetters, deadLetterFiles);
+        }
+    }
+
+    /**
+     * Validates the options and inputs, runs the job to the end of the input, and returns what it did.
+     *
+     * @param environment variables for {@link JobConfig} ({@code BIKEFENCE_INFLUX_URL}, ...)
+     * @param terminal where the startup summary and the progress line go
+     * @param interactive true: a progress line redrawn in place; false: a progress line every 10 s
+     */
+    public static Result run(ReplayOptions options, Map<String, String> environment, StreamExecutionEnvironment env,
+            PrintStream terminal, boolean interactive) throws Exception {
+        JobConfig config = JobConfig.fromArgs(options.jobArgs(), environment);
+        CsvMapping csv = options.csvMapping();
+        List<InputFile> files = inputs(options, csv);
+        long totalBytes = files.stream().mapToLong(InputFile::size).sum();
+        int parallelism = (int) config.getLong(JobConfig.PARALLELISM);
+        List<Path> dlqFiles = resetDeadLetterFiles(options.dlq(), parallelism);
+
+        terminal.printf(Locale.ROOT, "replay: %d file(s), %,d bytes -> %s database %s; dead letters -> %s%n",
+                files.size(), totalBytes, config.get("influx.url"),
+                config.get("influx.db") != null ? config.get("influx.db") : config.get("influx.bucket"), options.dlq());
+        if (files.stream().anyMatch(f -> f.format() == InputFile.Format.CSV)) {
+            terminal.println("replay: CSV " + csv);
+        }
+
+        ReplayProgress progress = ReplayProgress.register(totalBytes);
+        ScheduledExecutorService ticker = null;
+        long t0 = System.nanoTime();
+        try {
+            BikefenceJob job = new BikefenceJob(new ReplaySource(files, csv, progress.id()), 
+                    new EmptySource<>(TypeInformation.of(FenceUpdate.class)),
+                    InfluxDbSink.fromConfig(config.withPrefix("influx.")), new DeadLetterFileSink(options.dlq()),
+                    settings(config));
+            JobMain.configure(env, config);
+            // STREAMING, not BATCH, on purpose: batch execution sorts each key's input and never drops late
+            // records, so it could write points the live job would not. Bounded input in streaming mode runs
+            // exactly the live operators and watermarks, and ends with a final watermark like kafka.bounded.
+            env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+            // A replay ends: a failure that persists (an unreadable file, InfluxDB refusing writes) must fail
+            // it after a few attempts from the last checkpoint, not retry forever like the live job.
+            Configuration restart = new Configuration();
+            restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
+            restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+            env.configure(restart);
+            job.build(env);
+            JobClient client = env.executeAsync("bikefence replay");
+            if (!options.progress().equals("off") && (interactive || options.progress().equals("on"))) {
+                ticker = startTicker(progress, terminal, interactive, t0);
+            }
+            JobExecutionResult result = client.getJobExecutionResult().get();
+            if (ticker != null) {
+                stop(ticker);
+                ticker = null;
+                terminal.print((interactive ? "\r" : "") + line(progress, System.nanoTime() - t0) + "\n");
+            }
+            return new Result(progress.records(), countLines(dlqFiles), existing(dlqFiles),
+                    Duration.ofNanos(System.nanoTime() - t0), result);
+        } finally {
+            if (ticker != null) {
+                stop(ticker);
+                terminal.println();
+            }
+            progress.close();
+        }
+    }
+
+    /** The job's settings, read from the same options as the live job's. */
+    static JobSettings settings(JobConfig config) {
+        return JobSettings.builder()
+                .fences(config.readFile(JobConfig.FENCES), config.get(JobConfig.FENCES))
+                .rules(RuleSetLoader.load(config.path(JobConfig.RULES)))
+                .maxOutOfOrderness(config.getMillis(JobConfig.MAX_OUT_OF_ORDER_MS))
+                .idleness(config.getMillis(JobConfig.IDLENESS_MS))
+                .maxFuture(config.getMillis(JobConfig.MAX_FUTURE_MS))
+                .build();
+    }
+
+    /** The input files, with every CSV header checked against the mapping before the job starts. */
+    static List<InputFile> inputs(ReplayOptions options, CsvMapping csv) throws IOException {
+        List<InputFile> files = new ArrayList<>();
+        for (Path p : options.from()) {
+            InputFile f = InputFile.of(p, options.format());
+            if (f.format() == InputFile.Format.CSV) {
+                try (LineReader r = LineReader.open(p, f.gzipped())) {
+                    byte[] line;
+                    while ((line = r.nextLine()) != null && LineReader.isBlank(line)) {
+                        // leading blank lines are skipped by the reader too
+                    }
+                    if (line != null) {
+                        csv.bind(new String(line, StandardCharsets.UTF_8), f.path());
+                    }
+                }
+            }
+            files.add(f);
+        }
+        return files;
+    }
+
+    /** Empties the dead-letter file (so it exists even when nothing is rejected) and removes stale siblings. */
+    private static List<Path> resetDeadLetterFiles(Path dlq, int parallelism) throws IOException {
+        List<Path> all = new ArrayList<>();
+        Path parent = dlq.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(dlq, new byte[0]);
+        all.add(dlq);
+        for (int i = 1; i < Math.max(parallelism, 2); i++) {
+            Path other = DeadLetterFileSink.fileOf(dlq, i);
+            Files.deleteIfExists(other);
+            all.add(other);
+        }
+        return all;
+    }
+
+    private static List<Path> existing(List<Path> files) {
+        return files.stream().filter(Files::exists).toList();
+    }
+
+    private static long countLines(List<Path> files) throws IOException {
+        long n = 0;
+        for (Path p : files) {
+            if (Files.exists(p)) {
+                try (var lines = Files.lines(p, StandardCharsets.UTF_8)) {
+                    n += lines.filter(l -> !l.isBlank()).count();
+                }
+            }
+        }
+        return n;
+    }
+
+    private static ScheduledExecutorService startTicker(ReplayProgress progress, PrintStream terminal,
+            boolean interactive, long t0) {
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "replay-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        Duration every = interactive ? TERMINAL_EVERY : LOG_EVERY;
+        ticker.scheduleAtFixedRate(() -> terminal.print((interactive ? "\r" : "")
+                + line(progress, System.nanoTime() - t0) + (interactive ? "" : "\n")),
+                every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        return ticker;
+    }
+
+    private static String line(ReplayProgress p, long elapsedNanos) {
+        return ProgressLine.render(p.records(), p.bytesRead(), p.totalBytes(), elapsedNanos, BAR_WIDTH);
+    }
+
+    private static void stop(ScheduledExecutorService ticker) throws InterruptedException {
+        ticker.shutdownNow();
+        ticker.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
