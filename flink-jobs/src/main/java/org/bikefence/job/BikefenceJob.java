@@ -1,7 +1,6 @@
 package org.bikefence.job;
 
 import java.time.Duration;
-import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -115,11 +114,11 @@ public final class BikefenceJob {
         DataStream<DeadLetter> rejected = decoded.getSideOutput(DecodePositions.DEAD_LETTERS);
         rejected.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
 
-        DataStream<FenceUpdate> updates = fenceUpdates == null
-                ? env.fromData(List.<FenceUpdate>of(), TypeInformation.of(FenceUpdate.class))
-                        .name("no-fence-updates").uid("no-fence-updates")
-                : env.fromSource(fenceUpdates, FENCE_UPDATES_NEVER_HOLD_BACK_TIME, "geofences")
-                        .uid("geofences-source");
+        // Without updates an empty bounded source stands in (fromData of an empty list fails in Flink 2.2).
+        DataStream<FenceUpdate> updates = env.fromSource(
+                        fenceUpdates != null ? fenceUpdates : new EmptySource<>(TypeInformation.of(FenceUpdate.class)),
+                        FENCE_UPDATES_NEVER_HOLD_BACK_TIME, "geofences")
+                .uid("geofences-source");
         BroadcastStream<FenceUpdate> fenceSets = updates.broadcast(ClassifyPositions.FENCE_STATE);
 
         SingleOutputStreamOperator<ClassifiedPosition> classified = decoded

@@ -48,26 +48,7 @@ public final class JobMain {
     /** The job with the real Kafka source, Kafka dead-letter sink and InfluxDB sink. */
     public static BikefenceJob create(JobConfig config) {
         LOG.info("bikefence configuration: {}", config.asMap());
-        java.nio.file.Path rulesPath = config.path(JobConfig.RULES);
-        RuleSetRegistry registry = null;
-        RuleSet current;
-        if (java.nio.file.Files.isDirectory(rulesPath)) {
-            // Every version in the directory; the one in force today sets the live parameters.
-            registry = RuleSetRegistry.load(rulesPath);
-            RuleSet any = RuleSetLoader.load(firstYaml(rulesPath));
-            current = registry.forDay(any.city(), any.district().orElse(null),
-                    java.time.LocalDate.now(any.timeZone()));
-        } else {
-            current = RuleSetLoader.load(rulesPath);
-        }
-        JobSettings settings = JobSettings.builder()
-                .fences(config.readFile(JobConfig.FENCES), config.get(JobConfig.FENCES))
-                .rules(current)
-                .registry(registry)
-                .maxOutOfOrderness(config.getMillis(JobConfig.MAX_OUT_OF_ORDER_MS))
-                .idleness(config.getMillis(JobConfig.IDLENESS_MS))
-                .maxFuture(config.getMillis(JobConfig.MAX_FUTURE_MS))
-                .build();
+        JobSettings settings = settings(config);
         return new BikefenceJob(kafkaSource(config), fenceUpdateSource(config),
                 InfluxDbSink.fromConfig(config.withPrefix("influx.")), deadLetterSink(config), violationSink(config),
                 settings);
@@ -94,6 +75,30 @@ public final class JobMain {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
+    }
+
+    /** The pipeline settings from the configuration: fences, rule sets (a file or a directory), event time. */
+    public static JobSettings settings(JobConfig config) {
+        java.nio.file.Path rulesPath = config.path(JobConfig.RULES);
+        RuleSetRegistry registry = null;
+        RuleSet current;
+        if (java.nio.file.Files.isDirectory(rulesPath)) {
+            // Every version in the directory; the one in force today sets the live parameters.
+            registry = RuleSetRegistry.load(rulesPath);
+            RuleSet any = RuleSetLoader.load(firstYaml(rulesPath));
+            current = registry.forDay(any.city(), any.district().orElse(null),
+                    java.time.LocalDate.now(any.timeZone()));
+        } else {
+            current = RuleSetLoader.load(rulesPath);
+        }
+        return JobSettings.builder()
+                .fences(config.readFile(JobConfig.FENCES), config.get(JobConfig.FENCES))
+                .rules(current)
+                .registry(registry)
+                .maxOutOfOrderness(config.getMillis(JobConfig.MAX_OUT_OF_ORDER_MS))
+                .idleness(config.getMillis(JobConfig.IDLENESS_MS))
+                .maxFuture(config.getMillis(JobConfig.MAX_FUTURE_MS))
+                .build();
     }
 
     /** The {@code geofences} topic, read from the start so a new job takes the latest published set. */

@@ -22,10 +22,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobConfig;
 import org.bikefence.job.BikefenceJob;
+import org.bikefence.job.EmptySource;
 import org.bikefence.job.JobMain;
 import org.bikefence.job.JobSettings;
 import org.bikefence.model.FenceUpdate;
-import org.bikefence.rules.RuleSetLoader;
 import org.bikefence.sink.InfluxDbSink;
 
 /**
@@ -118,13 +118,7 @@ public final class Replay {
 
     /** The job's settings, read from the same options as the live job's. */
     static JobSettings settings(JobConfig config) {
-        return JobSettings.builder()
-                .fences(config.readFile(JobConfig.FENCES), config.get(JobConfig.FENCES))
-                .rules(RuleSetLoader.load(config.path(JobConfig.RULES)))
-                .maxOutOfOrderness(config.getMillis(JobConfig.MAX_OUT_OF_ORDER_MS))
-                .idleness(config.getMillis(JobConfig.IDLENESS_MS))
-                .maxFuture(config.getMillis(JobConfig.MAX_FUTURE_MS))
-                .build();
+        return org.bikefence.job.JobMain.settings(config);
     }
 
     /** The input files, with every CSV header checked against the mapping before the job starts. */

@@ -1,4 +1,4 @@
-package org.bikefence.replay;
+package org.bikefence.job;
 
 import java.io.IOException;
 import java.util.List;
@@ -17,16 +17,16 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 
 /**
- * A bounded source without records: a replay's fence-update input, since a replay classifies against the
- * fences given at submission. (The job's own stand-in for a null fence-update source, an empty
- * {@code fromData}, fails in Flink 2.2 with "Reached the end of the collection".)
+ * A bounded source without records: the fence-update input of a job that takes no live fence updates
+ * (a replay classifies against the fences given at submission). An empty {@code fromData} would be simpler
+ * but fails in Flink 2.2 with "Reached the end of the collection".
  */
-final class EmptySource<T> implements Source<T, EmptySource.NoSplit, Integer>, ResultTypeQueryable<T> {
+public final class EmptySource<T> implements Source<T, EmptySource.NoSplit, Integer>, ResultTypeQueryable<T> {
     private static final long serialVersionUID = 1L;
 
     private final TypeInformation<T> type;
 
-    EmptySource(TypeInformation<T> type) {
+    public EmptySource(TypeInformation<T> type) {
         this.type = type;
     }
 
