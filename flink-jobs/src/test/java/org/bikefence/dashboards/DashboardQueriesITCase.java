@@ -283,7 +283,7 @@ class DashboardQueriesITCase {
                         .isEqualTo(DATASOURCE_UID);
             }
         }
-        assertThat(panels).hasSizeGreaterThanOrEqualTo(25);
+        assertThat(panels).hasSizeGreaterThanOrEqualTo(34);
         for (Panel p : panels) {
             soft.assertThat(bilingual(p.title())).as(p + ": title in Chinese and English").isTrue();
             soft.assertThat(p.json().path("description").asText()).as(p + ": description").isNotBlank();
