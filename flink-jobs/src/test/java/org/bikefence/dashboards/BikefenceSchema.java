@@ -35,19 +35,33 @@ final class BikefenceSchema {
         for (Metric m : Metric.values()) {
             month.add("m_" + m.id().replaceAll("[^A-Za-z0-9]", "_"));
         }
-        return Map.of(
-                "violation", new Measurement(Set.of("operator", "type", "fence_id", "bike_id"),
-                        Set.of("status", "lat", "lng", "parked_since", "fence_set", "closed_at", "duration_s")),
-                "operator_minute", new Measurement(Set.of("operator"),
-                        Set.of("bikes_seen", "bikes_in_no_park", "violations_opened", "violations_closed")),
-                "operator_score", new Measurement(Set.of("operator"),
-                        Set.of("score", "deduction", "no_park_violations", "rule_set", "day")),
-                "operator_month", new Measurement(Set.of("operator"), month),
-                "deduction", new Measurement(Set.of("operator", "rule_id", "category"),
-                        Set.of("metric", "value", "points", "capped", "evidence_count", "evidence", "rule_set")),
-                "fence_set", new Measurement(Set.of("status", "version"), Set.of("fences", "reason", "source")),
-                "feed_health", new Measurement(Set.of("operator", "feed"),
+        return Map.ofEntries(
+                Map.entry("violation", new Measurement(Set.of("operator", "type", "fence_id", "bike_id"),
+                        Set.of("status", "lat", "lng", "parked_since", "fence_set", "closed_at", "duration_s"))),
+                Map.entry("operator_minute", new Measurement(Set.of("operator"),
+                        Set.of("bikes_seen", "bikes_in_no_park", "violations_opened", "violations_closed"))),
+                Map.entry("operator_score", new Measurement(Set.of("operator"),
+                        Set.of("score", "deduction", "no_park_violations", "rule_set", "day"))),
+                Map.entry("operator_month", new Measurement(Set.of("operator"), month)),
+                Map.entry("deduction", new Measurement(Set.of("operator", "rule_id", "category"),
+                        Set.of("metric", "value", "points", "capped", "evidence_count", "evidence", "rule_set"))),
+                Map.entry("operator_metrics", new Measurement(Set.of("operator"),
+                        Set.of("bikes", "peak_standing", "no_park_opened", "no_park_closed",
+                                "no_park_closed_within_deadline", "no_park_minutes_open", "ride_ends_in_area",
+                                "ride_ends_in_fence", "fence_over_capacity_events", "cell_over_threshold_events",
+                                "accumulation_cleared", "accumulation_cleared_within_deadline",
+                                "accumulation_minutes_to_clear", "out_of_area_bikes", "zombie_bikes", "faulty_bikes",
+                                "faulty_handled", "faulty_handled_within_deadline", "faulty_minutes_to_handle",
+                                "bikes_within_report_interval", "records", "late_records", "out_of_order_records",
+                                "invalid_records", "feed_gaps", "feed_gap_minutes"))),
+                Map.entry("operator_day", new Measurement(Set.of("operator"), Set.of("bikes_seen"))),
+                Map.entry("fence_occupancy", new Measurement(Set.of("fence_id"), Set.of("bikes", "capacity"))),
+                Map.entry("cell_occupancy", new Measurement(Set.of("cell"), Set.of("bikes", "lat", "lng"))),
+                Map.entry("accumulation", new Measurement(Set.of("area", "area_id", "operator"),
+                        Set.of("status", "limit", "peak_bikes", "operators", "duration_s"))),
+                Map.entry("fence_set", new Measurement(Set.of("status", "version"), Set.of("fences", "reason", "source"))),
+                Map.entry("feed_health", new Measurement(Set.of("operator", "feed"),
                         Set.of("last_success_ms", "records", "invalid_share", "stale_share", "freshest_age_s",
-                                "duplicate_ids", "consecutive_failures", "error")));
+                                "duplicate_ids", "consecutive_failures", "error"))));
     }
 }

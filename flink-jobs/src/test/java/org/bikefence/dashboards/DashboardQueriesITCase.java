@@ -59,7 +59,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Grafana dashboards against the real data path: the scripted morning (plus a zombie, overdue faulty and
- * out-of-area bike, fence updates and adapters' feed health) runs through Kafka and the job into influxd; then
+ * out-of-area bike, bikes piled into small parking fences for accumulation events, fence updates and adapters'
+ * feed health) runs through Kafka and the job into influxd; then
  * every panel's InfluxQL, interpolated as Grafana does, must return the columns the panel shows. Statically,
  * panels may query only what README's schema documents, and that schema must be what influxd holds.
  */
@@ -112,6 +113,46 @@ class DashboardQueriesITCase {
             report("meituan", "MT-F", T + 61 * MIN + 27 * HOUR, IN_STREET, "parked"),
             report("meituan", "MT-Z", T + 63 * MIN + 7 * DAY, IN_PARKING, "parked"));
 
+    /**
+     * The job's fences in this test: the integration-test fences plus two small parking fences (capacity 2), so
+     * accumulation (淤积) events happen. Also published as the accepted fence update, so they stay active.
+     */
+    static final String FENCES = "src/test/resources/dashboards/dash-fences.geojson";
+    /** Inside parking fence P-S (capacity 2) of {@link #FENCES}. */
+    static final double[] IN_SMALL_PARKING = {24.5051, 118.1051};
+    /** Inside parking fence P-T (capacity 2) of {@link #FENCES}. */
+    static final double[] IN_SMALL_PARKING_T = {24.5051, 118.0951};
+    /** Meituan bikes piled into P-S: more than the rule set's cell threshold (30) in one H3 cell too. */
+    static final int PILE = 31;
+
+    /**
+     * Accumulation: {@link #PILE} Meituan bikes park in P-S at T+70 and are still there at T+110, so P-S is over
+     * its capacity and their H3 cell over the threshold for 40 minutes (both events open and stay open); three
+     * Hello bikes park in P-T at T+70 and one rides away at T+110 (P-T's event opens at T+101 and is cleared).
+     * Sorted into {@link #EXTRAS} by time, so no report is behind the watermark.
+     */
+    private static List<Msg> accumulationReports() {
+        List<Msg> out = new ArrayList<>();
+        for (int i = 1; i <= PILE; i++) {
+            out.add(report("meituan", String.format("MT-P%02d", i), T + 70 * MIN, IN_SMALL_PARKING, "parked"));
+        }
+        for (int i = 1; i <= 3; i++) {
+            out.add(report("hello", "HL-P" + i, T + 70 * MIN, IN_SMALL_PARKING_T, "parked"));
+        }
+        for (int i = 1; i <= PILE; i++) {
+            out.add(report("meituan", String.format("MT-P%02d", i), T + 110 * MIN, IN_SMALL_PARKING, "parked"));
+        }
+        out.add(report("hello", "HL-P1", T + 110 * MIN, IN_STREET, "riding"));
+        out.add(report("hello", "HL-P2", T + 110 * MIN, IN_SMALL_PARKING_T, "parked"));
+        out.add(report("hello", "HL-P3", T + 110 * MIN, IN_SMALL_PARKING_T, "parked"));
+        return out;
+    }
+
+    private static long tsOf(Msg m) {
+        Matcher ts = Pattern.compile("\"ts\":(\\d+)").matcher(m.value());
+        return ts.find() ? Long.parseLong(ts.group(1)) : Long.MIN_VALUE;
+    }
+
     private static RuleSet rules;
     private static List<Panel> panels;
     private static List<Dashboard> dashboards;
@@ -154,13 +195,16 @@ class DashboardQueriesITCase {
             for (int i = 0; i < BAD.size(); i++) {
                 all.add(3 + i * 5, BAD.get(i));
             }
-            all.addAll(EXTRAS);
+            List<Msg> extras = new ArrayList<>(EXTRAS);
+            extras.addAll(accumulationReports());
+            extras.sort(java.util.Comparator.comparingLong(DashboardQueriesITCase::tsOf)); // stable: EXTRAS' order kept
+            all.addAll(extras);
             for (Msg m : all) {
                 producer.send(new ProducerRecord<>(positions, bytes(m.key()), bytes(m.value()))).get();
             }
             // Fence updates as `fences publish` sends them: the same set again (accepted) and an unreadable file.
             producer.send(new ProducerRecord<>(fences, null, T + MIN / 2, bytes("huli"),
-                    Files.readAllBytes(Path.of(ScenarioFixtures.FENCES)))).get();
+                    Files.readAllBytes(Path.of(FENCES)))).get();
             producer.send(new ProducerRecord<>(fences, null, T + 3 * MIN / 2, bytes("huli"),
                     bytes("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":"))).get();
         }
@@ -173,7 +217,7 @@ class DashboardQueriesITCase {
             "--" + JobConfig.KAFKA_GROUP_ID, "dash-" + suffix,
             "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
             "--" + JobConfig.KAFKA_BOUNDED, "true",
-            "--" + JobConfig.FENCES, ScenarioFixtures.FENCES,
+            "--" + JobConfig.FENCES, FENCES,
             "--" + JobConfig.RULES, ScenarioFixtures.RULES,
             "--" + JobConfig.MAX_OUT_OF_ORDER_MS, "120000",
             "--" + JobConfig.CHECKPOINT_INTERVAL_MS, "1000",
@@ -239,7 +283,7 @@ class DashboardQueriesITCase {
                         .isEqualTo(DATASOURCE_UID);
             }
         }
-        assertThat(panels).hasSizeGreaterThanOrEqualTo(25);
+        assertThat(panels).hasSizeGreaterThanOrEqualTo(34);
         for (Panel p : panels) {
             soft.assertThat(bilingual(p.title())).as(p + ": title in Chinese and English").isTrue();
             soft.assertThat(p.json().path("description").asText()).as(p + ": description").isNotBlank();
@@ -313,6 +357,26 @@ class DashboardQueriesITCase {
             }
         }
         soft.assertAll();
+    }
+
+    /** The piles do what the hotspot panels need: P-S and its H3 cell stay over their limits, P-T is cleared. */
+    @Test
+    void thePilesOpenAndClearAccumulationEvents() throws IOException {
+        JsonNode response = INFLUX.influxd().query(INFLUX.database(), "SELECT \"status\", \"peak_bikes\", \"operators\""
+                + " FROM \"accumulation\" GROUP BY \"area\", \"area_id\", \"operator\"");
+        List<String> events = new ArrayList<>();
+        for (JsonNode series : response.path("results").path(0).path("series")) {
+            JsonNode tags = series.path("tags");
+            String id = tags.path("area").asText().equals("cell") ? "<cell>" : tags.path("area_id").asText();
+            for (JsonNode row : series.path("values")) {
+                events.add(tags.path("area").asText() + " " + id + " " + tags.path("operator").asText() + ": "
+                        + row.path(1).asText() + " peak " + row.path(2).asText() + " " + row.path(3).asText());
+            }
+        }
+        assertThat(events).containsExactlyInAnyOrder(
+                "fence P-S : open peak " + PILE + " meituan",
+                "cell <cell> meituan: open peak " + PILE + " meituan",
+                "fence P-T : cleared peak 3 hello");
     }
 
     @Test
