@@ -58,12 +58,22 @@ public final class MdsReader implements FeedReader {
             }
             feed = p.feed();
             all.addAll(p.vehicles());
-            page = p.next() == null ? null : URI.create(page).resolve(p.next()).toString();
+            page = p.next() == null ? null : nextPage(page, p.next(), doc);
         }
         if (events) {
             all = latestPerDevice(all);
         }
         return new Snapshot(feed, nowMs, 0, all);
+    }
+
+    /** The absolute URL of the next page; a link that is no URL is the feed's error, not ours. */
+    private static String nextPage(String page, String next, byte[] doc) throws FeedException {
+        try {
+            return URI.create(page).resolve(next).toString();
+        } catch (IllegalArgumentException e) {
+            throw new FeedException("bad_next_link", "links.next '" + next + "' on page " + page
+                    + " is not a URL: " + e.getMessage(), doc);
+        }
     }
 
     /** Keeps, per device, the event with the latest timestamp (rejections are all kept). */

@@ -77,6 +77,18 @@ class MdsReaderTest {
     }
 
     @Test
+    void aNextLinkThatIsNoUrlIsTheFeedsError() {
+        String bad = "{\"version\":\"2.0.0\",\"vehicles_status\":[],\"links\":{\"next\":\"{{next page}}\"}}";
+        server.serve("/mds/vehicles/status", 200, bad.getBytes(StandardCharsets.UTF_8));
+        MdsReader reader = new MdsReader(server.base() + "/mds/vehicles/status", fetcher());
+
+        assertThatThrownBy(() -> reader.read(T0)).isInstanceOfSatisfying(FeedException.class, e -> {
+            assertThat(e.reason()).isEqualTo("bad_next_link");
+            assertThat(e.getMessage()).contains("{{next page}}");
+        });
+    }
+
+    @Test
     void namesHttpErrors() {
         server.serve("/mds/vehicles/status", 401, "{}".getBytes(StandardCharsets.UTF_8));
         MdsReader reader = new MdsReader(server.base() + "/mds/vehicles/status", fetcher());
