@@ -20,9 +20,20 @@ public final class OperatorProfile {
     final double faultyShare;
     /** Coordinate system of the feed: WGS84, GCJ02 or BD09. */
     final String crs;
+    /** Behaviours switched on for this operator; {@link Switches#NONE} in the demo. */
+    final Switches switches;
 
     public OperatorProfile(String name, String idPrefix, double parkInFence, double parkInNoPark,
             int clearMinMinutes, int clearMaxMinutes, double faultyShare, String crs) {
+        this(name, idPrefix, parkInFence, parkInNoPark, clearMinMinutes, clearMaxMinutes, faultyShare, crs,
+                Switches.NONE);
+    }
+
+    private OperatorProfile(String name, String idPrefix, double parkInFence, double parkInNoPark,
+            int clearMinMinutes, int clearMaxMinutes, double faultyShare, String crs, Switches switches) {
+        if (clearMinMinutes < 0 || clearMaxMinutes < clearMinMinutes) {
+            throw new IllegalArgumentException(name + ": clearing minutes must be 0 <= min <= max");
+        }
         if (parkInFence < 0 || parkInNoPark < 0 || parkInFence + parkInNoPark > 1) {
             throw new IllegalArgumentException(name + ": parking shares must be >= 0 and add up to at most 1");
         }
@@ -34,6 +45,23 @@ public final class OperatorProfile {
         this.clearMaxMinutes = clearMaxMinutes;
         this.faultyShare = faultyShare;
         this.crs = crs;
+        this.switches = java.util.Objects.requireNonNull(switches, "switches");
+    }
+
+    /** The same operator with these behaviours switched on. */
+    public OperatorProfile withSwitches(Switches s) {
+        return new OperatorProfile(name, idPrefix, parkInFence, parkInNoPark, clearMinMinutes, clearMaxMinutes,
+                faultyShare, crs, s);
+    }
+
+    /** The same operator clearing no-park zones after {@code min..max} minutes (uniform, whole minutes). */
+    public OperatorProfile withClearing(int minMinutes, int maxMinutes) {
+        return new OperatorProfile(name, idPrefix, parkInFence, parkInNoPark, minMinutes, maxMinutes, faultyShare,
+                crs, switches);
+    }
+
+    public Switches switches() {
+        return switches;
     }
 
     public String name() {
