@@ -6,6 +6,8 @@ import java.time.Duration;
 /** The per-bike rule parameters, taken from the rule set when the job is built. */
 public final class TrackerSettings implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** Moving more than this between standing reports counts as moving (zombie and standing periods). */
+    public static final double MOVE_THRESHOLD_METRES = 50.0;
 
     final long noParkGraceMs;
     final long outOfAreaGraceMs;
@@ -36,7 +38,7 @@ public final class TrackerSettings implements Serializable {
      */
     public static TrackerSettings defaults(Duration noParkGrace) {
         return new TrackerSettings(noParkGrace, Duration.ofMinutes(60), Duration.ofDays(7), Duration.ofHours(24),
-                50.0, Duration.ofHours(4), Duration.ofMinutes(2));
+                MOVE_THRESHOLD_METRES, Duration.ofHours(4), Duration.ofMinutes(2));
     }
 
     private static long positive(Duration d, String what) {

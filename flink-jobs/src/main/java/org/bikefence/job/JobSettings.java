@@ -52,9 +52,12 @@ public final class JobSettings {
         return registry;
     }
 
-    /** The per-bike rule parameters, from the rule set where it has them, else the documented defaults. */
+    /** The per-bike rule parameters, all from the rule set (its defaults where the file says nothing). */
     public TrackerSettings tracker() {
-        return TrackerSettings.defaults(rules.noPark().grace());
+        org.bikefence.rules.Monitoring m = rules.monitoring();
+        return new TrackerSettings(rules.noPark().grace(), m.outOfArea().grace(), m.zombies().idle(),
+                m.condition().handleDeadline(), TrackerSettings.MOVE_THRESHOLD_METRES,
+                m.dataFeed().parkedReportInterval(), m.dataFeed().ridingReportInterval());
     }
 
     public Duration maxOutOfOrderness() {
