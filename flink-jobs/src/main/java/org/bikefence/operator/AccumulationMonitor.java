@@ -23,8 +23,9 @@ import org.bikefence.sink.InfluxPoint;
  * Watches parked bikes per parking fence against its capacity and per H3 cell against the rule set's
  * threshold (淤积), keyed by area. Bikes are counted per event-time minute, folded in minute order as the
  * watermark passes, so the counts never depend on arrival order. An area over its limit for the minimum
- * duration is an accumulation event for the operators responsible (a fence: every operator with bikes
- * there; a cell: the operator whose bikes exceed the threshold), cleared when it is back under the limit.
+ * duration is an accumulation event for the operators responsible (a fence: the operator with the most
+ * bikes there; a cell: the operator whose bikes exceed the threshold), cleared when it is back under the
+ * limit.
  */
 public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta, OperatorSignal> {
     private static final long serialVersionUID = 1L;
@@ -111,6 +112,21 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
                 .field("bikes", bikes).field("lat", centre.lat).field("lng", centre.lng).time(minute).build();
     }
 
+    /**
+     * The operators held responsible for a fence over capacity: those with the most bikes in it (all of them
+     * on a tie). One bike of another operator that happens to stand there does not make a pile its own.
+     */
+    private static List<String> largestHolders(Map<String, Long> bikes) {
+        long most = bikes.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        List<String> holders = new ArrayList<>();
+        bikes.forEach((op, n) -> {
+            if (n == most && n > 0) {
+                holders.add(op);
+            }
+        });
+        return holders;
+    }
+
     private long total() throws Exception {
         long total = 0;
         for (Map.Entry<String, Long> e : bikesByOperator.entries()) {
@@ -131,8 +147,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         if (area.area == AreaDelta.Area.FENCE) {
             long total = now.values().stream().mapToLong(Long::longValue).sum();
             AreaEpisode ep = fenceEpisode.value();
-            ep = step(ep == null ? new AreaEpisode() : ep, total, area, at, new ArrayList<>(now.keySet()), null,
-                    ctx, out);
+            ep = step(ep == null ? new AreaEpisode() : ep, total, area, at, largestHolders(now), null, ctx, out);
             fenceEpisode.update(ep);
             return;
         }
