@@ -168,6 +168,10 @@ public final class Demo {
                 ? GlobalConfiguration.loadConfiguration(confDir.toString())
                 : new Configuration();
         conf.set(RestOptions.PORT, opts.webPort);
+        // Keyed state outgrows the JobManager's 5 MB in-memory checkpoints from a few ten thousand bikes on.
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                opts.workDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
         return conf;
     }
 
