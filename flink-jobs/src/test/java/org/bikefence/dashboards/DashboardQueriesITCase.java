@@ -30,7 +30,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,7 +40,6 @@ import org.bikefence.dashboards.GrafanaInfluxQl.Select;
 import org.bikefence.dashboards.GrafanaInfluxQl.Variable;
 import org.bikefence.ingest.FeedHealth;
 import org.bikefence.ingest.FeedHealthWriter;
-import org.bikefence.job.JobMain;
 import org.bikefence.job.ScenarioFixtures;
 import org.bikefence.job.ScenarioFixtures.Msg;
 import org.bikefence.local.LocalInfluxd;
@@ -50,6 +48,7 @@ import org.bikefence.rules.Category;
 import org.bikefence.rules.OperatorQuota;
 import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetLoader;
+import org.bikefence.testing.BoundedJobRun;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,25 +207,11 @@ class DashboardQueriesITCase {
             producer.send(new ProducerRecord<>(fences, null, T + 3 * MIN / 2, bytes("huli"),
                     bytes("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":"))).get();
         }
-        JobConfig config = JobConfig.fromArgs(new String[] {
-            "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-            "--" + JobConfig.KAFKA_POSITIONS_TOPIC, positions,
-            "--" + JobConfig.KAFKA_DLQ_TOPIC, "dash-dlq-" + suffix,
-            "--" + JobConfig.KAFKA_FENCES_TOPIC, fences,
-            "--" + JobConfig.KAFKA_VIOLATIONS_TOPIC, "dash-violations-" + suffix,
-            "--" + JobConfig.KAFKA_GROUP_ID, "dash-" + suffix,
-            "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
-            "--" + JobConfig.KAFKA_BOUNDED, "true",
-            "--" + JobConfig.FENCES, FENCES,
-            "--" + JobConfig.RULES, ScenarioFixtures.RULES,
-            "--" + JobConfig.MAX_OUT_OF_ORDER_MS, "120000",
-            "--" + JobConfig.CHECKPOINT_INTERVAL_MS, "1000",
-            "--" + JobConfig.PARALLELISM, "2",
-            "--influx.url", INFLUX.influxd().url(),
-            "--influx.db", INFLUX.database(),
-        }, Map.of());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobMain.create(config).execute(JobMain.configure(env, config));
+        BoundedJobRun.over(kafka, positions, INFLUX.influxd(), INFLUX.database())
+                .with(JobConfig.KAFKA_FENCES_TOPIC, fences)
+                .with(JobConfig.FENCES, FENCES)
+                .with(JobConfig.RULES, ScenarioFixtures.RULES)
+                .run();
 
         writeFeedHealth();
     }

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +25,7 @@ import org.bikefence.job.ScenarioFixtures.Msg;
 import org.bikefence.kafka.Topics;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
+import org.bikefence.testing.BoundedJobRun;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
 import org.junit.jupiter.api.Test;
@@ -116,25 +116,14 @@ class BikefenceJobITCase {
     }
 
     private static void runJob(LocalKafka kafka, String positions, String dlq) throws Exception {
-        JobConfig config = JobConfig.fromArgs(new String[] {
-            "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-            "--" + JobConfig.KAFKA_POSITIONS_TOPIC, positions,
-            "--" + JobConfig.KAFKA_DLQ_TOPIC, dlq,
-            "--" + JobConfig.KAFKA_FENCES_TOPIC, FENCES_TOPIC,
-            "--" + JobConfig.KAFKA_VIOLATIONS_TOPIC, violationsTopic,
-            "--" + JobConfig.KAFKA_GROUP_ID, "it-" + RUNS.incrementAndGet(),
-            "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
-            "--" + JobConfig.KAFKA_BOUNDED, "true",
-            "--" + JobConfig.FENCES, ScenarioFixtures.FENCES,
-            "--" + JobConfig.RULES, ScenarioFixtures.RULES,
-            "--" + JobConfig.MAX_OUT_OF_ORDER_MS, "120000",
-            "--" + JobConfig.CHECKPOINT_INTERVAL_MS, "1000",
-            "--" + JobConfig.PARALLELISM, "2",
-            "--influx.url", INFLUX.influxd().url(),
-            "--influx.db", INFLUX.database(),
-        }, Map.of());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobMain.create(config).execute(JobMain.configure(env, config));
+        BoundedJobRun.over(kafka, positions, INFLUX.influxd(), INFLUX.database())
+                .with(JobConfig.KAFKA_DLQ_TOPIC, dlq)
+                .with(JobConfig.KAFKA_FENCES_TOPIC, FENCES_TOPIC)
+                .with(JobConfig.KAFKA_VIOLATIONS_TOPIC, violationsTopic)
+                .with(JobConfig.KAFKA_GROUP_ID, "it-" + RUNS.incrementAndGet())
+                .with(JobConfig.FENCES, ScenarioFixtures.FENCES)
+                .with(JobConfig.RULES, ScenarioFixtures.RULES)
+                .run();
     }
 
     private static void assertDeadLetters(LocalKafka kafka, String dlq) {

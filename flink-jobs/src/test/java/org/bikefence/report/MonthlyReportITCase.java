@@ -21,15 +21,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bikefence.config.JobConfig;
-import org.bikefence.job.JobMain;
 import org.bikefence.job.ScenarioRecords;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
+import org.bikefence.testing.BoundedJobRun;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
 import org.junit.jupiter.api.Assumptions;
@@ -69,25 +68,10 @@ class MonthlyReportITCase {
                         kv[1].getBytes(StandardCharsets.UTF_8))).get();
             }
         }
-        JobConfig config = JobConfig.fromArgs(new String[] {
-            "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-            "--" + JobConfig.KAFKA_POSITIONS_TOPIC, positions,
-            "--" + JobConfig.KAFKA_DLQ_TOPIC, "report-dlq-" + suffix,
-            "--" + JobConfig.KAFKA_FENCES_TOPIC, "report-fences-" + suffix,
-            "--" + JobConfig.KAFKA_VIOLATIONS_TOPIC, "report-violations-" + suffix,
-            "--" + JobConfig.KAFKA_GROUP_ID, "report-" + suffix,
-            "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
-            "--" + JobConfig.KAFKA_BOUNDED, "true",
-            "--" + JobConfig.FENCES, ScenarioRecords.FENCES,
-            "--" + JobConfig.RULES, ScenarioRecords.RULES,
-            "--" + JobConfig.MAX_OUT_OF_ORDER_MS, "120000",
-            "--" + JobConfig.CHECKPOINT_INTERVAL_MS, "1000",
-            "--" + JobConfig.PARALLELISM, "2",
-            "--influx.url", INFLUX.influxd().url(),
-            "--influx.db", INFLUX.database(),
-        }, Map.of());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobMain.create(config).execute(JobMain.configure(env, config));
+        BoundedJobRun.over(kafka, positions, INFLUX.influxd(), INFLUX.database())
+                .with(JobConfig.FENCES, ScenarioRecords.FENCES)
+                .with(JobConfig.RULES, ScenarioRecords.RULES)
+                .run();
     }
 
     @Test
