@@ -48,6 +48,9 @@ public final class JobMain {
     /** The job with the real Kafka source, Kafka dead-letter sink and InfluxDB sink. */
     public static BikefenceJob create(JobConfig config) {
         LOG.info("bikefence configuration: {}", config.asMap());
+        if (config.getBoolean(JobConfig.KAFKA_BOUNDED)) {
+            requireTopics(config);
+        }
         JobSettings settings = settings(config);
         return new BikefenceJob(kafkaSource(config), fenceUpdateSource(config),
                 InfluxDbSink.fromConfig(config.withPrefix("influx.")), deadLetterSink(config), violationSink(config),
@@ -99,6 +102,36 @@ public final class JobMain {
                 .idleness(config.getMillis(JobConfig.IDLENESS_MS))
                 .maxFuture(config.getMillis(JobConfig.MAX_FUTURE_MS))
                 .build();
+    }
+
+    /**
+     * A bounded run over a topic that does not exist would wait for it for ever: say so at submission
+     * instead, naming the option. (An unbounded job may start before its topics are created.)
+     */
+    static void requireTopics(JobConfig config) {
+        java.util.List<String[]> wanted = new java.util.ArrayList<>();
+        wanted.add(new String[] {JobConfig.KAFKA_POSITIONS_TOPIC, config.get(JobConfig.KAFKA_POSITIONS_TOPIC)});
+        String fences = config.get(JobConfig.KAFKA_FENCES_TOPIC);
+        if (fences != null && !fences.isBlank()) {
+            wanted.add(new String[] {JobConfig.KAFKA_FENCES_TOPIC, fences});
+        }
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", config.get(JobConfig.KAFKA_BOOTSTRAP));
+        props.put("request.timeout.ms", "10000");
+        props.put("default.api.timeout.ms", "15000");
+        java.util.Set<String> existing;
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            existing = admin.listTopics().names().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("option '" + JobConfig.KAFKA_BOOTSTRAP + "': cannot list topics at '"
+                    + config.get(JobConfig.KAFKA_BOOTSTRAP) + "': " + e, e);
+        }
+        for (String[] w : wanted) {
+            if (!existing.contains(w[1])) {
+                throw new IllegalArgumentException("option '" + w[0] + "': topic '" + w[1] + "' does not exist on "
+                        + config.get(JobConfig.KAFKA_BOOTSTRAP) + "; a bounded run would wait for it for ever");
+            }
+        }
     }
 
     /** The {@code geofences} topic, read from the start so a new job takes the latest published set. */
