@@ -1,6 +1,5 @@
 package org.bikefence.job;
 
-import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -181,10 +180,5 @@ public final class JobMain {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** For tests and tools: the effective defaults. */
-    public static Map<String, String> defaults() {
-        return JobConfig.DEFAULTS;
     }
 }
