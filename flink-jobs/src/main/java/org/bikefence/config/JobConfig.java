@@ -9,7 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.bikefence.kafka.Topics;
+import org.bikefence.model.Topics;
 
 /**
  * The job's configuration, validated once: every option has a documented default that runs the demo,

@@ -36,8 +36,8 @@ import org.bikefence.operator.MinuteCounts;
 import org.bikefence.operator.BikeTracker;
 import org.bikefence.operator.OperatorActivity;
 import org.bikefence.operator.StampMinute;
-import org.bikefence.operator.ToInfluxPoints;
-import org.bikefence.sink.InfluxPoint;
+import org.bikefence.influx.ToInfluxPoints;
+import org.bikefence.influx.InfluxPoint;
 
 /**
  * The bikefence streaming job: raw position records and fence updates in; dead letters, no-park

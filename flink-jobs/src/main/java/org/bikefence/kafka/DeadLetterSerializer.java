@@ -1,5 +1,7 @@
 package org.bikefence.kafka;
 
+import org.bikefence.model.Topics;
+
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;

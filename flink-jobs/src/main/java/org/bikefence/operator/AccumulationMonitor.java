@@ -17,7 +17,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.bikefence.model.AreaDelta;
 import org.bikefence.model.OperatorSignal;
-import org.bikefence.sink.InfluxPoint;
+import org.bikefence.influx.InfluxPoint;
 
 /**
  * Watches parked bikes per parking fence against its capacity and per H3 cell against the rule set's

@@ -1,5 +1,7 @@
 package org.bikefence.operator;
 
+import org.bikefence.influx.ToInfluxPoints;
+
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,7 @@ import org.bikefence.rules.OperatorMonthMetrics;
 import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetRegistry;
 import org.bikefence.rules.Scorer;
-import org.bikefence.sink.InfluxPoint;
+import org.bikefence.influx.InfluxPoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,12 @@
 package org.bikefence.sink;
 
+import org.bikefence.influx.WriteRetrier;
+import org.bikefence.influx.V2WriteClient;
+import org.bikefence.influx.V1HttpWriteClient;
+import org.bikefence.influx.Secret;
+import org.bikefence.influx.InfluxWriteClient;
+import org.bikefence.influx.InfluxPoint;
+
 import static org.bikefence.sink.InfluxSinkOptions.API;
 import static org.bikefence.sink.InfluxSinkOptions.BATCH_SIZE;
 import static org.bikefence.sink.InfluxSinkOptions.BUCKET;

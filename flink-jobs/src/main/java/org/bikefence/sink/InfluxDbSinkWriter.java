@@ -1,5 +1,9 @@
 package org.bikefence.sink;
 
+import org.bikefence.influx.WriteRetrier;
+import org.bikefence.influx.InfluxWriteClient;
+import org.bikefence.influx.InfluxPoint;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

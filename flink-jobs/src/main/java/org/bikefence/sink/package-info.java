@@ -1,6 +1,6 @@
 /**
  * The InfluxDB sink: a Flink Sink V2 ({@link org.bikefence.sink.InfluxDbSink}) that writes
- * {@link org.bikefence.sink.InfluxPoint}s as line protocol to InfluxDB 1.x ({@code /write}) or 2.x
+ * {@link org.bikefence.influx.InfluxPoint}s as line protocol to InfluxDB 1.x ({@code /write}) or 2.x
  * ({@code /api/v2/write}).
  *
  * <p><b>Guarantees.</b> The writer buffers points and writes them when batchSize points are buffered,

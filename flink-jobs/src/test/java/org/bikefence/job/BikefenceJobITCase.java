@@ -22,7 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bikefence.config.JobConfig;
 import org.bikefence.job.ScenarioFixtures.Msg;
-import org.bikefence.kafka.Topics;
+import org.bikefence.model.Topics;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
 import org.bikefence.testing.BoundedJobRun;

@@ -12,13 +12,13 @@ public final class ScenarioFixtures {
     public static final long MIN = 60_000L;
     /** 08:00 in Xiamen on 12 October 2026. */
     public static final long T = Instant.parse("2026-10-12T00:00:00Z").toEpochMilli();
-    public static final String FENCES = "src/test/resources/fences/it-fences.geojson";
+    public static final String FENCES = "../flink-jobs/src/test/resources/fences/it-fences.geojson";
     public static final String RULES = "../scoring-rules/rulesets/huli.yaml";
 
     public static final double[] IN_NO_PARK = {24.5005, 118.1005};
     /** Inside NP-B, which only version it-2 of the test fences has. */
     public static final double[] IN_NO_PARK_B = {24.5005, 118.1045};
-    public static final String FENCES_V2 = "src/test/resources/fences/it-fences-v2.geojson";
+    public static final String FENCES_V2 = "../flink-jobs/src/test/resources/fences/it-fences-v2.geojson";
     public static final double[] IN_PARKING = {24.50005, 118.1021};
     public static final double[] IN_STREET = {24.4950, 118.0950};
 

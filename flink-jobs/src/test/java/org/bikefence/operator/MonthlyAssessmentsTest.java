@@ -13,7 +13,7 @@ import org.bikefence.metrics.MonthCounts;
 import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetLoader;
 import org.bikefence.rules.RuleSetRegistry;
-import org.bikefence.sink.InfluxPoint;
+import org.bikefence.influx.InfluxPoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,8 @@
 package org.bikefence.sink;
 
+import org.bikefence.influx.InfluxWriteException;
+import org.bikefence.influx.InfluxPoint;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

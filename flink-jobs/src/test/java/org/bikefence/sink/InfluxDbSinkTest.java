@@ -1,5 +1,8 @@
 package org.bikefence.sink;
 
+import org.bikefence.influx.WriteRetrier;
+import org.bikefence.influx.Secret;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,10 @@
 package org.bikefence.sink;
 
+import org.bikefence.influx.WriteRetrier;
+import org.bikefence.influx.InfluxWriteException;
+import org.bikefence.influx.InfluxWriteClient;
+import org.bikefence.influx.InfluxPoint;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

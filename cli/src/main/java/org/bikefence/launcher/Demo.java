@@ -1,0 +1,382 @@
+package org.bikefence.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.bikefence.config.JobConfig;
+import org.bikefence.geofence.FenceSet;
+import org.bikefence.geofence.GeoJsonFenceLoader;
+import org.bikefence.job.BikefenceJob;
+import org.bikefence.job.JobMain;
+import org.bikefence.model.Topics;
+import org.bikefence.local.LocalInfluxd;
+import org.bikefence.local.LocalKafka;
+import org.bikefence.simulator.FleetSimulator;
+import org.bikefence.simulator.OperatorProfile;
+
+/**
+ * {@code ./bikefence demo}: a real Kafka broker and influxd, the simulated fleet, the Flink job with its
+ * web UI, and a live scoreboard read back from InfluxDB.
+ */
+public final class Demo {
+    private static final ZoneId XIAMEN = ZoneId.of("Asia/Shanghai");
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(XIAMEN);
+
+    private final DemoOptions opts;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicLong simClock = new AtomicLong();
+    private LocalKafka kafka;
+    private Admin admin;
+    private LocalInfluxd influx;
+    private JobClient job;
+    private Thread simulatorThread;
+    private FleetSimulator simulator;
+    private long lastSent;
+    private GbfsDemoFeed gbfsFeed;
+    private org.bikefence.ingest.PollingAdapter gbfsAdapter;
+    private long lastBoardNanos = System.nanoTime();
+
+    private Demo(DemoOptions opts) {
+        this.opts = opts;
+    }
+
+    public static void main(String[] args) throws Exception {
+        DemoOptions opts;
+        try {
+            opts = DemoOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bikefence demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (opts.help) {
+            System.out.println(DemoOptions.USAGE);
+            return;
+        }
+        try {
+            new Demo(opts).run();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            System.err.println("bikefence demo: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private void run() throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "demo-shutdown"));
+        long t0 = System.nanoTime();
+        Path work = opts.workDir.toAbsolutePath();
+        Files.createDirectories(work);
+
+        for (int[] p : new int[][] {{opts.kafkaPort, 0}, {opts.influxPort, 1}, {opts.webPort, 2}}) {
+            requireFreePort(p[0], new String[] {"--kafka-port", "--influx-port", "--web-port"}[p[1]]);
+        }
+        // Kafka starts fresh each run (the simulator replays from scratch); InfluxDB keeps its data.
+        deleteRecursively(work.resolve("kafka"));
+        String brokerClasspath = System.getProperty("bikefence.broker.classpath", System.getProperty("java.class.path"));
+        say("starting Kafka (KRaft, own JVM) on 127.0.0.1:%d ...", opts.kafkaPort);
+        kafka = LocalKafka.builder(work.resolve("kafka"), brokerClasspath).port(opts.kafkaPort).numPartitions(2).start();
+        kafka.createTopics(2, Topics.POSITIONS, Topics.POSITIONS_DLQ);
+        kafka.createTopics(1, Topics.GEOFENCES);
+        kafka.createTopics(2, Topics.VIOLATIONS);
+        java.util.Properties adminProps = kafka.producerProps();
+        adminProps.put("request.timeout.ms", "3000");
+        adminProps.put("default.api.timeout.ms", "5000");
+        admin = Admin.create(adminProps);
+        say("Kafka ready in %.1f s", kafka.startupTime().toMillis() / 1000.0);
+
+        say("starting influxd on 127.0.0.1:%d (data in %s) ...", opts.influxPort, work.resolve("influxdb"));
+        influx = LocalInfluxd.start(work.resolve("influxdb"), opts.influxPort);
+        influx.createDatabase("bikefence");
+        say("influxd ready in %.1f s", influx.startupTime().toMillis() / 1000.0);
+
+        JobConfig config = JobConfig.fromArgs(new String[] {
+            "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
+            "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
+            "--" + JobConfig.CHECKPOINT_INTERVAL_MS, "5000",
+            "--" + JobConfig.PARALLELISM, "2",
+            "--influx.url", influx.url(),
+            "--influx.flush-interval-ms", "1000",
+        }, Map.of());
+        Configuration flinkConf = flinkConfiguration();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConf);
+        BikefenceJob pipeline = JobMain.create(config);
+        JobMain.configure(env, config);
+        pipeline.build(env);
+        job = env.executeAsync("bikefence demo");
+        say("Flink job %s running; web UI http://localhost:%d", job.getJobID(), flinkConf.get(RestOptions.PORT));
+        say("ready in %.1f s; while it runs: influx -port %d -database bikefence -execute "
+                + "'SELECT count(*) FROM violation'", (System.nanoTime() - t0) / 1e9, influx.port());
+
+        FenceSet fences = GeoJsonFenceLoader.load(config.path(JobConfig.FENCES));
+        long simSpanMs = (long) (opts.duration.toMillis() * opts.speedup);
+        // The simulated day ends at the wall clock, so no report is ever in the future.
+        long simStart = (System.currentTimeMillis() - simSpanMs) / 60_000L * 60_000L;
+        simulator = new FleetSimulator(fences, OperatorProfile.demo(), opts.bikes, simStart, opts.seed,
+                opts.badPerMille);
+        if (opts.gbfsOperator != null) {
+            startGbfsFeed(simSpanMs);
+        }
+        simulatorThread = new Thread(() -> simulate(simStart), "fleet-simulator");
+        simulatorThread.setDaemon(true);
+        simulatorThread.start();
+
+        long deadline = System.nanoTime() + opts.duration.toNanos();
+        while (!stopping.get() && System.nanoTime() < deadline) {
+            if (stopped.await(opts.every.toMillis(), TimeUnit.MILLISECONDS)) {
+                break;
+            }
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                say("the Flink job ended: %s", job.getJobStatus().get());
+                break;
+            }
+            printScoreboard(t0);
+        }
+        printScoreboard(t0);
+        say("done; to query the kept data later: ./bikefence influxd --port %d, then influx -port %d "
+                + "-database bikefence", influx.port(), influx.port());
+        System.exit(0);
+    }
+
+    private Configuration flinkConfiguration() {
+        Path confDir = Path.of("docker", "flink");
+        Configuration conf = Files.isRegularFile(confDir.resolve("config.yaml"))
+                ? GlobalConfiguration.loadConfiguration(confDir.toString())
+                : new Configuration();
+        conf.set(RestOptions.PORT, opts.webPort);
+        // Keyed state outgrows the JobManager's 5 MB in-memory checkpoints from a few ten thousand bikes on.
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                opts.workDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
+        return conf;
+    }
+
+    /**
+     * Serves the chosen operator's bikes as a GBFS feed and polls it with the ingest adapter, as a city
+     * would take an operator that only publishes GBFS.
+     */
+    private void startGbfsFeed(long simSpanMs) throws IOException {
+        OperatorProfile profile = OperatorProfile.demo().stream()
+                .filter(p -> p.name().equals(opts.gbfsOperator)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--gbfs-operator: no simulated operator '"
+                        + opts.gbfsOperator + "' (hello, meituan, qingju)"));
+        gbfsFeed = new GbfsDemoFeed(profile.name(), simClock::get);
+        // The simulated day runs behind the wall clock by up to its whole span: only positions older than
+        // that count as stale in feed health.
+        org.bikefence.ingest.OperatorFeed feed = new org.bikefence.ingest.OperatorFeed(profile.name(),
+                org.bikefence.ingest.OperatorFeed.Kind.GBFS, gbfsFeed.url(),
+                org.bikefence.geofence.crs.Crs.parse(profile.crs()), null, null, java.time.Duration.ofSeconds(2),
+                java.time.Duration.ofMillis(simSpanMs + 600_000L));
+        gbfsAdapter = new org.bikefence.ingest.PollingAdapter(feed,
+                new org.bikefence.ingest.GbfsReader(feed.url(),
+                        new org.bikefence.ingest.HttpFetcher(java.time.Duration.ofSeconds(5), null, "application/json")),
+                new org.bikefence.ingest.PositionNormalizer(feed.id(), feed.crs(),
+                        org.bikefence.ingest.CityBounds.XIAMEN, System::currentTimeMillis, 600_000L),
+                new org.bikefence.ingest.PositionPublisher(kafka.bootstrapServers(), Topics.POSITIONS,
+                        Topics.POSITIONS_DLQ, java.time.Duration.ofSeconds(10), "demo-gbfs-" + feed.id()),
+                org.bikefence.ingest.FeedHealthWriter.v1(influx.url(), "bikefence", null, null),
+                System::currentTimeMillis,
+                new org.bikefence.ingest.Backoff(java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(10)));
+        Thread t = new Thread(gbfsAdapter, "gbfs-adapter-" + feed.id());
+        t.setDaemon(true);
+        t.start();
+        say("operator %s goes through GBFS: %s polled every 2 s; feed health in measurement feed_health",
+                feed.id(), gbfsFeed.url());
+    }
+
+    private void simulate(long simStart) {
+        java.util.Properties props = kafka.producerProps();
+        props.put("linger.ms", "20");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            long realStart = System.nanoTime();
+            while (!stopping.get()) {
+                long simNow = simStart + (long) ((System.nanoTime() - realStart) / 1e6 * opts.speedup);
+                simClock.set(simNow);
+                simulator.advanceTo(simNow, r -> {
+                    if (gbfsFeed != null && gbfsFeed.owns(r)) {
+                        gbfsFeed.accept(r);
+                    } else {
+                        // The record reaches Kafka at its simulated time: the simulated feed is punctual, so
+                        // the late-record metric reflects the simulator, not the demo's time compression.
+                        producer.send(new ProducerRecord<>(Topics.POSITIONS, null, r.ts,
+                                r.key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                r.value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    }
+                });
+                producer.flush();
+                try {
+                    Thread.sleep(100); // pacing the simulated clock, not synchronisation
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            if (!stopping.get()) {
+                say("simulator failed: %s", e);
+            }
+        }
+    }
+
+    private void printScoreboard(long t0) {
+        try {
+            JsonNode scores = influx.query("bikefence", "SELECT last(score) AS score, last(no_park_violations) AS "
+                    + "violations, last(day) AS day FROM operator_score GROUP BY operator");
+            JsonNode minutes = influx.query("bikefence", "SELECT last(bikes_seen) AS seen, last(bikes_in_no_park) "
+                    + "AS in_no_park FROM operator_minute GROUP BY operator");
+            Map<String, double[]> rows = new TreeMap<>();
+            Map<String, String> days = new TreeMap<>();
+            for (JsonNode s : series(scores)) {
+                String op = s.path("tags").path("operator").asText();
+                JsonNode v = s.path("values").path(0);
+                rows.computeIfAbsent(op, k -> new double[4])[0] = v.path(1).asDouble();
+                rows.get(op)[1] = v.path(2).asDouble();
+                days.put(op, v.path(3).asText());
+            }
+            for (JsonNode s : series(minutes)) {
+                String op = s.path("tags").path("operator").asText();
+                JsonNode v = s.path("values").path(0);
+                double[] r = rows.computeIfAbsent(op, k -> new double[4]);
+                r[2] = v.path(1).asDouble();
+                r[3] = v.path(2).asDouble();
+            }
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            long[] dlqAndLag = dlqAndLag();
+            long sent = simulator == null ? 0 : simulator.produced();
+            double rate = (sent - lastSent) / ((System.nanoTime() - lastBoardNanos) / 1e9);
+            lastSent = sent;
+            lastBoardNanos = System.nanoTime();
+            StringBuilder b = new StringBuilder();
+            b.append(String.format(Locale.ROOT, "%n== bikefence scoreboard 实时考核  sim %s  |  %,d events sent "
+                    + "(%,d bad, %,.0f/s), DLQ %,d, job lag %,d (committed at checkpoints)  |  %.0f s ==%n",
+                    CLOCK.format(Instant.ofEpochMilli(simClock.get())), sent,
+                    simulator == null ? 0 : simulator.producedBad(), rate, dlqAndLag[0], dlqAndLag[1], elapsed));
+            b.append(String.format(Locale.ROOT, "%-10s %-11s %12s %22s %18s %22s%n", "operator", "day 日期",
+                    "score 得分", "no-park violations 违停", "bikes seen 车辆/min", "in no-park 禁停区内/min"));
+            rows.forEach((op, r) -> b.append(String.format(Locale.ROOT, "%-10s %-11s %12.2f %22.0f %18.0f %22.0f%n",
+                    op, days.getOrDefault(op, "-"), r[0], r[1], r[2], r[3])));
+            if (rows.isEmpty()) {
+                b.append("(no scores in InfluxDB yet: the first minute windows close once the watermark passes them)\n");
+            }
+            System.out.print(b);
+        } catch (IOException | RuntimeException e) {
+            say("scoreboard query failed: %s", e.getMessage());
+        }
+    }
+
+    /** Records in the dead-letter topic, and how far the job's committed offsets trail the positions topic. */
+    private long[] dlqAndLag() {
+        try {
+            Map<TopicPartition, OffsetSpec> req = new java.util.HashMap<>();
+            for (String topic : List.of(Topics.POSITIONS_DLQ, Topics.POSITIONS)) {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(5, TimeUnit.SECONDS).get(topic);
+                d.partitions().forEach(p -> req.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            }
+            var ends = admin.listOffsets(req).all().get(5, TimeUnit.SECONDS);
+            var committed = admin.listConsumerGroupOffsets(JobConfig.DEFAULTS.get(JobConfig.KAFKA_GROUP_ID))
+                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+            long dlq = 0;
+            long lag = 0;
+            for (var e : ends.entrySet()) {
+                if (e.getKey().topic().equals(Topics.POSITIONS_DLQ)) {
+                    dlq += e.getValue().offset();
+                } else {
+                    var c = committed.get(e.getKey());
+                    lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+                }
+            }
+            return new long[] {dlq, lag};
+        } catch (Exception e) {
+            return new long[] {-1, -1};
+        }
+    }
+
+    private static List<JsonNode> series(JsonNode result) {
+        List<JsonNode> out = new ArrayList<>();
+        result.path("results").path(0).path("series").forEach(out::add);
+        return out;
+    }
+
+    private void shutdown() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        stopped.countDown();
+        say("stopping: simulator, Flink job, Kafka, influxd ...");
+        if (simulatorThread != null) {
+            simulatorThread.interrupt();
+        }
+        if (gbfsAdapter != null) {
+            gbfsAdapter.stop();
+        }
+        if (gbfsFeed != null) {
+            gbfsFeed.close();
+        }
+        if (job != null) {
+            try {
+                job.cancel().get(20, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // The local cluster goes down with this JVM anyway.
+            }
+        }
+        if (admin != null) {
+            admin.close(java.time.Duration.ofSeconds(2));
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (influx != null) {
+            influx.close();
+        }
+        say("stopped; InfluxDB data kept in %s", opts.workDir.resolve("influxdb").toAbsolutePath());
+    }
+
+    private static void requireFreePort(int port, String option) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " on 127.0.0.1 is in use (another demo still running?); "
+                    + "stop it or choose another with " + option);
+        }
+    }
+
+    private static void say(String fmt, Object... args) {
+        System.out.println("[demo] " + String.format(Locale.ROOT, fmt, args));
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}

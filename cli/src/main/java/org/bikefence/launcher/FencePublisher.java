@@ -1,0 +1,161 @@
+package org.bikefence.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.bikefence.geofence.FenceSet;
+import org.bikefence.geofence.FenceLoaders;
+import org.bikefence.geofence.LoadOptions;
+import org.bikefence.model.Topics;
+
+/**
+ * Publishes whole fence files to the {@code geofences} topic, where running jobs pick them up; with
+ * {@code --watch DIR} it publishes every fence file in a directory whenever its content changes.
+ * A file is validated before it is published, so a bad edit never reaches the jobs.
+ */
+public final class FencePublisher implements AutoCloseable {
+    static final String USAGE = String.join("\n",
+            "Usage: ./bikefence fences publish [--bootstrap HOST:PORT] [--topic T] [--name NAME] FILE...",
+            "       ./bikefence fences publish [--bootstrap HOST:PORT] [--topic T] --watch DIR [--every SECONDS]",
+            "Validates each fence file (GeoJSON) and publishes it whole to the topic (default geofences);",
+            "running jobs switch to it. --watch publishes *.geojson files in DIR when they change.");
+
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final PrintStream log;
+    private final Map<Path, String> published = new HashMap<>();
+
+    FencePublisher(Producer<byte[], byte[]> producer, String topic, PrintStream log) {
+        this.producer = producer;
+        this.topic = topic;
+        this.log = log;
+    }
+
+    /** Validates and publishes one file; returns its version, or throws with the validation problem. */
+    String publish(Path file, String name) throws IOException, InterruptedException, ExecutionException {
+        byte[] content = Files.readAllBytes(file);
+        FenceSet set = FenceLoaders.load(content, file.toString(), LoadOptions.defaults()).fences();
+        producer.send(new ProducerRecord<>(topic, name.getBytes(StandardCharsets.UTF_8), content)).get();
+        published.put(file, digest(content));
+        log.printf("published %s: fence set %s, %d fences, to topic %s%n", file, set.version(), set.fences().size(),
+                topic);
+        return set.version();
+    }
+
+    /**
+     * One pass over a watched directory: publishes the fence files that are new or changed since the last
+     * pass. An invalid file is reported and skipped (the jobs keep their set); it is retried when it changes.
+     *
+     * @return the files published in this pass
+     */
+    List<Path> pollOnce(Path dir) throws IOException, InterruptedException, ExecutionException {
+        List<Path> done = new ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".geojson")).sorted().toList();
+        }
+        for (Path f : files) {
+            String d = digest(Files.readAllBytes(f));
+            if (d.equals(published.get(f))) {
+                continue;
+            }
+            try {
+                publish(f, nameOf(f));
+                done.add(f);
+            } catch (RuntimeException e) {
+                log.printf("NOT published %s: %s%n", f, e.getMessage());
+                // Remember the bad content so it is reported once, not on every pass.
+                published.put(f, d);
+            }
+        }
+        return done;
+    }
+
+    static String nameOf(Path file) {
+        String n = file.getFileName().toString();
+        return n.endsWith(".geojson") ? n.substring(0, n.length() - ".geojson".length()) : n;
+    }
+
+    private static String digest(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        String bootstrap = "127.0.0.1:19092";
+        String topic = Topics.GEOFENCES;
+        String name = null;
+        Path watch = null;
+        long everySeconds = 5;
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--bootstrap" -> bootstrap = args[++i];
+                case "--topic" -> topic = args[++i];
+                case "--name" -> name = args[++i];
+                case "--watch" -> watch = Path.of(args[++i]);
+                case "--every" -> everySeconds = Long.parseLong(args[++i]);
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
+                default -> files.add(Path.of(args[i]));
+            }
+        }
+        if (files.isEmpty() == (watch == null)) {
+            System.err.println(USAGE);
+            System.exit(2);
+        }
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        props.put("acks", "all");
+        props.put("max.request.size", String.valueOf(64 * 1024 * 1024));
+        props.put("delivery.timeout.ms", "30000");
+        props.put("request.timeout.ms", "10000");
+        props.put("key.serializer", ByteArraySerializer.class.getName());
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        int failures = 0;
+        try (FencePublisher p = new FencePublisher(new KafkaProducer<>(props), topic, System.out)) {
+            for (Path f : files) {
+                try {
+                    p.publish(f, name != null ? name : nameOf(f));
+                } catch (RuntimeException e) {
+                    failures++;
+                    System.err.println("NOT published " + f + ": " + e.getMessage());
+                }
+            }
+            if (watch != null) {
+                System.out.println("watching " + watch + " every " + everySeconds + " s; Ctrl-C stops");
+                while (true) {
+                    p.pollOnce(watch);
+                    Thread.sleep(everySeconds * 1000); // the watch interval
+                }
+            }
+        }
+        System.exit(failures == 0 ? 0 : 1);
+    }
+}

@@ -1,0 +1,242 @@
+package org.bikefence.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bikefence.geofence.crs.Crs;
+import org.bikefence.model.Topics;
+
+/**
+ * The adapters' configuration, read once from one YAML file (see {@code docker/ingest/operators.yaml}) and
+ * validated: every error names the key and its value. Every key has a default that runs against the demo's
+ * Kafka and influxd; secrets are only referenced ({@code token-env}, {@code token-file}, {@code password-env}).
+ */
+public record IngestConfig(
+        String kafkaBootstrap,
+        String positionsTopic,
+        String dlqTopic,
+        Duration kafkaTimeout,
+        String influxUrl,
+        String influxDb,
+        String influxUsername,
+        String influxPasswordEnv,
+        CityBounds bounds,
+        long maxFutureMs,
+        Duration backoffInitial,
+        Duration backoffMax,
+        Duration fetchTimeout,
+        String pushHost,
+        int pushPort,
+        String pushPath,
+        int pushMaxBodyBytes,
+        Map<String, OperatorFeed> operators) {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> TOP_KEYS = Set.of("kafka", "influx", "city-bounds", "max-future", "backoff",
+            "fetch-timeout", "push", "operators");
+    private static final Set<String> OPERATOR_KEYS = Set.of("id", "kind", "url", "crs", "token-env", "token-file",
+            "every", "freshness");
+
+    public IngestConfig {
+        operators = Collections.unmodifiableMap(new LinkedHashMap<>(operators));
+    }
+
+    /** Reads a YAML config file. */
+    public static IngestConfig load(Path file) throws IOException {
+        return fromTree(YAML.readTree(file.toFile()), file.toString());
+    }
+
+    /** Parses YAML text (for tests and for a config given inline). */
+    public static IngestConfig parse(String yaml) throws IOException {
+        return fromTree(YAML.readTree(yaml), "<inline>");
+    }
+
+    /** The tree of a YAML file, so that command-line options can override keys before validation. */
+    public static ObjectNode readTree(Path file) throws IOException {
+        JsonNode n = YAML.readTree(file.toFile());
+        if (n == null || n.isMissingNode() || n.isNull()) {
+            return YAML.createObjectNode();
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException(file + ": the config must be a YAML mapping");
+        }
+        return (ObjectNode) n;
+    }
+
+    public static ObjectNode emptyTree() {
+        return YAML.createObjectNode();
+    }
+
+    public static IngestConfig fromTree(JsonNode root, String origin) {
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            root = YAML.createObjectNode();
+        }
+        List<String> problems = new ArrayList<>();
+        unknownKeys(root, TOP_KEYS, "", problems);
+        JsonNode kafka = root.path("kafka");
+        JsonNode influx = root.path("influx");
+        JsonNode push = root.path("push");
+        JsonNode box = root.path("city-bounds");
+        CityBounds bounds = CityBounds.XIAMEN;
+        if (!box.isMissingNode()) {
+            try {
+                bounds = new CityBounds(num(box, "min-lat", problems), num(box, "max-lat", problems),
+                        num(box, "min-lng", problems), num(box, "max-lng", problems));
+            } catch (IllegalArgumentException e) {
+                problems.add("city-bounds: " + e.getMessage());
+            }
+        }
+        Map<String, OperatorFeed> operators = new LinkedHashMap<>();
+        JsonNode ops = root.path("operators");
+        if (!ops.isMissingNode() && !ops.isArray()) {
+            problems.add("operators must be a list");
+        }
+        for (JsonNode op : ops) {
+            unknownKeys(op, OPERATOR_KEYS, "operators[" + op.path("id").asText("?") + "].", problems);
+            try {
+                OperatorFeed f = new OperatorFeed(
+                        text(op, "id", null),
+                        OperatorFeed.Kind.parse(text(op, "kind", "")),
+                        text(op, "url", null),
+                        Crs.parse(text(op, "crs", "WGS84")),
+                        text(op, "token-env", null),
+                        text(op, "token-file", null),
+                        duration(text(op, "every", "30s"), "every"),
+                        duration(text(op, "freshness", "120s"), "freshness"));
+                if (operators.put(f.id(), f) != null) {
+                    problems.add("operator id '" + f.id() + "' is configured twice");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add("operators[" + op.path("id").asText("?") + "]: " + e.getMessage());
+            }
+        }
+        IngestConfig c = null;
+        try {
+            c = new IngestConfig(
+                    text(kafka, "bootstrap-servers", "127.0.0.1:19092"),
+                    text(kafka, "positions-topic", Topics.POSITIONS),
+                    text(kafka, "dlq-topic", Topics.POSITIONS_DLQ),
+                    duration(text(kafka, "timeout", "10s"), "kafka.timeout"),
+                    text(influx, "url", "http://127.0.0.1:18086"),
+                    text(influx, "db", "bikefence"),
+                    text(influx, "username", null),
+                    text(influx, "password-env", null),
+                    bounds,
+                    duration(text(root, "max-future", "10m"), "max-future").toMillis(),
+                    duration(text(root.path("backoff"), "initial", "1s"), "backoff.initial"),
+                    duration(text(root.path("backoff"), "max", "5m"), "backoff.max"),
+                    duration(text(root, "fetch-timeout", "20s"), "fetch-timeout"),
+                    text(push, "host", "0.0.0.0"),
+                    (int) longValue(text(push, "port", "18090"), "push.port", 0, 65535),
+                    text(push, "path", "/v1/positions"),
+                    (int) longValue(text(push, "max-body-bytes", "1048576"), "push.max-body-bytes", 1,
+                            Integer.MAX_VALUE),
+                    operators);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid ingest configuration " + origin + ":\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        return c;
+    }
+
+    /** The operator's feed or a message listing the configured ids. */
+    public OperatorFeed operator(String id) {
+        OperatorFeed f = operators.get(id);
+        if (f == null) {
+            throw new IllegalArgumentException("no operator '" + id + "' in the configuration; configured: "
+                    + operators.keySet());
+        }
+        return f;
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 1d}, or ISO-8601 {@code PT30S}. */
+    public static Duration duration(String s, String key) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(t);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "ms":
+                    return Duration.ofMillis(n);
+                case "s":
+                    return Duration.ofSeconds(n);
+                case "m":
+                    return Duration.ofMinutes(n);
+                case "h":
+                    return Duration.ofHours(n);
+                default:
+                    return Duration.ofDays(n);
+            }
+        }
+        try {
+            return Duration.parse(s.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + " must be a duration like 500ms, 30s, 2m, 1h or PT30S, was '"
+                    + s + "'");
+        }
+    }
+
+    private static long longValue(String s, String key, long min, long max) {
+        try {
+            long v = Long.parseLong(s.trim());
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], was " + v);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, was '" + s + "'");
+        }
+    }
+
+    private static String text(JsonNode n, String key, String dflt) {
+        JsonNode v = n.path(key);
+        if (v.isMissingNode() || v.isNull()) {
+            return dflt;
+        }
+        if (v.isContainerNode()) {
+            throw new IllegalArgumentException(key + " must be a single value, was " + v);
+        }
+        return v.asText();
+    }
+
+    private static double num(JsonNode n, String key, List<String> problems) {
+        JsonNode v = n.path(key);
+        if (!v.isNumber()) {
+            problems.add("city-bounds." + key + " must be a number, was " + (v.isMissingNode() ? "missing" : v));
+            return Double.NaN;
+        }
+        return v.asDouble();
+    }
+
+    private static void unknownKeys(JsonNode n, Set<String> known, String prefix, List<String> problems) {
+        if (!n.isObject()) {
+            return;
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!known.contains(k)) {
+                problems.add("unknown key '" + prefix + k + "' (known: " + known + ")");
+            }
+        }
+    }
+}
