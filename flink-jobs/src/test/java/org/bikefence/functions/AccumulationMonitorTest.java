@@ -1,4 +1,4 @@
-package org.bikefence.operator;
+package org.bikefence.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.bikefence.operator;
+package org.bikefence.functions;
 
 import java.util.HashSet;
 import org.apache.flink.api.common.functions.AggregateFunction;

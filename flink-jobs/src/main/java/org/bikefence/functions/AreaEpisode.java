@@ -1,4 +1,4 @@
-package org.bikefence.operator;
+package org.bikefence.functions;
 
 import java.util.ArrayList;
 

@@ -1,4 +1,4 @@
-package org.bikefence.operator;
+package org.bikefence.functions;
 
 import org.bikefence.model.ClassifiedPosition;
 import org.bikefence.model.ViolationEvent;

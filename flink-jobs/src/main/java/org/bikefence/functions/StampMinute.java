@@ -1,4 +1,4 @@
-package org.bikefence.operator;
+package org.bikefence.functions;
 
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
