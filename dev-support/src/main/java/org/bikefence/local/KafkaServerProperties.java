@@ -63,6 +63,10 @@ record KafkaServerProperties(
         p.put("num.io.threads", "4");
         // Flink's KafkaSink asks for 1 h transactions by default; the broker's default ceiling is 15 min.
         p.put("transaction.max.timeout.ms", Long.toString(Duration.ofHours(1).toMillis()));
+        // Tests, replays and the demo send records stamped with past event times. Under the default 7-day
+        // retention the broker's periodic check (every 5 min) deletes such records, sometimes between
+        // produce and consume: a dev broker keeps everything until its directory is removed.
+        p.put("log.retention.ms", "-1");
         p.putAll(overrides);
         return p;
     }

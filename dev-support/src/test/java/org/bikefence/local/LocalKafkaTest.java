@@ -28,7 +28,8 @@ class LocalKafkaTest {
                 .containsEntry("log.dirs", "/w/data")
                 .containsEntry("num.partitions", "2")
                 .containsEntry("offsets.topic.replication.factor", "1")
-                .containsEntry("transaction.state.log.min.isr", "1");
+                .containsEntry("transaction.state.log.min.isr", "1")
+                .containsEntry("log.retention.ms", "-1");
     }
 
     @Test
