@@ -15,6 +15,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.bikefence.bike.AccumulationRules;
 import org.bikefence.model.AreaDelta;
 import org.bikefence.model.OperatorSignal;
 import org.bikefence.influx.InfluxPoint;
@@ -22,10 +23,9 @@ import org.bikefence.influx.InfluxPoint;
 /**
  * Watches parked bikes per parking fence against its capacity and per H3 cell against the rule set's
  * threshold (淤积), keyed by area. Bikes are counted per event-time minute, folded in minute order as the
- * watermark passes, so the counts never depend on arrival order. An area over its limit for the minimum
- * duration is an accumulation event for the operators responsible (a fence: the operator with the most
- * bikes there; a cell: the operator whose bikes exceed the threshold), cleared when it is back under the
- * limit.
+ * watermark passes, so the counts never depend on arrival order. The rules (who is responsible, when a spell
+ * over the limit is an event and when it clears) are {@link AccumulationRules}; this function keeps the
+ * counts and spells in keyed state, sets the timers and emits the signals and the dashboards' points.
  */
 public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta, OperatorSignal> {
     private static final long serialVersionUID = 1L;
@@ -34,7 +34,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     /** Fence occupancy and accumulation events, for the dashboards. */
     public static final OutputTag<InfluxPoint> POINTS = new OutputTag<>("accumulation-points") {};
 
-    private final long minDurationMs;
+    private final AccumulationRules rules;
 
     private transient MinuteBuffer<AreaDelta> pending;
     private transient MapState<String, Long> bikesByOperator;
@@ -44,7 +44,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     private transient com.uber.h3core.H3Core h3;
 
     public AccumulationMonitor(Duration minDuration) {
-        this.minDurationMs = minDuration.toMillis();
+        this.rules = new AccumulationRules(minDuration);
     }
 
     @Override
@@ -81,15 +81,10 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
             areaMeta.update(deltas.get(0));
         }
         long totalBefore = total();
-        // Net change per operator over the minute: the order of reports within a minute never matters.
-        Map<String, Long> net = new TreeMap<>();
-        for (AreaDelta d : deltas) {
-            net.merge(d.operator, (long) d.delta, Long::sum);
-        }
+        Map<String, Long> net = AccumulationRules.netChange(deltas);
         for (Map.Entry<String, Long> e : net.entrySet()) {
             Long n = bikesByOperator.get(e.getKey());
-            // Standing periods that began before the job started end without a start: never below zero.
-            bikesByOperator.put(e.getKey(), Math.max(0, (n == null ? 0 : n) + e.getValue()));
+            bikesByOperator.put(e.getKey(), AccumulationRules.afterChange(n == null ? 0 : n, e.getValue()));
         }
         AreaDelta area = areaMeta.value();
         if (totalBefore != total()) {
@@ -112,21 +107,6 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
                 .field("bikes", bikes).field("lat", centre.lat).field("lng", centre.lng).time(minute).build();
     }
 
-    /**
-     * The operators held responsible for a fence over capacity: those with the most bikes in it (all of them
-     * on a tie). One bike of another operator that happens to stand there does not make a pile its own.
-     */
-    private static List<String> largestHolders(Map<String, Long> bikes) {
-        long most = bikes.values().stream().mapToLong(Long::longValue).max().orElse(0);
-        List<String> holders = new ArrayList<>();
-        bikes.forEach((op, n) -> {
-            if (n == most && n > 0) {
-                holders.add(op);
-            }
-        });
-        return holders;
-    }
-
     private long total() throws Exception {
         long total = 0;
         for (Map.Entry<String, Long> e : bikesByOperator.entries()) {
@@ -145,9 +125,8 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
             }
         }
         if (area.area == AreaDelta.Area.FENCE) {
-            long total = now.values().stream().mapToLong(Long::longValue).sum();
             AreaEpisode ep = fenceEpisode.value();
-            ep = step(ep == null ? new AreaEpisode() : ep, total, area, at, largestHolders(now), null, ctx, out);
+            ep = act(rules.fence(spell(ep), now, area, at), area, null, at, ctx, out);
             fenceEpisode.update(ep);
             return;
         }
@@ -161,8 +140,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         }
         for (String op : operators) {
             AreaEpisode ep = cellEpisodes.get(op);
-            ep = step(ep == null ? new AreaEpisode() : ep, now.getOrDefault(op, 0L), area, at, List.of(op), op,
-                    ctx, out);
+            ep = act(rules.cell(spell(ep), op, now.getOrDefault(op, 0L), area, at), area, op, at, ctx, out);
             if (ep.overSince < 0) {
                 cellEpisodes.remove(op);
             } else {
@@ -171,33 +149,37 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         }
     }
 
-    private AreaEpisode step(AreaEpisode ep, long bikes, AreaDelta area, long at, List<String> present,
-            String cellOperator, OnTimerContext ctx, Collector<OperatorSignal> out) {
-        boolean over = bikes > area.limit;
-        if (over) {
-            if (ep.overSince < 0) {
-                ep.overSince = at;
-                ep.peak = 0;
-                ctx.timerService().registerEventTimeTimer(at + minDurationMs - 1);
-            }
-            ep.peak = Math.max(ep.peak, bikes);
-            if (!ep.open && at - ep.overSince >= minDurationMs) {
-                ep.open = true;
-                ep.operators = new ArrayList<>(present);
-                for (String op : ep.operators) {
-                    out.collect(OperatorSignal.accumulation(op, area.area, area.areaId, true, ep.overSince, at - 1));
-                }
+    /** Carries out one evaluation: the timer it asks for, its signals and its point; returns the state to keep. */
+    private AreaEpisode act(AccumulationRules.Step step, AreaDelta area, String cellOperator, long at,
+            OnTimerContext ctx, Collector<OperatorSignal> out) {
+        if (step.timerAt() >= 0) {
+            ctx.timerService().registerEventTimeTimer(step.timerAt());
+        }
+        step.signals().forEach(out::collect);
+        if (step.transition() != AccumulationRules.Transition.NONE) {
+            AreaEpisode ep = episode(step.reported());
+            if (step.transition() == AccumulationRules.Transition.OPENED) {
                 ctx.output(POINTS, point(area, cellOperator, ep, "open", at));
+            } else {
+                ctx.output(POINTS, point(area, cellOperator, ep, "cleared", at));
             }
-            return ep;
         }
-        if (ep.overSince >= 0 && ep.open) {
-            for (String op : ep.operators) {
-                out.collect(OperatorSignal.accumulation(op, area.area, area.areaId, false, ep.overSince, at - 1));
-            }
-            ctx.output(POINTS, point(area, cellOperator, ep, "cleared", at));
-        }
-        return new AreaEpisode();
+        return episode(step.spell());
+    }
+
+    private static AccumulationRules.Spell spell(AreaEpisode ep) {
+        return ep == null || ep.overSince < 0 ? AccumulationRules.Spell.NONE
+                : new AccumulationRules.Spell(ep.overSince, ep.peak, ep.open,
+                        ep.operators == null ? List.of() : ep.operators);
+    }
+
+    private static AreaEpisode episode(AccumulationRules.Spell s) {
+        AreaEpisode ep = new AreaEpisode();
+        ep.overSince = s.overSince();
+        ep.peak = s.peak();
+        ep.open = s.open();
+        ep.operators = new ArrayList<>(s.operators());
+        return ep;
     }
 
     private static InfluxPoint point(AreaDelta area, String cellOperator, AreaEpisode ep, String status, long at) {

@@ -9,12 +9,12 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-import org.bikefence.geofence.Fence;
 import org.bikefence.geofence.FenceIndex;
 import org.bikefence.geofence.FenceLoaders;
 import org.bikefence.geofence.FenceSet;
 import org.bikefence.geofence.H3Cells;
 import org.bikefence.geofence.LoadOptions;
+import org.bikefence.geofence.Verdict;
 import org.bikefence.model.BikePosition;
 import org.bikefence.model.ClassifiedPosition;
 import org.bikefence.model.FenceSetEvent;
@@ -118,37 +118,16 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
     }
 
     /**
-     * Classification itself: the fences covering the position that apply to its operator and are in force
-     * at its event time (schedules, effective dates). A no-park fence wins; a key-control zone (严管区)
-     * counts as no-park, with its own grace period, for a bike standing outside every parking fence.
+     * Classification itself: the fences' {@link Verdict} for the position's operator at its event time (a
+     * no-park fence wins; a key-control zone counts as no-park, with its own grace period, outside every
+     * parking fence; see {@link Verdict}), which {@code fences classify} prints too.
      */
     static ClassifiedPosition classify(FenceIndex index, BikePosition p) {
-        Fence noPark = null;
-        Fence keyControl = null;
-        Fence parking = null;
-        boolean inArea = false;
-        // covering() returns fences ordered by id, so the first match is the smallest id: deterministic.
-        for (Fence f : index.covering(p.lat, p.lng)) {
-            if (!f.appliesTo(p.operator) || !f.isActiveAt(p.ts)) {
-                continue;
-            }
-            switch (f.kind()) {
-                case NO_PARK -> noPark = noPark == null ? f : noPark;
-                case KEY_CONTROL -> keyControl = keyControl == null ? f : keyControl;
-                case PARKING -> parking = parking == null ? f : parking;
-                case OPERATING_AREA -> inArea = true;
-                default -> { }
-            }
-        }
-        Fence zone = noPark != null ? noPark : (parking == null ? keyControl : null);
-        ClassifiedPosition c = new ClassifiedPosition(p, zone == null ? null : zone.id(),
-                parking == null ? null : parking.id(), inArea, index.fenceSet().version());
-        if (parking != null) {
-            c.parkingCapacity = parking.capacity().orElse(0);
-        }
-        if (zone != null && zone.graceMinutes().isPresent()) {
-            c.noParkGraceMs = zone.graceMinutes().getAsInt() * 60_000L;
-        }
+        Verdict v = index.verdict(p.lat, p.lng, p.operator, p.ts);
+        ClassifiedPosition c = new ClassifiedPosition(p, v.zoneId(), v.parkingId(), v.inOperatingArea(),
+                v.fenceSetVersion());
+        c.parkingCapacity = v.parkingCapacity();
+        c.noParkGraceMs = v.zoneGraceMs();
         return c;
     }
 

@@ -102,8 +102,29 @@ public final class BikefenceJob {
         this.settings = settings;
     }
 
-    /** Adds the pipeline to the environment, for callers that run it asynchronously (the demo). */
+    /**
+     * Adds the pipeline to the environment, for callers that run it asynchronously (the demo). It reads as
+     * the data-flow picture in the README: each step is one sub-pipeline below, built in this order (the order
+     * fixes the operator chains' names, so keep it).
+     */
     public void build(StreamExecutionEnvironment env) {
+        Decoded decoded = decodeAndValidate(env);
+        SingleOutputStreamOperator<ClassifiedPosition> classified = classifyAgainstFences(env, decoded.positions());
+        SingleOutputStreamOperator<ViolationEvent> violations = trackBikes(classified);
+        DataStream<OperatorMinute> minutes = operatorMinutes(classified, violations);
+        DataStream<OperatorScore> scores = dailyScores(minutes);
+        DataStream<OperatorSignal> invalid = invalidRecordSignals(decoded.rejected());
+        SingleOutputStreamOperator<OperatorSignal> accumulation = accumulation(violations);
+        DataStream<InfluxPoint> assessments = monthlyAssessments(classified, violations, invalid, accumulation);
+        influxPoints(violations, minutes, scores, classified, assessments, accumulation)
+                .sinkTo(influx).name("influxdb").uid("influxdb-sink");
+    }
+
+    /** The positions that decoded and passed validation, and the records that did not. */
+    private record Decoded(SingleOutputStreamOperator<BikePosition> positions, DataStream<DeadLetter> rejected) {}
+
+    /** Raw records to positions; the rejected ones, with their reason, to the dead-letter sink. */
+    private Decoded decodeAndValidate(StreamExecutionEnvironment env) {
         DataStream<RawRecord> raw = env
                 .fromSource(positions, WatermarkStrategy.noWatermarks(), "bike-positions")
                 .uid("bike-positions-source");
@@ -113,7 +134,15 @@ public final class BikefenceJob {
                 .name("decode-validate").uid("decode-validate");
         DataStream<DeadLetter> rejected = decoded.getSideOutput(DecodePositions.DEAD_LETTERS);
         rejected.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+        return new Decoded(decoded, rejected);
+    }
 
+    /**
+     * Positions in event time, classified against the fence set in force; new fence sets arrive broadcast,
+     * and each accepted or rejected one is reported on {@link ClassifyPositions#FENCE_SET_EVENTS}.
+     */
+    private SingleOutputStreamOperator<ClassifiedPosition> classifyAgainstFences(StreamExecutionEnvironment env,
+            DataStream<BikePosition> decoded) {
         // Without updates an empty bounded source stands in (fromData of an empty list fails in Flink 2.2).
         DataStream<FenceUpdate> updates = env.fromSource(
                         fenceUpdates != null ? fenceUpdates : new EmptySource<>(TypeInformation.of(FenceUpdate.class)),
@@ -121,7 +150,7 @@ public final class BikefenceJob {
                 .uid("geofences-source");
         BroadcastStream<FenceUpdate> fenceSets = updates.broadcast(ClassifyPositions.FENCE_STATE);
 
-        SingleOutputStreamOperator<ClassifiedPosition> classified = decoded
+        return decoded
                 .assignTimestampsAndWatermarks(WatermarkStrategy
                         .<BikePosition>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
                         .withIdleness(settings.idleness())
@@ -131,7 +160,14 @@ public final class BikefenceJob {
                 .process(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource(),
                         settings.rules().monitoring().accumulation().h3Resolution()))
                 .name("classify-fences").uid("classify-fences");
+    }
 
+    /**
+     * Keyed by bike, each bike's reports in event-time order: violations opened and closed (published when
+     * there is a sink for them), with standing periods ({@link BikeTracker#FACTS}) and late reports
+     * ({@link BikeTracker#OUT_OF_ORDER}) on side outputs.
+     */
+    private SingleOutputStreamOperator<ViolationEvent> trackBikes(DataStream<ClassifiedPosition> classified) {
         SingleOutputStreamOperator<ViolationEvent> violations = classified
                 .keyBy(BikeTracker::bikeKey)
                 .process(new BikeTracker(settings.tracker()))
@@ -139,11 +175,17 @@ public final class BikefenceJob {
         if (violationsOut != null) {
             violations.sinkTo(violationsOut).name("bike-violations").uid("bike-violations-sink");
         }
+        return violations;
+    }
+
+    /** Per operator and event-time minute: bikes seen, bikes in no-park zones, no-park violations. */
+    private DataStream<OperatorMinute> operatorMinutes(DataStream<ClassifiedPosition> classified,
+            DataStream<ViolationEvent> violations) {
         DataStream<ViolationEvent> noParkViolations = violations
                 .filter(v -> v.type == ViolationEvent.Type.NO_PARK)
                 .name("no-park-only").uid("no-park-only");
 
-        DataStream<OperatorMinute> minutes = classified
+        return classified
                 .map(OperatorActivity::of).returns(OperatorActivity.class)
                 .name("position-activity").uid("position-activity")
                 .union(noParkViolations.map(OperatorActivity::of).returns(OperatorActivity.class)
@@ -152,21 +194,36 @@ public final class BikefenceJob {
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
                 .aggregate(new MinuteCounts(), new StampMinute())
                 .name("operator-minute").uid("operator-minute");
+    }
 
-        DataStream<OperatorScore> scores = minutes
+    /** Per operator and day: the no-park score (scoring-rules) from its minute counts. */
+    private DataStream<OperatorScore> dailyScores(DataStream<OperatorMinute> minutes) {
+        return minutes
                 .keyBy(m -> m.operator)
                 .process(new DailyScores(settings.rules()))
                 .name("operator-score").uid("operator-score");
+    }
 
-        DataStream<OperatorSignal> invalidSignals = rejected
+    /** Rejected records that name their operator count against it (invalid data) in the month metrics. */
+    private static DataStream<OperatorSignal> invalidRecordSignals(DataStream<DeadLetter> rejected) {
+        return rejected
                 .filter(d -> d.operator != null).name("invalid-with-operator").uid("invalid-with-operator")
                 .map(d -> OperatorSignal.invalid(d, d.receivedAt > 0 ? d.receivedAt : d.rejectedAt))
                 .returns(OperatorSignal.class).name("invalid-signals").uid("invalid-signals")
                 // Rejected records have no trustworthy event time: they must not hold back the watermark.
                 .assignTimestampsAndWatermarks(neverHoldBackTime((OperatorSignal s, long ignored) -> s.ts))
                 .name("invalid-signal-time").uid("invalid-signal-time");
+    }
+
+    /**
+     * Standing periods to bikes per parking fence and H3 cell, watched against capacity and the rule set's
+     * threshold (淤积): accumulation signals per operator, occupancy points on
+     * {@link AccumulationMonitor#POINTS}.
+     */
+    private SingleOutputStreamOperator<OperatorSignal> accumulation(
+            SingleOutputStreamOperator<ViolationEvent> violations) {
         org.bikefence.rules.Monitoring.Accumulation acc = settings.rules().monitoring().accumulation();
-        SingleOutputStreamOperator<OperatorSignal> accumulation = violations.getSideOutput(BikeTracker.FACTS)
+        return violations.getSideOutput(BikeTracker.FACTS)
                 .flatMap((BikeFact f, Collector<AreaDelta> out) -> {
                     for (AreaDelta d : AreaDelta.of(f, acc.cellThreshold())) {
                         out.collect(d);
@@ -175,8 +232,17 @@ public final class BikefenceJob {
                 .keyBy(AreaDelta::key)
                 .process(new AccumulationMonitor(acc.minDuration()))
                 .name("accumulation").uid("accumulation");
+    }
 
-        DataStream<InfluxPoint> assessments = classified
+    /**
+     * Everything the month's assessment counts, as signals per operator: positions, violations, standing and
+     * riding facts, late reports, invalid records, accumulation events; folded into month metrics per
+     * operator, then scored, graded and ranked for the whole city.
+     */
+    private DataStream<InfluxPoint> monthlyAssessments(DataStream<ClassifiedPosition> classified,
+            SingleOutputStreamOperator<ViolationEvent> violations, DataStream<OperatorSignal> invalid,
+            DataStream<OperatorSignal> accumulation) {
+        return classified
                 .map(OperatorSignal::position).returns(OperatorSignal.class)
                 .name("position-signals").uid("position-signals")
                 .union(
@@ -186,7 +252,7 @@ public final class BikefenceJob {
                                 .returns(OperatorSignal.class).name("fact-signals").uid("fact-signals"),
                         violations.getSideOutput(BikeTracker.OUT_OF_ORDER).map(OperatorSignal::outOfOrder)
                                 .returns(OperatorSignal.class).name("out-of-order-signals").uid("out-of-order-signals"),
-                        invalidSignals,
+                        invalid,
                         accumulation)
                 .keyBy(s -> s.operator)
                 .process(new OperatorMetrics(settings.rules()))
@@ -194,8 +260,14 @@ public final class BikefenceJob {
                 .keyBy(c -> CITY_KEY)
                 .process(new MonthlyAssessments(settings.registry(), settings.rules()))
                 .name("monthly-assessment").uid("monthly-assessment");
+    }
 
-        violations.map(ToInfluxPoints::violation).returns(InfluxPoint.class)
+    /** Every InfluxDB point the job writes, as one stream for the one sink. */
+    private static DataStream<InfluxPoint> influxPoints(DataStream<ViolationEvent> violations,
+            DataStream<OperatorMinute> minutes, DataStream<OperatorScore> scores,
+            SingleOutputStreamOperator<ClassifiedPosition> classified, DataStream<InfluxPoint> assessments,
+            SingleOutputStreamOperator<OperatorSignal> accumulation) {
+        return violations.map(ToInfluxPoints::violation).returns(InfluxPoint.class)
                 .name("violation-points").uid("violation-points")
                 .union(
                         minutes.map(ToInfluxPoints::minute).returns(InfluxPoint.class)
@@ -206,8 +278,7 @@ public final class BikefenceJob {
                                 .map(ToInfluxPoints::fenceSet).returns(InfluxPoint.class)
                                 .name("fence-set-points").uid("fence-set-points"),
                         assessments,
-                        accumulation.getSideOutput(AccumulationMonitor.POINTS))
-                .sinkTo(influx).name("influxdb").uid("influxdb-sink");
+                        accumulation.getSideOutput(AccumulationMonitor.POINTS));
     }
 
     /** Builds the pipeline and runs it to completion (bounded input) or until cancelled. */

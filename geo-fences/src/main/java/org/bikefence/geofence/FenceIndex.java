@@ -135,6 +135,23 @@ public final class FenceIndex {
         return cell.partial.length == 0 ? cell.covered : resolve(cell, lat, lng);
     }
 
+    /**
+     * The verdict for a bike of {@code operator} standing at the point at {@code epochMs}: which of the
+     * covering fences binds it, by the precedence {@link Verdict} describes. The job classifies every
+     * position with this.
+     */
+    public Verdict verdict(double lat, double lng, String operator, long epochMs) {
+        return Verdict.decide(covering(lat, lng), operator, epochMs, fenceSet.version());
+    }
+
+    /**
+     * The verdict with every fence counted as in force, whatever its schedule or effective period: what a
+     * fence set says about a point when no time is given ({@code fences classify} without a time column).
+     */
+    public Verdict verdictAtAnyTime(double lat, double lng, String operator) {
+        return Verdict.decide(covering(lat, lng), operator, null, fenceSet.version());
+    }
+
     /** Fences of one kind covering the point, ordered by id; an empty immutable list when none. */
     public List<Fence> covering(double lat, double lng, FenceKind kind) {
         Objects.requireNonNull(kind, "kind");

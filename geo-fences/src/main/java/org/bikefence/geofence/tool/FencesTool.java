@@ -37,11 +37,13 @@ import org.bikefence.geofence.FenceLoaders;
 import org.bikefence.geofence.FenceSet;
 import org.bikefence.geofence.LoadOptions;
 import org.bikefence.geofence.LoadResult;
+import org.bikefence.geofence.Verdict;
 import org.bikefence.geofence.crs.Crs;
 
 /**
  * Command-line tool for the people who maintain fence files: {@code check} validates fence files
- * and summarises them, {@code classify} tells which fences cover each point of a CSV file.
+ * and summarises them, {@code classify} tells which fences cover each point of a CSV file and the
+ * verdict the streaming job reaches there ({@link Verdict}).
  * Run through {@code ./bikefence fences ...}.
  */
 public final class FencesTool {
@@ -237,9 +239,11 @@ public final class FencesTool {
                     "--lng-col", args.points);
             int timeCol = args.timeCol == null ? -1
                     : column(header, args.timeCol, List.of(), "--time-col", args.points);
+            int operatorCol = optionalColumn(header, OPERATOR_COLUMN);
             List<String> outHeader = new ArrayList<>(header.fields());
             outHeader.add("fence_ids");
             outHeader.add("fence_kinds");
+            outHeader.add("verdict");
             w.write(CsvReader.join(outHeader));
             w.write('\n');
             CsvReader.Row row;
@@ -248,8 +252,9 @@ public final class FencesTool {
                 if (fields.size() == 1 && fields.get(0).isEmpty()) {
                     continue;
                 }
-                List<Fence> covering = classifyRow(row, header, latCol, lngCol, timeCol, pointCrs,
-                        set.zone(), index, c);
+                Classified classified = classifyRow(row, header, latCol, lngCol, timeCol,
+                        operatorCol, pointCrs, set.zone(), index, c);
+                List<Fence> covering = classified == null ? null : classified.covering();
                 List<String> outRow = new ArrayList<>(fields);
                 StringBuilder ids = new StringBuilder();
                 StringBuilder kinds = new StringBuilder();
@@ -261,6 +266,7 @@ public final class FencesTool {
                 }
                 outRow.add(ids.toString());
                 outRow.add(kinds.toString());
+                outRow.add(classified == null ? "" : classified.verdict().summary());
                 w.write(CsvReader.join(outRow));
                 w.write('\n');
                 if (c.rows % PROGRESS_EVERY == 0) {
@@ -306,11 +312,22 @@ public final class FencesTool {
         }
     }
 
-    private static List<Fence> classifyRow(CsvReader.Row row, CsvReader.Row header, int latCol,
-            int lngCol, int timeCol, Crs crs, ZoneId zone, FenceIndex index, Classification c) {
+    /**
+     * The fences covering a row's point (in force at its time, when it has one), and the verdict the job
+     * would reach for a bike there: for the row's operator when the points have an {@code operator}
+     * column, otherwise counting only fences that bind every operator.
+     */
+    private record Classified(List<Fence> covering, Verdict verdict) {}
+
+    /** Points may name the bike's operator in a column of this name (any case). */
+    static final String OPERATOR_COLUMN = "operator";
+
+    private static Classified classifyRow(CsvReader.Row row, CsvReader.Row header, int latCol,
+            int lngCol, int timeCol, int operatorCol, Crs crs, ZoneId zone, FenceIndex index,
+            Classification c) {
         c.rows++;
         List<String> f = row.fields();
-        int needed = Math.max(Math.max(latCol, lngCol), timeCol) + 1;
+        int needed = Math.max(Math.max(Math.max(latCol, lngCol), timeCol), operatorCol) + 1;
         if (f.size() < needed) {
             c.skip("line " + row.line() + ": " + f.size() + " fields, " + needed + " needed");
             return null;
@@ -332,6 +349,9 @@ public final class FencesTool {
             }
         }
         double[] wgs = crs.toWgs84(lat, lng);
+        String operator = operatorCol < 0 ? "" : f.get(operatorCol).trim();
+        Verdict verdict = at == null ? index.verdictAtAnyTime(wgs[0], wgs[1], operator)
+                : index.verdict(wgs[0], wgs[1], operator, at);
         List<Fence> covering = index.covering(wgs[0], wgs[1]);
         if (at != null && !covering.isEmpty()) {
             List<Fence> active = new ArrayList<>(covering.size());
@@ -354,7 +374,7 @@ public final class FencesTool {
                 c.perKind.merge(k, 1L, Long::sum);
             }
         }
-        return covering;
+        return new Classified(covering, verdict);
     }
 
     private static Double number(String text, String column, double min, double max, int line,
@@ -402,6 +422,17 @@ public final class FencesTool {
         } catch (DateTimeException e) {
             return null;
         }
+    }
+
+    /** The index of the column named {@code name} (any case), or -1. */
+    private static int optionalColumn(CsvReader.Row header, String name) {
+        List<String> names = header.fields();
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).trim().equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int column(CsvReader.Row header, String wanted, List<String> defaults,

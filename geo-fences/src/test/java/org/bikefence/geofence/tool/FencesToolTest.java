@@ -94,15 +94,19 @@ class FencesToolTest {
         assertThat(r.status()).isZero();
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
         assertThat(lines).containsExactly(
-                "BIKE_ID,LATITUDE,LONGITUDE,TIME,fence_ids,fence_kinds",
-                "b1,24.5005,118.1005,2026-03-02 08:00:00,NP-SCHOOL;OA,no_park;operating_area",
-                "b2,24.5005,118.1025,2026-03-05 23:30:00,NP-NIGHT;OA,no_park;operating_area",
-                "b3,24.50005,118.1061,2026-03-07 12:00:00,OA;P-1,operating_area;parking",
-                "b4,24.48,118.10,2026-03-07 12:00:00,,",
-                "b5,abc,118.10,2026-03-07 12:00:00,,",
-                "b6,24.5005,,2026-03-07 12:00:00,,",
-                "\"b7, with comma\",95,118.10,2026-03-07 12:00:00,,",
-                "b8,24.5005,118.1045,2026-03-02 12:00:00,KC-1;OA,key_control;operating_area");
+                "BIKE_ID,LATITUDE,LONGITUDE,TIME,fence_ids,fence_kinds,verdict",
+                "b1,24.5005,118.1005,2026-03-02 08:00:00,NP-SCHOOL;OA,no_park;operating_area,"
+                        + "no_park:NP-SCHOOL;in_area",
+                "b2,24.5005,118.1025,2026-03-05 23:30:00,NP-NIGHT;OA,no_park;operating_area,"
+                        + "no_park:NP-NIGHT;in_area",
+                // P-1 binds two operators only, and these points name none.
+                "b3,24.50005,118.1061,2026-03-07 12:00:00,OA;P-1,operating_area;parking,in_area",
+                "b4,24.48,118.10,2026-03-07 12:00:00,,,outside_area",
+                "b5,abc,118.10,2026-03-07 12:00:00,,,",
+                "b6,24.5005,,2026-03-07 12:00:00,,,",
+                "\"b7, with comma\",95,118.10,2026-03-07 12:00:00,,,",
+                "b8,24.5005,118.1045,2026-03-02 12:00:00,KC-1;OA,key_control;operating_area,"
+                        + "key_control:KC-1;in_area");
         assertThat(r.out())
                 .contains("points: 8 rows, 5 classified, 3 skipped")
                 .contains("  in no_park          2\n")
@@ -123,8 +127,8 @@ class FencesToolTest {
         assertThat(r.status()).isZero();
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
         // Thursday 23:30: the Friday/Saturday night zone is not in force.
-        assertThat(lines.get(2)).endsWith(",OA,operating_area");
-        assertThat(lines.get(1)).endsWith(",NP-SCHOOL;OA,no_park;operating_area");
+        assertThat(lines.get(2)).endsWith(",OA,operating_area,in_area");
+        assertThat(lines.get(1)).endsWith(",NP-SCHOOL;OA,no_park;operating_area,no_park:NP-SCHOOL;in_area");
         assertThat(r.out()).contains("  in no_park          1\n");
     }
 
@@ -135,9 +139,30 @@ class FencesToolTest {
         Run r = run("classify", "--fences", f("geojson/huli-rules.geojson"), "--points",
                 points.toString(), "--crs", "GCJ02");
         assertThat(r.status()).isZero();
-        assertThat(r.out()).isEqualTo("id,lat,lng,fence_ids,fence_kinds\n"
-                + "p1,24.497851748,118.105475054,NP-SCHOOL;OA,no_park;operating_area\n");
+        assertThat(r.out()).isEqualTo("id,lat,lng,fence_ids,fence_kinds,verdict\n"
+                + "p1,24.497851748,118.105475054,NP-SCHOOL;OA,no_park;operating_area,"
+                + "no_park:NP-SCHOOL;in_area\n");
         assertThat(r.err()).contains("points: 1 rows, 1 classified, 0 skipped");
+    }
+
+    @Test
+    void classifyGivesTheVerdictForTheOperatorColumnAtTheRowTime() {
+        // Monday 2 March 2026: 08:00 in the school zone's hours, 12:00 out of them; KC-1 from 1 March.
+        Path points = TestFiles.write(dir, "ops.csv", "Operator,lat,lng,ts\n"
+                + "hello,24.50005,118.1061,2026-03-02 12:00\n"
+                + "didi,24.50005,118.1061,2026-03-02 12:00\n"
+                + "meituan,24.5005,118.1005,2026-03-02 08:00\n"
+                + "meituan,24.5005,118.1005,2026-03-02 12:00\n"
+                + "hello,24.5005,118.1045,2026-03-02 12:00\n"
+                + "hello,24.5005,118.1045,2026-02-28 12:00\n"
+                + "hello,24.48,118.10,2026-03-02 12:00\n");
+        Run r = run("classify", "--fences", f("geojson/huli-rules.geojson"), "--points",
+                points.toString(), "--time-col", "ts");
+        assertThat(r.status()).isZero();
+        assertThat(r.out().lines().map(l -> l.substring(l.lastIndexOf(',') + 1)).toList())
+                .containsExactly("verdict", "parking:P-1;in_area", "in_area",
+                        "no_park:NP-SCHOOL;in_area", "in_area", "key_control:KC-1;in_area", "in_area",
+                        "outside_area");
     }
 
     @Test
