@@ -59,9 +59,9 @@ public final class Replay {
      * @param terminal where the startup summary and the progress line go
      * @param interactive true: a progress line redrawn in place; false: a progress line every 10 s
      */
-    public static Result run(ReplayOptions options, Map<String, String> environment, StreamExecutionEnvironment env,
+    public static Result run(ReplayCommand options, Map<String, String> environment, StreamExecutionEnvironment env,
             PrintStream terminal, boolean interactive) throws Exception {
-        JobConfig config = JobConfig.fromArgs(options.jobArgs(), environment);
+        JobConfig config = JobConfig.of(options.jobOptions(), environment);
         CsvMapping csv = options.csvMapping();
         List<InputFile> files = inputs(options, csv);
         long totalBytes = files.stream().mapToLong(InputFile::size).sum();
@@ -124,7 +124,7 @@ public final class Replay {
     }
 
     /** The input files, with every CSV header checked against the mapping before the job starts. */
-    static List<InputFile> inputs(ReplayOptions options, CsvMapping csv) throws IOException {
+    static List<InputFile> inputs(ReplayCommand options, CsvMapping csv) throws IOException {
         List<InputFile> files = new ArrayList<>();
         for (Path p : options.from()) {
             InputFile f = InputFile.of(p, options.format());

@@ -190,7 +190,7 @@ class ReplayITCase {
         args.addAll(List.of("--influx.url", INFLUX.influxd().url(), "--influx.db", db,
                 "--dlq", dlq.toString(), "--progress", "on"));
         ByteArrayOutputStream terminal = new ByteArrayOutputStream();
-        Replay.Result result = Replay.run(ReplayOptions.parse(args.toArray(new String[0])), Map.of(),
+        Replay.Result result = Replay.run(ReplayCommand.parse(args.toArray(new String[0])), Map.of(),
                 StreamExecutionEnvironment.getExecutionEnvironment(), new PrintStream(terminal, true, StandardCharsets.UTF_8),
                 false);
         // The final progress line is printed when the job has finished.
