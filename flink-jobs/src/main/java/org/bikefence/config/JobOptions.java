@@ -99,8 +99,8 @@ public final class JobOptions {
 
     public static final ConfigOption<String> INFLUX_API = ConfigOptions.key("influx.api")
             .stringType().defaultValue("v1")
-            .withDescription("v1: POST /write?db= (InfluxDB 1.x, also the compatibility API of 2.x and 3.x); "
-                    + "v2: POST /api/v2/write with a token (InfluxDB 2.x).");
+            .withDescription("v1: /write?db= (InfluxDB 1.x, e.g. Debian's 1.6, also 2.x and 3.x compatibility); "
+                    + "v2: /api/v2/write via influxdb-client-java, with a token (InfluxDB 1.8+, 2.x, 3.x).");
 
     public static final ConfigOption<String> INFLUX_DB = ConfigOptions.key("influx.db")
             .stringType().defaultValue("bikefence")
