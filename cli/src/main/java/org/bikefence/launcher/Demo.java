@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.bikefence.config.JobConfig;
+import org.bikefence.config.JobOptions;
 import org.bikefence.geofence.FenceSet;
 import org.bikefence.geofence.GeoJsonFenceLoader;
 import org.bikefence.job.BikefenceJob;
@@ -115,10 +116,10 @@ public final class Demo {
         say("influxd ready in %.1f s", influx.startupTime().toMillis() / 1000.0);
 
         JobConfig config = JobConfig.fromArgs(new String[] {
-            "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-            "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
-            "--" + JobConfig.CHECKPOINT_INTERVAL_MS, "5000",
-            "--" + JobConfig.PARALLELISM, "2",
+            "--" + JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers(),
+            "--" + JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest",
+            "--" + JobOptions.CHECKPOINT_INTERVAL_MS.key(), "5000",
+            "--" + JobOptions.PARALLELISM.key(), "2",
             "--influx.url", influx.url(),
             "--influx.flush-interval-ms", "1000",
         }, Map.of());
@@ -132,7 +133,7 @@ public final class Demo {
         say("ready in %.1f s; while it runs: influx -port %d -database bikefence -execute "
                 + "'SELECT count(*) FROM violation'", (System.nanoTime() - t0) / 1e9, influx.port());
 
-        FenceSet fences = GeoJsonFenceLoader.load(config.path(JobConfig.FENCES));
+        FenceSet fences = GeoJsonFenceLoader.load(config.path(JobOptions.FENCES));
         long simSpanMs = (long) (opts.duration.toMillis() * opts.speedup);
         // The simulated day ends at the wall clock, so no report is ever in the future.
         long simStart = (System.currentTimeMillis() - simSpanMs) / 60_000L * 60_000L;
@@ -297,7 +298,7 @@ public final class Demo {
                 d.partitions().forEach(p -> req.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             }
             var ends = admin.listOffsets(req).all().get(5, TimeUnit.SECONDS);
-            var committed = admin.listConsumerGroupOffsets(JobConfig.DEFAULTS.get(JobConfig.KAFKA_GROUP_ID))
+            var committed = admin.listConsumerGroupOffsets(JobOptions.KAFKA_GROUP_ID.defaultValue())
                     .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
             long dlq = 0;
             long lag = 0;

@@ -7,91 +7,92 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.bikefence.model.Topics;
+import java.util.TreeSet;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.ParameterTool;
 
 /**
- * The job's configuration, validated once: every option has a documented default that runs the demo,
- * and every error names the option and its value. Options come from {@code --key value} arguments,
- * falling back to environment variables ({@code influx.url} -> {@code BIKEFENCE_INFLUX_URL}).
+ * The job's configuration, validated once: a Flink {@link Configuration} holding the {@link JobOptions}
+ * that were given, read through the options (so an option not given has its documented default, which
+ * runs the demo). Every error names the option and its value. Options come from {@code --key value}
+ * arguments, falling back to environment variables ({@code influx.url} -> {@code BIKEFENCE_INFLUX_URL}).
  * Secrets are never options: the InfluxDB token and password are read from the environment or a file.
  */
 public final class JobConfig {
-    public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap-servers";
-    public static final String KAFKA_POSITIONS_TOPIC = "kafka.positions-topic";
-    public static final String KAFKA_DLQ_TOPIC = "kafka.dlq-topic";
-    public static final String KAFKA_FENCES_TOPIC = "kafka.fences-topic";
-    public static final String KAFKA_VIOLATIONS_TOPIC = "kafka.violations-topic";
-    public static final String KAFKA_GROUP_ID = "kafka.group-id";
-    public static final String KAFKA_STARTING_OFFSETS = "kafka.starting-offsets";
-    public static final String KAFKA_BOUNDED = "kafka.bounded";
-    public static final String FENCES = "fences";
-    public static final String RULES = "rules";
-    public static final String MAX_OUT_OF_ORDER_MS = "watermark.max-out-of-order-ms";
-    public static final String IDLENESS_MS = "watermark.idleness-ms";
-    public static final String MAX_FUTURE_MS = "decode.max-future-ms";
-    public static final String CHECKPOINT_INTERVAL_MS = "checkpoint.interval-ms";
-    public static final String PARALLELISM = "parallelism";
+    private static final String ENV_PREFIX = "BIKEFENCE_";
+    /** What {@link ParameterTool} stores for a {@code --key} that has no value. */
+    private static final String NO_VALUE = "__NO_VALUE_KEY";
+    /** Options whose value must be a positive number. */
+    private static final List<ConfigOption<? extends Number>> POSITIVE = List.of(JobOptions.MAX_OUT_OF_ORDER_MS,
+            JobOptions.IDLENESS_MS, JobOptions.MAX_FUTURE_MS, JobOptions.CHECKPOINT_INTERVAL_MS, JobOptions.PARALLELISM);
 
-    /** The defaults, which run the demo from the repository root. */
-    public static final Map<String, String> DEFAULTS;
+    private final Configuration given;
 
-    static {
-        Map<String, String> d = new TreeMap<>();
-        d.put(KAFKA_BOOTSTRAP, "127.0.0.1:19092");
-        d.put(KAFKA_POSITIONS_TOPIC, Topics.POSITIONS);
-        d.put(KAFKA_DLQ_TOPIC, Topics.POSITIONS_DLQ);
-        d.put(KAFKA_FENCES_TOPIC, Topics.GEOFENCES);
-        d.put(KAFKA_VIOLATIONS_TOPIC, Topics.VIOLATIONS);
-        d.put(KAFKA_GROUP_ID, "bikefence");
-        d.put(KAFKA_STARTING_OFFSETS, "committed");
-        d.put(KAFKA_BOUNDED, "false");
-        d.put(FENCES, "geo-fences/fences/huli-demo.geojson");
-        d.put(RULES, "scoring-rules/rulesets/huli.yaml");
-        d.put(MAX_OUT_OF_ORDER_MS, "30000");
-        d.put(IDLENESS_MS, "60000");
-        d.put(MAX_FUTURE_MS, "600000");
-        d.put(CHECKPOINT_INTERVAL_MS, "10000");
-        d.put(PARALLELISM, "1");
-        d.put("influx.url", "http://127.0.0.1:18086");
-        d.put("influx.api", "v1");
-        d.put("influx.db", "bikefence");
-        DEFAULTS = Collections.unmodifiableMap(d);
+    private JobConfig(Configuration given) {
+        this.given = given;
     }
 
-    private final Map<String, String> values;
-
-    private JobConfig(Map<String, String> values) {
-        this.values = values;
-    }
-
-    /** Parses {@code --key value} pairs over environment variables over defaults. */
+    /** Parses {@code --key value} program arguments over environment variables over defaults. */
     public static JobConfig fromArgs(String[] args, Map<String, String> env) {
-        Map<String, String> v = new TreeMap<>(DEFAULTS);
+        Map<String, String> options = ParameterTool.fromArgs(args).toMap();
+        options.forEach((k, v) -> {
+            if (NO_VALUE.equals(v)) {
+                throw new IllegalArgumentException("option '--" + k + "' has no value");
+            }
+        });
+        return of(options, env);
+    }
+
+    /**
+     * The configuration from options given by key (without {@code --}), over the {@code BIKEFENCE_*}
+     * environment variables, over defaults. Unknown keys are rejected; so are environment variables that
+     * map to an unknown {@code influx.*} key. Other {@code BIKEFENCE_*} variables are not options and are
+     * ignored.
+     */
+    public static JobConfig of(Map<String, String> options, Map<String, String> env) {
+        Map<String, String> values = new TreeMap<>();
+        TreeSet<String> unknown = new TreeSet<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (e.getKey().startsWith("BIKEFENCE_")) {
-                v.put(envToKey(e.getKey()), e.getValue());
+            if (!e.getKey().startsWith(ENV_PREFIX)) {
+                continue;
+            }
+            String key = envToKey(e.getKey());
+            refuseSecret(key);
+            if (JobOptions.byKey(key).isPresent()) {
+                values.put(key, e.getValue());
+            } else if (key.startsWith(JobOptions.INFLUX_PREFIX)) {
+                unknown.add(key + " (environment variable " + e.getKey() + ")");
             }
         }
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("expected an option '--key value', got '" + a + "'");
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            refuseSecret(e.getKey());
+            if (JobOptions.byKey(e.getKey()).isEmpty()) {
+                unknown.add(e.getKey());
             }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("option '" + a + "' has no value");
-            }
-            v.put(a.substring(2), args[++i]);
+            values.put(e.getKey(), e.getValue());
         }
-        JobConfig c = new JobConfig(v);
-        c.validate();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s) " + unknown + "; known: "
+                    + JobOptions.ALL.stream().map(ConfigOption::key).toList());
+        }
+        JobConfig c = new JobConfig(Configuration.fromMap(values));
+        c.validate(values);
         return c;
+    }
+
+    private static void refuseSecret(String key) {
+        if (JobOptions.FORBIDDEN.contains(key)) {
+            throw new IllegalArgumentException(JobOptions.secretRefused(key));
+        }
     }
 
     private static String envToKey(String env) {
         // BIKEFENCE_INFLUX_URL -> influx.url ; BIKEFENCE_KAFKA_BOOTSTRAP_SERVERS -> kafka.bootstrap-servers
-        String s = env.substring("BIKEFENCE_".length()).toLowerCase(java.util.Locale.ROOT);
+        String s = env.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
         int firstUnderscore = s.indexOf('_');
         if (firstUnderscore < 0) {
             return s;
@@ -99,81 +100,86 @@ public final class JobConfig {
         return s.substring(0, firstUnderscore) + "." + s.substring(firstUnderscore + 1).replace('_', '-');
     }
 
-    private void validate() {
+    private void validate(Map<String, String> raw) {
         List<String> problems = new ArrayList<>();
-        for (String k : List.of(MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, CHECKPOINT_INTERVAL_MS, PARALLELISM)) {
+        List<String> unparsable = new ArrayList<>();
+        for (ConfigOption<?> o : JobOptions.ALL) {
+            if (!raw.containsKey(o.key())) {
+                continue;
+            }
             try {
-                if (Long.parseLong(values.get(k)) <= 0) {
-                    problems.add("option '" + k + "' must be positive, was '" + values.get(k) + "'");
-                }
-            } catch (NumberFormatException e) {
-                problems.add("option '" + k + "' must be an integer, was '" + values.get(k) + "'");
+                given.get(o);
+            } catch (IllegalArgumentException e) {
+                unparsable.add(o.key());
+                problems.add("option '" + o.key() + "' must be " + typeName(o) + ", was '" + raw.get(o.key()) + "'");
             }
         }
-        String offsets = values.get(KAFKA_STARTING_OFFSETS);
-        if (!List.of("committed", "earliest", "latest").contains(offsets)) {
-            problems.add("option '" + KAFKA_STARTING_OFFSETS + "' must be committed, earliest or latest, was '"
-                    + offsets + "'");
+        for (ConfigOption<? extends Number> o : POSITIVE) {
+            if (!unparsable.contains(o.key()) && given.get(o).longValue() <= 0) {
+                problems.add("option '" + o.key() + "' must be positive, was '" + raw.get(o.key()) + "'");
+            }
         }
-        if (!List.of("true", "false").contains(values.get(KAFKA_BOUNDED))) {
-            problems.add("option '" + KAFKA_BOUNDED + "' must be true or false, was '" + values.get(KAFKA_BOUNDED) + "'");
+        String offsets = get(JobOptions.KAFKA_STARTING_OFFSETS);
+        if (!JobOptions.STARTING_OFFSETS.contains(offsets)) {
+            problems.add("option '" + JobOptions.KAFKA_STARTING_OFFSETS.key()
+                    + "' must be committed, earliest or latest, was '" + offsets + "'");
         }
-        if (!Files.isRegularFile(Path.of(values.get(RULES))) && !Files.isDirectory(Path.of(values.get(RULES)))) {
-            problems.add("option '" + RULES + "': no rule-set file or directory '" + values.get(RULES)
+        String rules = get(JobOptions.RULES);
+        if (!Files.isRegularFile(Path.of(rules)) && !Files.isDirectory(Path.of(rules))) {
+            problems.add("option '" + JobOptions.RULES.key() + "': no rule-set file or directory '" + rules
                     + "' (working directory " + Path.of("").toAbsolutePath() + ")");
         }
-        for (String k : List.of(FENCES)) {
-            if (!Files.isRegularFile(Path.of(values.get(k)))) {
-                problems.add("option '" + k + "': file '" + values.get(k) + "' does not exist (working directory "
-                        + Path.of("").toAbsolutePath() + ")");
-            }
+        String fences = get(JobOptions.FENCES);
+        if (!Files.isRegularFile(Path.of(fences))) {
+            problems.add("option '" + JobOptions.FENCES.key() + "': file '" + fences
+                    + "' does not exist (working directory " + Path.of("").toAbsolutePath() + ")");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid configuration:\n  " + String.join("\n  ", problems));
         }
     }
 
-    public String get(String key) {
-        return values.get(key);
+    private static String typeName(ConfigOption<?> o) {
+        return o.defaultValue() instanceof Boolean ? "true or false" : "an integer";
     }
 
-    public long getLong(String key) {
-        return Long.parseLong(values.get(key));
+    /** The option's value: as given, or its default (null for an option without one that was not given). */
+    public <T> T get(ConfigOption<T> option) {
+        return given.get(option);
     }
 
-    public Duration getMillis(String key) {
-        return Duration.ofMillis(getLong(key));
+    /** A millisecond option as a duration. */
+    public Duration getMillis(ConfigOption<Long> option) {
+        return Duration.ofMillis(get(option));
     }
 
-    public boolean getBoolean(String key) {
-        return Boolean.parseBoolean(values.get(key));
+    public Path path(ConfigOption<String> option) {
+        return Path.of(get(option));
     }
 
-    public Path path(String key) {
-        return Path.of(values.get(key));
-    }
-
-    public byte[] readFile(String key) {
+    public byte[] readFile(ConfigOption<String> option) {
         try {
-            return Files.readAllBytes(path(key));
+            return Files.readAllBytes(path(option));
         } catch (IOException e) {
-            throw new IllegalArgumentException("option '" + key + "': cannot read '" + values.get(key) + "': " + e, e);
+            throw new IllegalArgumentException(
+                    "option '" + option.key() + "': cannot read '" + get(option) + "': " + e, e);
         }
     }
 
-    /** The options of one prefix, e.g. all {@code influx.*} for the sink. */
-    public Map<String, String> withPrefix(String prefix) {
-        Map<String, String> m = new TreeMap<>();
-        values.forEach((k, val) -> {
-            if (k.startsWith(prefix)) {
-                m.put(k, val);
-            }
-        });
-        return m;
+    /** The options that were given, as a Flink configuration (a copy); read it through {@link JobOptions}. */
+    public Configuration configuration() {
+        return new Configuration(given);
     }
 
     /** All effective options, for the startup log (contains no secrets by construction). */
     public Map<String, String> asMap() {
-        return Collections.unmodifiableMap(values);
+        Map<String, String> m = new TreeMap<>();
+        for (ConfigOption<?> o : JobOptions.ALL) {
+            Object v = given.get(o);
+            if (v != null) {
+                m.put(o.key(), String.valueOf(v));
+            }
+        }
+        return Collections.unmodifiableMap(m);
     }
 }

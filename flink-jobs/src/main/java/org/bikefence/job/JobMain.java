@@ -9,6 +9,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.bikefence.config.JobConfig;
+import org.bikefence.config.JobOptions;
 import org.bikefence.kafka.DeadLetterSerializer;
 import org.bikefence.kafka.FenceUpdateDeserializer;
 import org.bikefence.kafka.RawRecordDeserializer;
@@ -39,31 +40,31 @@ public final class JobMain {
 
     /** Applies the job-level settings (checkpointing, parallelism) to an environment. */
     public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, JobConfig config) {
-        env.enableCheckpointing(config.getLong(JobConfig.CHECKPOINT_INTERVAL_MS));
-        env.setParallelism((int) config.getLong(JobConfig.PARALLELISM));
+        env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL_MS));
+        env.setParallelism(config.get(JobOptions.PARALLELISM));
         return env;
     }
 
     /** The job with the real Kafka source, Kafka dead-letter sink and InfluxDB sink. */
     public static BikefenceJob create(JobConfig config) {
         LOG.info("bikefence configuration: {}", config.asMap());
-        if (config.getBoolean(JobConfig.KAFKA_BOUNDED)) {
+        if (config.get(JobOptions.KAFKA_BOUNDED)) {
             requireTopics(config);
         }
         JobSettings settings = settings(config);
         return new BikefenceJob(kafkaSource(config), fenceUpdateSource(config),
-                InfluxDbSink.fromConfig(config.withPrefix("influx.")), deadLetterSink(config), violationSink(config),
+                InfluxDbSink.fromConfig(config.configuration()), deadLetterSink(config), violationSink(config),
                 settings);
     }
 
     static KafkaSource<RawRecord> kafkaSource(JobConfig config) {
         KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(config.get(JobConfig.KAFKA_BOOTSTRAP))
-                .setTopics(config.get(JobConfig.KAFKA_POSITIONS_TOPIC))
-                .setGroupId(config.get(JobConfig.KAFKA_GROUP_ID))
+                .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))
+                .setTopics(config.get(JobOptions.KAFKA_POSITIONS_TOPIC))
+                .setGroupId(config.get(JobOptions.KAFKA_GROUP_ID))
                 .setDeserializer(new RawRecordDeserializer())
                 .setProperty("commit.offsets.on.checkpoint", "true");
-        switch (config.get(JobConfig.KAFKA_STARTING_OFFSETS)) {
+        switch (config.get(JobOptions.KAFKA_STARTING_OFFSETS)) {
             case "earliest":
                 b.setStartingOffsets(OffsetsInitializer.earliest());
                 break;
@@ -73,7 +74,7 @@ public final class JobMain {
             default:
                 b.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
         }
-        if (config.getBoolean(JobConfig.KAFKA_BOUNDED)) {
+        if (config.get(JobOptions.KAFKA_BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
@@ -81,7 +82,7 @@ public final class JobMain {
 
     /** The pipeline settings from the configuration: fences, rule sets (a file or a directory), event time. */
     public static JobSettings settings(JobConfig config) {
-        java.nio.file.Path rulesPath = config.path(JobConfig.RULES);
+        java.nio.file.Path rulesPath = config.path(JobOptions.RULES);
         RuleSetRegistry registry = null;
         RuleSet current;
         if (java.nio.file.Files.isDirectory(rulesPath)) {
@@ -94,12 +95,12 @@ public final class JobMain {
             current = RuleSetLoader.load(rulesPath);
         }
         return JobSettings.builder()
-                .fences(config.readFile(JobConfig.FENCES), config.get(JobConfig.FENCES))
+                .fences(config.readFile(JobOptions.FENCES), config.get(JobOptions.FENCES))
                 .rules(current)
                 .registry(registry)
-                .maxOutOfOrderness(config.getMillis(JobConfig.MAX_OUT_OF_ORDER_MS))
-                .idleness(config.getMillis(JobConfig.IDLENESS_MS))
-                .maxFuture(config.getMillis(JobConfig.MAX_FUTURE_MS))
+                .maxOutOfOrderness(config.getMillis(JobOptions.MAX_OUT_OF_ORDER_MS))
+                .idleness(config.getMillis(JobOptions.IDLENESS_MS))
+                .maxFuture(config.getMillis(JobOptions.MAX_FUTURE_MS))
                 .build();
     }
 
@@ -109,43 +110,43 @@ public final class JobMain {
      */
     static void requireTopics(JobConfig config) {
         java.util.List<String[]> wanted = new java.util.ArrayList<>();
-        wanted.add(new String[] {JobConfig.KAFKA_POSITIONS_TOPIC, config.get(JobConfig.KAFKA_POSITIONS_TOPIC)});
-        String fences = config.get(JobConfig.KAFKA_FENCES_TOPIC);
+        wanted.add(new String[] {JobOptions.KAFKA_POSITIONS_TOPIC.key(), config.get(JobOptions.KAFKA_POSITIONS_TOPIC)});
+        String fences = config.get(JobOptions.KAFKA_FENCES_TOPIC);
         if (fences != null && !fences.isBlank()) {
-            wanted.add(new String[] {JobConfig.KAFKA_FENCES_TOPIC, fences});
+            wanted.add(new String[] {JobOptions.KAFKA_FENCES_TOPIC.key(), fences});
         }
         java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", config.get(JobConfig.KAFKA_BOOTSTRAP));
+        props.put("bootstrap.servers", config.get(JobOptions.KAFKA_BOOTSTRAP));
         props.put("request.timeout.ms", "10000");
         props.put("default.api.timeout.ms", "15000");
         java.util.Set<String> existing;
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
             existing = admin.listTopics().names().get(20, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new IllegalArgumentException("option '" + JobConfig.KAFKA_BOOTSTRAP + "': cannot list topics at '"
-                    + config.get(JobConfig.KAFKA_BOOTSTRAP) + "': " + e, e);
+            throw new IllegalArgumentException("option '" + JobOptions.KAFKA_BOOTSTRAP.key() + "': cannot list topics at '"
+                    + config.get(JobOptions.KAFKA_BOOTSTRAP) + "': " + e, e);
         }
         for (String[] w : wanted) {
             if (!existing.contains(w[1])) {
                 throw new IllegalArgumentException("option '" + w[0] + "': topic '" + w[1] + "' does not exist on "
-                        + config.get(JobConfig.KAFKA_BOOTSTRAP) + "; a bounded run would wait for it for ever");
+                        + config.get(JobOptions.KAFKA_BOOTSTRAP) + "; a bounded run would wait for it for ever");
             }
         }
     }
 
     /** The {@code geofences} topic, read from the start so a new job takes the latest published set. */
     static KafkaSource<FenceUpdate> fenceUpdateSource(JobConfig config) {
-        String topic = config.get(JobConfig.KAFKA_FENCES_TOPIC);
+        String topic = config.get(JobOptions.KAFKA_FENCES_TOPIC);
         if (topic == null || topic.isBlank()) {
             return null;
         }
         KafkaSourceBuilder<FenceUpdate> b = KafkaSource.<FenceUpdate>builder()
-                .setBootstrapServers(config.get(JobConfig.KAFKA_BOOTSTRAP))
+                .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))
                 .setTopics(topic)
-                .setGroupId(config.get(JobConfig.KAFKA_GROUP_ID) + "-fences")
+                .setGroupId(config.get(JobOptions.KAFKA_GROUP_ID) + "-fences")
                 .setDeserializer(new FenceUpdateDeserializer())
                 .setStartingOffsets(OffsetsInitializer.earliest());
-        if (config.getBoolean(JobConfig.KAFKA_BOUNDED)) {
+        if (config.get(JobOptions.KAFKA_BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
@@ -153,12 +154,12 @@ public final class JobMain {
 
     /** The {@code bike-violations} topic; none when the option is empty. */
     static KafkaSink<ViolationEvent> violationSink(JobConfig config) {
-        String topic = config.get(JobConfig.KAFKA_VIOLATIONS_TOPIC);
+        String topic = config.get(JobOptions.KAFKA_VIOLATIONS_TOPIC);
         if (topic == null || topic.isBlank()) {
             return null;
         }
         return KafkaSink.<ViolationEvent>builder()
-                .setBootstrapServers(config.get(JobConfig.KAFKA_BOOTSTRAP))
+                .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))
                 .setRecordSerializer(new ViolationSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
@@ -166,8 +167,8 @@ public final class JobMain {
 
     static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {
         return KafkaSink.<DeadLetter>builder()
-                .setBootstrapServers(config.get(JobConfig.KAFKA_BOOTSTRAP))
-                .setRecordSerializer(new DeadLetterSerializer(config.get(JobConfig.KAFKA_DLQ_TOPIC)))
+                .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))
+                .setRecordSerializer(new DeadLetterSerializer(config.get(JobOptions.KAFKA_DLQ_TOPIC)))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
@@ -176,7 +177,7 @@ public final class JobMain {
         try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted()
                     .findFirst().orElseThrow(() -> new IllegalArgumentException(
-                            "option 'rules': directory " + dir + " holds no .yaml rule set"));
+                            "option '" + JobOptions.RULES.key() + "': directory " + dir + " holds no .yaml rule set"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

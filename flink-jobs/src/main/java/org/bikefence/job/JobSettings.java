@@ -3,6 +3,7 @@ package org.bikefence.job;
 import java.time.Duration;
 import java.util.Objects;
 import org.bikefence.bike.TrackerSettings;
+import org.bikefence.config.JobOptions;
 import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetRegistry;
 
@@ -77,15 +78,15 @@ public final class JobSettings {
         return fixedNowMs;
     }
 
-    /** Builds {@link JobSettings}; the defaults are the documented production ones. */
+    /** Builds {@link JobSettings}; the defaults are those of the {@link JobOptions}. */
     public static final class Builder {
         private byte[] fenceGeoJson;
         private String fenceSource;
         private RuleSet rules;
         private RuleSetRegistry registry;
-        private Duration maxOutOfOrderness = Duration.ofSeconds(30);
-        private Duration idleness = Duration.ofMinutes(1);
-        private Duration maxFuture = Duration.ofMinutes(10);
+        private Duration maxOutOfOrderness = Duration.ofMillis(JobOptions.MAX_OUT_OF_ORDER_MS.defaultValue());
+        private Duration idleness = Duration.ofMillis(JobOptions.IDLENESS_MS.defaultValue());
+        private Duration maxFuture = Duration.ofMillis(JobOptions.MAX_FUTURE_MS.defaultValue());
         private Long fixedNowMs;
 
         public Builder fences(byte[] geoJson, String sourceName) {

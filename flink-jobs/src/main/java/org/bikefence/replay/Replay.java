@@ -21,6 +21,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobConfig;
+import org.bikefence.config.JobOptions;
 import org.bikefence.job.BikefenceJob;
 import org.bikefence.job.EmptySource;
 import org.bikefence.job.JobMain;
@@ -58,18 +59,19 @@ public final class Replay {
      * @param terminal where the startup summary and the progress line go
      * @param interactive true: a progress line redrawn in place; false: a progress line every 10 s
      */
-    public static Result run(ReplayOptions options, Map<String, String> environment, StreamExecutionEnvironment env,
+    public static Result run(ReplayCommand options, Map<String, String> environment, StreamExecutionEnvironment env,
             PrintStream terminal, boolean interactive) throws Exception {
-        JobConfig config = JobConfig.fromArgs(options.jobArgs(), environment);
+        JobConfig config = JobConfig.of(options.jobOptions(), environment);
         CsvMapping csv = options.csvMapping();
         List<InputFile> files = inputs(options, csv);
         long totalBytes = files.stream().mapToLong(InputFile::size).sum();
-        int parallelism = (int) config.getLong(JobConfig.PARALLELISM);
+        int parallelism = config.get(JobOptions.PARALLELISM);
         List<Path> dlqFiles = resetDeadLetterFiles(options.dlq(), parallelism);
 
         terminal.printf(Locale.ROOT, "replay: %d file(s), %,d bytes -> %s database %s; dead letters -> %s%n",
-                files.size(), totalBytes, config.get("influx.url"),
-                config.get("influx.db") != null ? config.get("influx.db") : config.get("influx.bucket"), options.dlq());
+                files.size(), totalBytes, config.get(JobOptions.INFLUX_URL),
+                config.get(JobOptions.INFLUX_DB) != null ? config.get(JobOptions.INFLUX_DB)
+                        : config.get(JobOptions.INFLUX_BUCKET), options.dlq());
         if (files.stream().anyMatch(f -> f.format() == InputFile.Format.CSV)) {
             terminal.println("replay: CSV " + csv);
         }
@@ -80,7 +82,7 @@ public final class Replay {
         try {
             BikefenceJob job = new BikefenceJob(new ReplaySource(files, csv, progress.id()), 
                     new EmptySource<>(TypeInformation.of(FenceUpdate.class)),
-                    InfluxDbSink.fromConfig(config.withPrefix("influx.")), new DeadLetterFileSink(options.dlq()),
+                    InfluxDbSink.fromConfig(config.configuration()), new DeadLetterFileSink(options.dlq()),
                     settings(config));
             JobMain.configure(env, config);
             // STREAMING, not BATCH, on purpose: batch execution sorts each key's input and never drops late
@@ -122,7 +124,7 @@ public final class Replay {
     }
 
     /** The input files, with every CSV header checked against the mapping before the job starts. */
-    static List<InputFile> inputs(ReplayOptions options, CsvMapping csv) throws IOException {
+    static List<InputFile> inputs(ReplayCommand options, CsvMapping csv) throws IOException {
         List<InputFile> files = new ArrayList<>();
         for (Path p : options.from()) {
             InputFile f = InputFile.of(p, options.format());

@@ -7,32 +7,21 @@ import org.bikefence.influx.Secret;
 import org.bikefence.influx.InfluxWriteClient;
 import org.bikefence.influx.InfluxPoint;
 
-import static org.bikefence.sink.InfluxSinkOptions.API;
-import static org.bikefence.sink.InfluxSinkOptions.BATCH_SIZE;
-import static org.bikefence.sink.InfluxSinkOptions.BUCKET;
-import static org.bikefence.sink.InfluxSinkOptions.DATABASE;
-import static org.bikefence.sink.InfluxSinkOptions.FLUSH_INTERVAL_MS;
-import static org.bikefence.sink.InfluxSinkOptions.INITIAL_BACKOFF_MS;
-import static org.bikefence.sink.InfluxSinkOptions.MAX_RETRIES;
-import static org.bikefence.sink.InfluxSinkOptions.ORG;
-import static org.bikefence.sink.InfluxSinkOptions.PASSWORD_ENV;
-import static org.bikefence.sink.InfluxSinkOptions.PASSWORD_FILE;
-import static org.bikefence.sink.InfluxSinkOptions.RETENTION_POLICY;
-import static org.bikefence.sink.InfluxSinkOptions.TOKEN_ENV;
-import static org.bikefence.sink.InfluxSinkOptions.TOKEN_FILE;
-import static org.bikefence.sink.InfluxSinkOptions.URL;
-import static org.bikefence.sink.InfluxSinkOptions.USERNAME;
 
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.bikefence.config.JobOptions;
 
 /**
  * Flink Sink V2 that writes {@link InfluxPoint}s to InfluxDB 1.x ({@code /write}) or 2.x
@@ -51,10 +40,26 @@ public final class InfluxDbSink implements Sink<InfluxPoint> {
         V2
     }
 
-    public static final int DEFAULT_BATCH_SIZE = 5000;
-    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
-    public static final int DEFAULT_MAX_RETRIES = 5;
-    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
+    public static final int DEFAULT_BATCH_SIZE = JobOptions.INFLUX_BATCH_SIZE.defaultValue();
+    public static final Duration DEFAULT_FLUSH_INTERVAL =
+            Duration.ofMillis(JobOptions.INFLUX_FLUSH_INTERVAL_MS.defaultValue());
+    public static final int DEFAULT_MAX_RETRIES = JobOptions.INFLUX_MAX_RETRIES.defaultValue();
+    public static final Duration DEFAULT_INITIAL_BACKOFF =
+            Duration.ofMillis(JobOptions.INFLUX_INITIAL_BACKOFF_MS.defaultValue());
+
+    private static final String URL = JobOptions.INFLUX_URL.key();
+    private static final String API = JobOptions.INFLUX_API.key();
+    private static final String DATABASE = JobOptions.INFLUX_DB.key();
+    private static final String RETENTION_POLICY = JobOptions.INFLUX_RP.key();
+    private static final String USERNAME = JobOptions.INFLUX_USERNAME.key();
+    private static final String PASSWORD_ENV = JobOptions.INFLUX_PASSWORD_ENV.key();
+    private static final String ORG = JobOptions.INFLUX_ORG.key();
+    private static final String BUCKET = JobOptions.INFLUX_BUCKET.key();
+    private static final String TOKEN_ENV = JobOptions.INFLUX_TOKEN_ENV.key();
+    private static final String BATCH_SIZE = JobOptions.INFLUX_BATCH_SIZE.key();
+    private static final String FLUSH_INTERVAL_MS = JobOptions.INFLUX_FLUSH_INTERVAL_MS.key();
+    private static final String MAX_RETRIES = JobOptions.INFLUX_MAX_RETRIES.key();
+    private static final String INITIAL_BACKOFF_MS = JobOptions.INFLUX_INITIAL_BACKOFF_MS.key();
 
     private final String url;
     private final ApiVersion apiVersion;
@@ -91,67 +96,58 @@ public final class InfluxDbSink implements Sink<InfluxPoint> {
     }
 
     /**
-     * Builds a sink from {@link InfluxSinkOptions} keys; other keys are ignored, unknown {@code influx.*}
-     * keys (typos) and literal secrets ({@code influx.token}, {@code influx.password}) are rejected.
+     * Builds a sink from the {@code influx.*} {@link JobOptions} in a Flink configuration, with their
+     * defaults where not set; other keys are ignored, unknown {@code influx.*} keys (typos) and literal
+     * secrets ({@code influx.token}, {@code influx.password}) are rejected.
      */
-    public static InfluxDbSink fromConfig(Map<String, String> cfg) {
+    public static InfluxDbSink fromConfig(Configuration cfg) {
+        Map<String, String> raw = cfg.toMap();
         TreeSet<String> unknown = new TreeSet<>();
-        for (String key : cfg.keySet()) {
-            if (InfluxSinkOptions.FORBIDDEN.contains(key)) {
-                throw new IllegalArgumentException("option '" + key + "' is not accepted: give the secret through '"
-                        + key + "-env' (an environment variable) or '" + key + "-file'");
+        for (String key : raw.keySet()) {
+            if (JobOptions.FORBIDDEN.contains(key)) {
+                throw new IllegalArgumentException(JobOptions.secretRefused(key));
             }
-            if (key.startsWith("influx.") && !InfluxSinkOptions.ALL.contains(key)) {
+            if (key.startsWith(JobOptions.INFLUX_PREFIX) && JobOptions.byKey(key).isEmpty()) {
                 unknown.add(key);
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "unknown InfluxDB sink option(s) " + unknown + "; known: " + InfluxSinkOptions.ALL);
+            List<String> known = JobOptions.ALL.stream().map(ConfigOption::key)
+                    .filter(k -> k.startsWith(JobOptions.INFLUX_PREFIX)).toList();
+            throw new IllegalArgumentException("unknown InfluxDB sink option(s) " + unknown + "; known: " + known);
         }
-        Builder b = builder().url(cfg.get(URL));
-        if (cfg.containsKey(API)) {
-            String api = cfg.get(API).strip().toUpperCase(Locale.ROOT);
-            try {
-                b.apiVersion(ApiVersion.valueOf(api));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("option '" + API + "' must be v1 or v2, was '" + cfg.get(API) + "'");
-            }
+        Builder b = builder().url(cfg.get(JobOptions.INFLUX_URL));
+        String api = cfg.get(JobOptions.INFLUX_API);
+        ApiVersion version;
+        try {
+            version = ApiVersion.valueOf(api.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("option '" + API + "' must be v1 or v2, was '" + api + "'");
         }
-        b.database(cfg.get(DATABASE)).retentionPolicy(cfg.get(RETENTION_POLICY)).username(cfg.get(USERNAME));
-        b.org(cfg.get(ORG)).bucket(cfg.get(BUCKET));
-        if (cfg.containsKey(PASSWORD_ENV)) {
-            b.passwordFromEnv(cfg.get(PASSWORD_ENV));
-        }
-        if (cfg.containsKey(PASSWORD_FILE)) {
-            b.passwordFromFile(cfg.get(PASSWORD_FILE));
-        }
-        if (cfg.containsKey(TOKEN_ENV)) {
-            b.tokenFromEnv(cfg.get(TOKEN_ENV));
-        }
-        if (cfg.containsKey(TOKEN_FILE)) {
-            b.tokenFromFile(cfg.get(TOKEN_FILE));
-        }
-        if (cfg.containsKey(BATCH_SIZE)) {
-            b.batchSize((int) parseLong(cfg, BATCH_SIZE));
-        }
-        if (cfg.containsKey(FLUSH_INTERVAL_MS)) {
-            b.flushInterval(Duration.ofMillis(parseLong(cfg, FLUSH_INTERVAL_MS)));
-        }
-        if (cfg.containsKey(MAX_RETRIES)) {
-            b.maxRetries((int) parseLong(cfg, MAX_RETRIES));
-        }
-        if (cfg.containsKey(INITIAL_BACKOFF_MS)) {
-            b.initialBackoff(Duration.ofMillis(parseLong(cfg, INITIAL_BACKOFF_MS)));
-        }
+        b.apiVersion(version);
+        // The database default is a v1 default: a v2 sink names a bucket instead, and refuses a database.
+        b.database(version == ApiVersion.V1 ? cfg.get(JobOptions.INFLUX_DB)
+                        : cfg.getOptional(JobOptions.INFLUX_DB).orElse(null))
+                .retentionPolicy(cfg.get(JobOptions.INFLUX_RP))
+                .username(cfg.get(JobOptions.INFLUX_USERNAME));
+        b.org(cfg.get(JobOptions.INFLUX_ORG)).bucket(cfg.get(JobOptions.INFLUX_BUCKET));
+        cfg.getOptional(JobOptions.INFLUX_PASSWORD_ENV).ifPresent(b::passwordFromEnv);
+        cfg.getOptional(JobOptions.INFLUX_PASSWORD_FILE).ifPresent(b::passwordFromFile);
+        cfg.getOptional(JobOptions.INFLUX_TOKEN_ENV).ifPresent(b::tokenFromEnv);
+        cfg.getOptional(JobOptions.INFLUX_TOKEN_FILE).ifPresent(b::tokenFromFile);
+        b.batchSize(integer(cfg, JobOptions.INFLUX_BATCH_SIZE));
+        b.flushInterval(Duration.ofMillis(integer(cfg, JobOptions.INFLUX_FLUSH_INTERVAL_MS)));
+        b.maxRetries(integer(cfg, JobOptions.INFLUX_MAX_RETRIES));
+        b.initialBackoff(Duration.ofMillis(integer(cfg, JobOptions.INFLUX_INITIAL_BACKOFF_MS)));
         return b.build();
     }
 
-    private static long parseLong(Map<String, String> cfg, String key) {
+    private static <T extends Number> T integer(Configuration cfg, ConfigOption<T> option) {
         try {
-            return Long.parseLong(cfg.get(key).strip());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("option '" + key + "' must be an integer, was '" + cfg.get(key) + "'");
+            return cfg.get(option);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("option '" + option.key() + "' must be an integer, was '"
+                    + cfg.toMap().get(option.key()) + "'");
         }
     }
 

@@ -34,7 +34,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.assertj.core.api.SoftAssertions;
-import org.bikefence.config.JobConfig;
+import org.bikefence.config.JobOptions;
 import org.bikefence.dashboards.BikefenceSchema.Measurement;
 import org.bikefence.dashboards.GrafanaInfluxQl.Select;
 import org.bikefence.dashboards.GrafanaInfluxQl.Variable;
@@ -208,9 +208,9 @@ class DashboardQueriesITCase {
                     bytes("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":"))).get();
         }
         BoundedJobRun.over(kafka, positions, INFLUX.influxd(), INFLUX.database())
-                .with(JobConfig.KAFKA_FENCES_TOPIC, fences)
-                .with(JobConfig.FENCES, FENCES)
-                .with(JobConfig.RULES, ScenarioFixtures.RULES)
+                .with(JobOptions.KAFKA_FENCES_TOPIC, fences)
+                .with(JobOptions.FENCES, FENCES)
+                .with(JobOptions.RULES, ScenarioFixtures.RULES)
                 .run();
 
         writeFeedHealth();

@@ -20,7 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.bikefence.config.JobConfig;
+import org.bikefence.config.JobOptions;
 import org.bikefence.job.ScenarioFixtures.Msg;
 import org.bikefence.model.Topics;
 import org.bikefence.local.LocalInfluxd;
@@ -117,12 +117,12 @@ class BikefenceJobITCase {
 
     private static void runJob(LocalKafka kafka, String positions, String dlq) throws Exception {
         BoundedJobRun.over(kafka, positions, INFLUX.influxd(), INFLUX.database())
-                .with(JobConfig.KAFKA_DLQ_TOPIC, dlq)
-                .with(JobConfig.KAFKA_FENCES_TOPIC, FENCES_TOPIC)
-                .with(JobConfig.KAFKA_VIOLATIONS_TOPIC, violationsTopic)
-                .with(JobConfig.KAFKA_GROUP_ID, "it-" + RUNS.incrementAndGet())
-                .with(JobConfig.FENCES, ScenarioFixtures.FENCES)
-                .with(JobConfig.RULES, ScenarioFixtures.RULES)
+                .with(JobOptions.KAFKA_DLQ_TOPIC, dlq)
+                .with(JobOptions.KAFKA_FENCES_TOPIC, FENCES_TOPIC)
+                .with(JobOptions.KAFKA_VIOLATIONS_TOPIC, violationsTopic)
+                .with(JobOptions.KAFKA_GROUP_ID, "it-" + RUNS.incrementAndGet())
+                .with(JobOptions.FENCES, ScenarioFixtures.FENCES)
+                .with(JobOptions.RULES, ScenarioFixtures.RULES)
                 .run();
     }
 

@@ -22,6 +22,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bikefence.config.JobConfig;
+import org.bikefence.config.JobOptions;
 import org.bikefence.job.ScenarioFixtures.Msg;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
@@ -102,16 +103,16 @@ class FenceUpdateITCase {
 
     private static JobClient startJob(LocalKafka kafka, String positions, String dlq, String fences) throws Exception {
         JobConfig config = JobConfig.fromArgs(new String[] {
-            "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-            "--" + JobConfig.KAFKA_POSITIONS_TOPIC, positions,
-            "--" + JobConfig.KAFKA_DLQ_TOPIC, dlq,
-            "--" + JobConfig.KAFKA_FENCES_TOPIC, fences,
-            "--" + JobConfig.KAFKA_GROUP_ID, "fu-" + positions,
-            "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
-            "--" + JobConfig.FENCES, ScenarioFixtures.FENCES,
-            "--" + JobConfig.RULES, ScenarioFixtures.RULES,
-            "--" + JobConfig.CHECKPOINT_INTERVAL_MS, "1000",
-            "--" + JobConfig.PARALLELISM, "1",
+            "--" + JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers(),
+            "--" + JobOptions.KAFKA_POSITIONS_TOPIC.key(), positions,
+            "--" + JobOptions.KAFKA_DLQ_TOPIC.key(), dlq,
+            "--" + JobOptions.KAFKA_FENCES_TOPIC.key(), fences,
+            "--" + JobOptions.KAFKA_GROUP_ID.key(), "fu-" + positions,
+            "--" + JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest",
+            "--" + JobOptions.FENCES.key(), ScenarioFixtures.FENCES,
+            "--" + JobOptions.RULES.key(), ScenarioFixtures.RULES,
+            "--" + JobOptions.CHECKPOINT_INTERVAL_MS.key(), "1000",
+            "--" + JobOptions.PARALLELISM.key(), "1",
             "--influx.url", INFLUX.influxd().url(),
             "--influx.db", INFLUX.database(),
             "--influx.flush-interval-ms", "200",

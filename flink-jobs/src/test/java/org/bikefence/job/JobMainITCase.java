@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.bikefence.config.JobConfig;
+import org.bikefence.config.JobOptions;
 import org.bikefence.local.LocalKafka;
 import org.bikefence.testing.KafkaExtension;
 import org.junit.jupiter.api.Test;
@@ -15,12 +16,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class JobMainITCase {
     private static JobConfig bounded(LocalKafka kafka, String positions, String fences) {
         return JobConfig.fromArgs(new String[] {
-            "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-            "--" + JobConfig.KAFKA_POSITIONS_TOPIC, positions,
-            "--" + JobConfig.KAFKA_FENCES_TOPIC, fences,
-            "--" + JobConfig.KAFKA_BOUNDED, "true",
-            "--" + JobConfig.FENCES, ScenarioFixtures.FENCES,
-            "--" + JobConfig.RULES, ScenarioFixtures.RULES,
+            "--" + JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers(),
+            "--" + JobOptions.KAFKA_POSITIONS_TOPIC.key(), positions,
+            "--" + JobOptions.KAFKA_FENCES_TOPIC.key(), fences,
+            "--" + JobOptions.KAFKA_BOUNDED.key(), "true",
+            "--" + JobOptions.FENCES.key(), ScenarioFixtures.FENCES,
+            "--" + JobOptions.RULES.key(), ScenarioFixtures.RULES,
         }, Map.of());
     }
 

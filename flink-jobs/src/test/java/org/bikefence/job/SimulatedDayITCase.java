@@ -31,6 +31,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.assertj.core.api.SoftAssertions;
 import org.bikefence.config.JobConfig;
+import org.bikefence.config.JobOptions;
 import org.bikefence.geofence.FenceSet;
 import org.bikefence.geofence.GeoJsonFenceLoader;
 import org.bikefence.local.LocalInfluxd;
@@ -247,22 +248,22 @@ class SimulatedDayITCase {
     private static void runJob(LocalKafka kafka, String positions, String dlq, String fencesTopic,
             Configuration flink, String db) throws Exception {
         JobConfig config = JobConfig.fromArgs(new String[] {
-            "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-            "--" + JobConfig.KAFKA_POSITIONS_TOPIC, positions,
-            "--" + JobConfig.KAFKA_DLQ_TOPIC, dlq,
+            "--" + JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers(),
+            "--" + JobOptions.KAFKA_POSITIONS_TOPIC.key(), positions,
+            "--" + JobOptions.KAFKA_DLQ_TOPIC.key(), dlq,
             // The main test names an existing, empty topic; jobRunsWithoutAFencesTopic leaves it empty.
-            "--" + JobConfig.KAFKA_FENCES_TOPIC, fencesTopic,
-            "--" + JobConfig.KAFKA_VIOLATIONS_TOPIC, "",
-            "--" + JobConfig.KAFKA_GROUP_ID, "sim-" + System.nanoTime(),
-            "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
-            "--" + JobConfig.KAFKA_BOUNDED, "true",
-            "--" + JobConfig.FENCES, FENCES,
-            "--" + JobConfig.RULES, RULES,
-            "--" + JobConfig.MAX_OUT_OF_ORDER_MS, "120000",
+            "--" + JobOptions.KAFKA_FENCES_TOPIC.key(), fencesTopic,
+            "--" + JobOptions.KAFKA_VIOLATIONS_TOPIC.key(), "",
+            "--" + JobOptions.KAFKA_GROUP_ID.key(), "sim-" + System.nanoTime(),
+            "--" + JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest",
+            "--" + JobOptions.KAFKA_BOUNDED.key(), "true",
+            "--" + JobOptions.FENCES.key(), FENCES,
+            "--" + JobOptions.RULES.key(), RULES,
+            "--" + JobOptions.MAX_OUT_OF_ORDER_MS.key(), "120000",
             // Partitions are read side by side; none may be declared idle while the other races ahead.
-            "--" + JobConfig.IDLENESS_MS, "600000",
-            "--" + JobConfig.CHECKPOINT_INTERVAL_MS, "5000",
-            "--" + JobConfig.PARALLELISM, "2",
+            "--" + JobOptions.IDLENESS_MS.key(), "600000",
+            "--" + JobOptions.CHECKPOINT_INTERVAL_MS.key(), "5000",
+            "--" + JobOptions.PARALLELISM.key(), "2",
             "--influx.url", INFLUX.influxd().url(),
             "--influx.db", db,
         }, Map.of());

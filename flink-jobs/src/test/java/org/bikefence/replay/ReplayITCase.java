@@ -23,6 +23,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bikefence.config.JobConfig;
+import org.bikefence.config.JobOptions;
 import org.bikefence.job.JobMain;
 import org.bikefence.job.ReplayScenarioFixtures;
 import org.bikefence.job.ReplayScenarioFixtures.Record;
@@ -53,11 +54,11 @@ class ReplayITCase {
     private static final String FENCES_TOPIC = "it-replay-geofences-empty";
     /** The job options both paths share, as BikefenceJobITCase runs the job. */
     private static final List<String> JOB_OPTIONS = List.of(
-            "--" + JobConfig.FENCES, ReplayScenarioFixtures.FENCES,
-            "--" + JobConfig.RULES, ReplayScenarioFixtures.RULES,
-            "--" + JobConfig.MAX_OUT_OF_ORDER_MS, "120000",
-            "--" + JobConfig.CHECKPOINT_INTERVAL_MS, "1000",
-            "--" + JobConfig.PARALLELISM, "2");
+            "--" + JobOptions.FENCES.key(), ReplayScenarioFixtures.FENCES,
+            "--" + JobOptions.RULES.key(), ReplayScenarioFixtures.RULES,
+            "--" + JobOptions.MAX_OUT_OF_ORDER_MS.key(), "120000",
+            "--" + JobOptions.CHECKPOINT_INTERVAL_MS.key(), "1000",
+            "--" + JobOptions.PARALLELISM.key(), "2");
 
     @TempDir
     Path tmp;
@@ -169,13 +170,13 @@ class ReplayITCase {
         }
         List<String> args = new ArrayList<>(JOB_OPTIONS);
         args.addAll(List.of(
-                "--" + JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers(),
-                "--" + JobConfig.KAFKA_POSITIONS_TOPIC, positions,
-                "--" + JobConfig.KAFKA_DLQ_TOPIC, dlq,
-                "--" + JobConfig.KAFKA_FENCES_TOPIC, FENCES_TOPIC,
-                "--" + JobConfig.KAFKA_GROUP_ID, "it-replay-" + System.nanoTime(),
-                "--" + JobConfig.KAFKA_STARTING_OFFSETS, "earliest",
-                "--" + JobConfig.KAFKA_BOUNDED, "true",
+                "--" + JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers(),
+                "--" + JobOptions.KAFKA_POSITIONS_TOPIC.key(), positions,
+                "--" + JobOptions.KAFKA_DLQ_TOPIC.key(), dlq,
+                "--" + JobOptions.KAFKA_FENCES_TOPIC.key(), FENCES_TOPIC,
+                "--" + JobOptions.KAFKA_GROUP_ID.key(), "it-replay-" + System.nanoTime(),
+                "--" + JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest",
+                "--" + JobOptions.KAFKA_BOUNDED.key(), "true",
                 "--influx.url", INFLUX.influxd().url(),
                 "--influx.db", db));
         JobConfig config = JobConfig.fromArgs(args.toArray(new String[0]), Map.of());
@@ -189,7 +190,7 @@ class ReplayITCase {
         args.addAll(List.of("--influx.url", INFLUX.influxd().url(), "--influx.db", db,
                 "--dlq", dlq.toString(), "--progress", "on"));
         ByteArrayOutputStream terminal = new ByteArrayOutputStream();
-        Replay.Result result = Replay.run(ReplayOptions.parse(args.toArray(new String[0])), Map.of(),
+        Replay.Result result = Replay.run(ReplayCommand.parse(args.toArray(new String[0])), Map.of(),
                 StreamExecutionEnvironment.getExecutionEnvironment(), new PrintStream(terminal, true, StandardCharsets.UTF_8),
                 false);
         // The final progress line is printed when the job has finished.

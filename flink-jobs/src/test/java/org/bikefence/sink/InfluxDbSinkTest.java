@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,7 @@ class InfluxDbSinkTest {
 
     @Test
     void buildsFromConfigAndRejectsTyposAndLiteralSecrets() {
-        InfluxDbSink sink = InfluxDbSink.fromConfig(Map.of(
+        InfluxDbSink sink = InfluxDbSink.fromConfig(conf(
                 "influx.url", "http://influx:8086", "influx.api", "v2", "influx.org", "bikefence",
                 "influx.bucket", "violations", "influx.token-env", "INFLUX_TOKEN", "influx.batch-size", "100",
                 "influx.flush-interval-ms", "250", "kafka.bootstrap", "ignored:9092"));
@@ -66,12 +67,20 @@ class InfluxDbSinkTest {
         assertThat(sink.flushInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(sink.toString()).contains("token=env:INFLUX_TOKEN");
 
-        assertThatThrownBy(() -> InfluxDbSink.fromConfig(Map.of("influx.url", "http://h", "influx.databse", "d")))
+        assertThatThrownBy(() -> InfluxDbSink.fromConfig(conf("influx.url", "http://h", "influx.databse", "d")))
                 .hasMessageContaining("influx.databse");
-        assertThatThrownBy(() -> InfluxDbSink.fromConfig(Map.of("influx.url", "http://h", "influx.api", "v2",
+        assertThatThrownBy(() -> InfluxDbSink.fromConfig(conf("influx.url", "http://h", "influx.api", "v2",
                 "influx.token", "abc"))).hasMessageContaining("influx.token-env").hasMessageNotContaining("abc");
-        assertThatThrownBy(() -> InfluxDbSink.fromConfig(Map.of("influx.url", "http://h", "influx.api", "v3")))
+        assertThatThrownBy(() -> InfluxDbSink.fromConfig(conf("influx.url", "http://h", "influx.api", "v3")))
                 .hasMessageContaining("'influx.api'");
+    }
+
+    private static Configuration conf(String... keysAndValues) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Configuration.fromMap(m);
     }
 
     @Test

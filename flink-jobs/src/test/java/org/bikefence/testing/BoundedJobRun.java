@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobConfig;
+import org.bikefence.config.JobOptions;
 import org.bikefence.job.JobMain;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
@@ -19,20 +21,20 @@ public final class BoundedJobRun {
 
     private BoundedJobRun(LocalKafka kafka, String positionsTopic, LocalInfluxd influx, String db) {
         String run = Long.toString(System.nanoTime());
-        options.put(JobConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
-        options.put(JobConfig.KAFKA_POSITIONS_TOPIC, positionsTopic);
-        options.put(JobConfig.KAFKA_DLQ_TOPIC, "it-dlq-" + run);
+        options.put(JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers());
+        options.put(JobOptions.KAFKA_POSITIONS_TOPIC.key(), positionsTopic);
+        options.put(JobOptions.KAFKA_DLQ_TOPIC.key(), "it-dlq-" + run);
         // No live fence updates and no published violations unless a test names existing topics for them.
-        options.put(JobConfig.KAFKA_FENCES_TOPIC, "");
-        options.put(JobConfig.KAFKA_VIOLATIONS_TOPIC, "");
-        options.put(JobConfig.KAFKA_GROUP_ID, "it-" + run);
-        options.put(JobConfig.KAFKA_STARTING_OFFSETS, "earliest");
-        options.put(JobConfig.KAFKA_BOUNDED, "true");
-        options.put(JobConfig.MAX_OUT_OF_ORDER_MS, "120000");
-        options.put(JobConfig.CHECKPOINT_INTERVAL_MS, "1000");
-        options.put(JobConfig.PARALLELISM, "2");
-        options.put("influx.url", influx.url());
-        options.put("influx.db", db);
+        options.put(JobOptions.KAFKA_FENCES_TOPIC.key(), "");
+        options.put(JobOptions.KAFKA_VIOLATIONS_TOPIC.key(), "");
+        options.put(JobOptions.KAFKA_GROUP_ID.key(), "it-" + run);
+        options.put(JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
+        options.put(JobOptions.KAFKA_BOUNDED.key(), "true");
+        options.put(JobOptions.MAX_OUT_OF_ORDER_MS.key(), "120000");
+        options.put(JobOptions.CHECKPOINT_INTERVAL_MS.key(), "1000");
+        options.put(JobOptions.PARALLELISM.key(), "2");
+        options.put(JobOptions.INFLUX_URL.key(), influx.url());
+        options.put(JobOptions.INFLUX_DB.key(), db);
     }
 
     /** A run reading {@code positionsTopic} from the start to the end it has now. */
@@ -40,9 +42,9 @@ public final class BoundedJobRun {
         return new BoundedJobRun(kafka, positionsTopic, influx, db);
     }
 
-    /** Sets one job option (a {@link JobConfig} key or an {@code influx.*} key). */
-    public BoundedJobRun with(String key, String value) {
-        options.put(key, value);
+    /** Sets one job option. */
+    public BoundedJobRun with(ConfigOption<?> option, String value) {
+        options.put(option.key(), value);
         return this;
     }
 

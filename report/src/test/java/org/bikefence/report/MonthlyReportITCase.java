@@ -24,7 +24,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.bikefence.config.JobConfig;
+import org.bikefence.config.JobOptions;
 import org.bikefence.job.ScenarioRecords;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
@@ -69,8 +69,8 @@ class MonthlyReportITCase {
             }
         }
         BoundedJobRun.over(kafka, positions, INFLUX.influxd(), INFLUX.database())
-                .with(JobConfig.FENCES, ScenarioRecords.FENCES)
-                .with(JobConfig.RULES, ScenarioRecords.RULES)
+                .with(JobOptions.FENCES, ScenarioRecords.FENCES)
+                .with(JobOptions.RULES, ScenarioRecords.RULES)
                 .run();
     }
 

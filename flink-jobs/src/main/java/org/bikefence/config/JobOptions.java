@@ -1,0 +1,224 @@
+package org.bikefence.config;
+
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.description.Description;
+import org.apache.flink.configuration.description.Formatter;
+import org.bikefence.model.Topics;
+
+/**
+ * Every option of the bikefence job, defined once: key, type, default and description, as Flink
+ * {@link ConfigOption}s (like flink-connector-kafka's {@code KafkaSourceOptions}). {@link JobConfig} reads
+ * them, the replay command turns them into command-line options, and a test checks README's table
+ * against them. The defaults run the demo from the repository root.
+ *
+ * <p>Durations stay {@code long} milliseconds: the keys end in {@code -ms}, and a Flink duration type
+ * would print its default as {@code 30 s} where the documented default is {@code 30000}.
+ */
+public final class JobOptions {
+
+    // ---- Kafka ----
+
+    public static final ConfigOption<String> KAFKA_BOOTSTRAP = ConfigOptions.key("kafka.bootstrap-servers")
+            .stringType().defaultValue("127.0.0.1:19092")
+            .withDescription("Kafka brokers.");
+
+    public static final ConfigOption<String> KAFKA_POSITIONS_TOPIC = ConfigOptions.key("kafka.positions-topic")
+            .stringType().defaultValue(Topics.POSITIONS)
+            .withDescription("Input topic of bike positions.");
+
+    public static final ConfigOption<String> KAFKA_DLQ_TOPIC = ConfigOptions.key("kafka.dlq-topic")
+            .stringType().defaultValue(Topics.POSITIONS_DLQ)
+            .withDescription("Dead-letter topic for records that cannot be used.");
+
+    public static final ConfigOption<String> KAFKA_FENCES_TOPIC = ConfigOptions.key("kafka.fences-topic")
+            .stringType().defaultValue(Topics.GEOFENCES)
+            .withDescription("Whole fence files for live updates; empty: none.");
+
+    public static final ConfigOption<String> KAFKA_VIOLATIONS_TOPIC = ConfigOptions.key("kafka.violations-topic")
+            .stringType().defaultValue(Topics.VIOLATIONS)
+            .withDescription("Violations as they open and close; empty: not published.");
+
+    public static final ConfigOption<String> KAFKA_GROUP_ID = ConfigOptions.key("kafka.group-id")
+            .stringType().defaultValue("bikefence")
+            .withDescription("Consumer group (offsets committed at checkpoints).");
+
+    /** The values {@link #KAFKA_STARTING_OFFSETS} accepts. */
+    public static final List<String> STARTING_OFFSETS = List.of("committed", "earliest", "latest");
+
+    public static final ConfigOption<String> KAFKA_STARTING_OFFSETS = ConfigOptions.key("kafka.starting-offsets")
+            .stringType().defaultValue("committed")
+            .withDescription("committed (falling back to earliest), earliest or latest.");
+
+    public static final ConfigOption<Boolean> KAFKA_BOUNDED = ConfigOptions.key("kafka.bounded")
+            .booleanType().defaultValue(false)
+            .withDescription("true: stop at the offsets that are latest at start (backfills, tests); the topics "
+                    + "must then exist, checked at submission.");
+
+    // ---- Fences, rules, event time, job ----
+
+    public static final ConfigOption<String> FENCES = ConfigOptions.key("fences")
+            .stringType().defaultValue("geo-fences/fences/huli-demo.geojson")
+            .withDescription("Fence file (GeoJSON, city CSV, GBFS geofencing zones or MDS geographies), read when "
+                    + "the job is submitted; active until a fence update arrives.");
+
+    public static final ConfigOption<String> RULES = ConfigOptions.key("rules")
+            .stringType().defaultValue("scoring-rules/rulesets/huli.yaml")
+            .withDescription("Rule-set file, or a directory of versions: each month is then scored with the "
+                    + "version in force in that month, and the version in force today sets the live parameters "
+                    + "(grace periods, report intervals).");
+
+    public static final ConfigOption<Long> MAX_OUT_OF_ORDER_MS = ConfigOptions.key("watermark.max-out-of-order-ms")
+            .longType().defaultValue(30_000L)
+            .withDescription("Bounded out-of-orderness of event time, in ms.");
+
+    public static final ConfigOption<Long> IDLENESS_MS = ConfigOptions.key("watermark.idleness-ms")
+            .longType().defaultValue(60_000L)
+            .withDescription("A partition without data for this long (ms) stops holding back the watermark.");
+
+    public static final ConfigOption<Long> MAX_FUTURE_MS = ConfigOptions.key("decode.max-future-ms")
+            .longType().defaultValue(600_000L)
+            .withDescription("How far ahead of the clock (ms) a record's ts may be.");
+
+    public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS = ConfigOptions.key("checkpoint.interval-ms")
+            .longType().defaultValue(10_000L)
+            .withDescription("Checkpoint interval in ms; the InfluxDB sink writes everything buffered at each "
+                    + "checkpoint.");
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism")
+            .intType().defaultValue(1)
+            .withDescription("Job parallelism.");
+
+    // ---- InfluxDB sink ----
+
+    public static final ConfigOption<String> INFLUX_URL = ConfigOptions.key("influx.url")
+            .stringType().defaultValue("http://127.0.0.1:18086")
+            .withDescription("InfluxDB base URL, without credentials or query.");
+
+    public static final ConfigOption<String> INFLUX_API = ConfigOptions.key("influx.api")
+            .stringType().defaultValue("v1")
+            .withDescription("v1: /write?db= (InfluxDB 1.x, e.g. Debian's 1.6, also 2.x and 3.x compatibility); "
+                    + "v2: /api/v2/write via influxdb-client-java, with a token (InfluxDB 1.8+, 2.x, 3.x).");
+
+    public static final ConfigOption<String> INFLUX_DB = ConfigOptions.key("influx.db")
+            .stringType().defaultValue("bikefence")
+            .withDescription("v1: database (the default applies to v1 only).");
+
+    public static final ConfigOption<String> INFLUX_RP = ConfigOptions.key("influx.rp")
+            .stringType().noDefaultValue()
+            .withDescription("v1: retention policy; the database's default when not set.");
+
+    public static final ConfigOption<String> INFLUX_USERNAME = ConfigOptions.key("influx.username")
+            .stringType().noDefaultValue()
+            .withDescription("v1: user for HTTP basic auth; needs a password.");
+
+    public static final ConfigOption<String> INFLUX_PASSWORD_ENV = ConfigOptions.key("influx.password-env")
+            .stringType().noDefaultValue()
+            .withDescription("v1: environment variable holding the password.");
+
+    public static final ConfigOption<String> INFLUX_PASSWORD_FILE = ConfigOptions.key("influx.password-file")
+            .stringType().noDefaultValue()
+            .withDescription("v1: file holding the password.");
+
+    public static final ConfigOption<String> INFLUX_ORG = ConfigOptions.key("influx.org")
+            .stringType().noDefaultValue()
+            .withDescription("v2: organisation; required for v2.");
+
+    public static final ConfigOption<String> INFLUX_BUCKET = ConfigOptions.key("influx.bucket")
+            .stringType().noDefaultValue()
+            .withDescription("v2: bucket; required for v2.");
+
+    public static final ConfigOption<String> INFLUX_TOKEN_ENV = ConfigOptions.key("influx.token-env")
+            .stringType().noDefaultValue()
+            .withDescription("v2: environment variable holding the API token.");
+
+    public static final ConfigOption<String> INFLUX_TOKEN_FILE = ConfigOptions.key("influx.token-file")
+            .stringType().noDefaultValue()
+            .withDescription("v2: file holding the API token.");
+
+    public static final ConfigOption<Integer> INFLUX_BATCH_SIZE = ConfigOptions.key("influx.batch-size")
+            .intType().defaultValue(5000)
+            .withDescription("Points per HTTP request; a full buffer is written at once.");
+
+    public static final ConfigOption<Long> INFLUX_FLUSH_INTERVAL_MS = ConfigOptions.key("influx.flush-interval-ms")
+            .longType().defaultValue(1000L)
+            .withDescription("Longest time (ms) a buffered point waits before it is written.");
+
+    public static final ConfigOption<Integer> INFLUX_MAX_RETRIES = ConfigOptions.key("influx.max-retries")
+            .intType().defaultValue(5)
+            .withDescription("Retries of a 429, 503 or network failure (with exponential backoff, honouring "
+                    + "Retry-After) before the job fails and restarts from its last checkpoint.");
+
+    public static final ConfigOption<Long> INFLUX_INITIAL_BACKOFF_MS = ConfigOptions.key("influx.initial-backoff-ms")
+            .longType().defaultValue(200L)
+            .withDescription("First backoff between retries in ms, doubled each retry.");
+
+    /** Every option, in the order of the documentation. */
+    public static final List<ConfigOption<?>> ALL = List.of(
+            KAFKA_BOOTSTRAP, KAFKA_POSITIONS_TOPIC, KAFKA_DLQ_TOPIC, KAFKA_FENCES_TOPIC, KAFKA_VIOLATIONS_TOPIC,
+            KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
+            FENCES, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, CHECKPOINT_INTERVAL_MS, PARALLELISM,
+            INFLUX_URL, INFLUX_API, INFLUX_DB, INFLUX_RP, INFLUX_USERNAME, INFLUX_PASSWORD_ENV, INFLUX_PASSWORD_FILE,
+            INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_ENV, INFLUX_TOKEN_FILE,
+            INFLUX_BATCH_SIZE, INFLUX_FLUSH_INTERVAL_MS, INFLUX_MAX_RETRIES, INFLUX_INITIAL_BACKOFF_MS);
+
+    /** The InfluxDB sink's options: the {@code influx.*} keys. */
+    public static final String INFLUX_PREFIX = "influx.";
+
+    /** Rejected on purpose: secrets are read from the environment or files, never from configuration. */
+    public static final List<String> FORBIDDEN = List.of("influx.token", "influx.password");
+
+    private JobOptions() {}
+
+    /** The option with this key, if there is one. */
+    public static Optional<ConfigOption<?>> byKey(String key) {
+        return ALL.stream().filter(o -> o.key().equals(key)).findFirst();
+    }
+
+    /** Why a secret given as an option is refused; names the option, never the value. */
+    public static String secretRefused(String key) {
+        return "option '" + key + "' is not accepted: give the secret through '" + key + "-env' (an environment "
+                + "variable) or '" + key + "-file'";
+    }
+
+    /** The default as it is written on a command line, or null when the option has none. */
+    public static String defaultText(ConfigOption<?> option) {
+        return option.hasDefaultValue() ? String.valueOf(option.defaultValue()) : null;
+    }
+
+    /** The description as plain text, for help screens and the documentation table. */
+    public static String descriptionText(ConfigOption<?> option) {
+        return new PlainText().format(option.description());
+    }
+
+    /** Renders a Flink {@link Description} without markup. */
+    private static final class PlainText extends Formatter {
+        @Override
+        protected void formatLink(StringBuilder state, String link, String description) {
+            state.append(description.isEmpty() ? link : description + " (" + link + ")");
+        }
+
+        @Override
+        protected void formatLineBreak(StringBuilder state) {
+            state.append(' ');
+        }
+
+        @Override
+        protected void formatText(StringBuilder state, String format, String[] elements,
+                java.util.EnumSet<org.apache.flink.configuration.description.TextElement.TextStyle> styles) {
+            state.append(String.format(format, (Object[]) elements));
+        }
+
+        @Override
+        protected void formatList(StringBuilder state, String[] entries) {
+            state.append(String.join("; ", entries));
+        }
+
+        @Override
+        protected Formatter newInstance() {
+            return new PlainText();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package org.bikefence.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.bikefence.sink.InfluxDbSink;
+import org.junit.jupiter.api.Test;
+
+class JobConfigTest {
+    /** Files that exist when the tests run in the module directory (the defaults are relative to the root). */
+    private static final String FENCES = "src/test/resources/fences/it-fences.geojson";
+    private static final String RULES = "src/test/resources/rules/sim-huli.yaml";
+
+    private static JobConfig args(String... more) {
+        String[] all = new String[more.length + 4];
+        all[0] = "--fences";
+        all[1] = FENCES;
+        all[2] = "--rules";
+        all[3] = RULES;
+        System.arraycopy(more, 0, all, 4, more.length);
+        return JobConfig.fromArgs(all, Map.of());
+    }
+
+    @Test
+    void optionsNotGivenHaveTheirDocumentedDefaults() {
+        JobConfig c = args();
+
+        assertThat(c.get(JobOptions.KAFKA_BOOTSTRAP)).isEqualTo("127.0.0.1:19092");
+        assertThat(c.get(JobOptions.KAFKA_BOUNDED)).isFalse();
+        assertThat(c.get(JobOptions.PARALLELISM)).isEqualTo(1);
+        assertThat(c.getMillis(JobOptions.MAX_OUT_OF_ORDER_MS)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.get(JobOptions.INFLUX_RP)).isNull();
+        assertThat(c.asMap()).containsEntry("influx.db", "bikefence").containsEntry("kafka.bounded", "false")
+                .doesNotContainKey("influx.rp");
+        assertThat(c.configuration().toMap()).containsOnlyKeys("fences", "rules");
+    }
+
+    @Test
+    void argumentsWinOverTheEnvironmentWhichWinsOverDefaults() {
+        JobConfig c = JobConfig.fromArgs(new String[] {"--fences", FENCES, "--rules", RULES, "--parallelism", "3"},
+                Map.of("BIKEFENCE_PARALLELISM", "2", "BIKEFENCE_KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                        "BIKEFENCE_WATERMARK_MAX_OUT_OF_ORDER_MS", "1000", "BIKEFENCE_REAL_DATA", "/not/an/option",
+                        "PATH", "/bin"));
+
+        assertThat(c.get(JobOptions.PARALLELISM)).isEqualTo(3);
+        assertThat(c.get(JobOptions.KAFKA_BOOTSTRAP)).isEqualTo("k:9092");
+        assertThat(c.get(JobOptions.MAX_OUT_OF_ORDER_MS)).isEqualTo(1000L);
+        assertThat(c.get(JobOptions.KAFKA_FENCES_TOPIC)).isEqualTo("geofences");
+    }
+
+    @Test
+    void anEmptyValueIsAValue() {
+        assertThat(args("--kafka.fences-topic", "").get(JobOptions.KAFKA_FENCES_TOPIC)).isEmpty();
+    }
+
+    @Test
+    void everyProblemIsReportedNamingTheOptionAndTheValue() {
+        assertThatThrownBy(() -> args("--parallelism", "0", "--watermark.idleness-ms", "soon",
+                "--kafka.starting-offsets", "newest", "--kafka.bounded", "maybe"))
+                .hasMessageStartingWith("invalid configuration:")
+                .hasMessageContaining("option 'parallelism' must be positive, was '0'")
+                .hasMessageContaining("option 'watermark.idleness-ms' must be an integer, was 'soon'")
+                .hasMessageContaining("option 'kafka.starting-offsets' must be committed, earliest or latest, "
+                        + "was 'newest'")
+                .hasMessageContaining("option 'kafka.bounded' must be true or false, was 'maybe'");
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--fences", "no/such.geojson",
+                "--rules", "no/such.yaml"}, Map.of()))
+                .hasMessageContaining("option 'fences': file 'no/such.geojson' does not exist")
+                .hasMessageContaining("option 'rules': no rule-set file or directory 'no/such.yaml'");
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--fences", FENCES, "--rules", RULES},
+                Map.of("BIKEFENCE_CHECKPOINT_INTERVAL_MS", "-5")))
+                .hasMessageContaining("option 'checkpoint.interval-ms' must be positive, was '-5'");
+    }
+
+    @Test
+    void anOptionWithoutValueIsRefused() {
+        assertThatThrownBy(() -> args("--parallelism")).hasMessageContaining("option '--parallelism' has no value");
+        assertThatThrownBy(() -> args("--kafka.group-id", "--parallelism", "2"))
+                .hasMessageContaining("option '--kafka.group-id' has no value");
+    }
+
+    @Test
+    void unknownKeysAreRefused() {
+        assertThatThrownBy(() -> args("--paralelism", "2")).hasMessageContaining("unknown option(s) [paralelism]")
+                .hasMessageContaining("parallelism");
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--fences", FENCES, "--rules", RULES},
+                Map.of("BIKEFENCE_INFLUX_DATABSE", "d")))
+                .hasMessageContaining("influx.databse (environment variable BIKEFENCE_INFLUX_DATABSE)");
+    }
+
+    @Test
+    void literalSecretsAreRefusedWithoutEchoingThem() {
+        assertThatThrownBy(() -> args("--influx.token", "s3cret")).hasMessageContaining("'influx.token-env'")
+                .hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--fences", FENCES, "--rules", RULES},
+                Map.of("BIKEFENCE_INFLUX_PASSWORD", "s3cret")))
+                .hasMessageContaining("'influx.password-file'").hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void theSinkIsBuiltFromTheSameOptions() {
+        InfluxDbSink v1 = InfluxDbSink.fromConfig(args("--influx.batch-size", "10").configuration());
+        assertThat(v1.toString()).contains("url=http://127.0.0.1:18086", "api=V1", "db=bikefence", "batchSize=10");
+
+        // influx.db's default belongs to v1: a v2 sink with org, bucket and token needs nothing else.
+        InfluxDbSink v2 = InfluxDbSink.fromConfig(args("--influx.api", "v2", "--influx.org", "city",
+                "--influx.bucket", "bikefence", "--influx.token-env", "INFLUX_TOKEN").configuration());
+        assertThat(v2.apiVersion()).isEqualTo(InfluxDbSink.ApiVersion.V2);
+        assertThatThrownBy(() -> InfluxDbSink.fromConfig(args("--influx.api", "v2", "--influx.org", "city",
+                "--influx.bucket", "b", "--influx.token-env", "T", "--influx.db", "d").configuration()))
+                .hasMessageContaining("'influx.db'");
+        assertThatThrownBy(() -> InfluxDbSink.fromConfig(args("--influx.flush-interval-ms", "x").configuration()))
+                .hasMessageContaining("option 'influx.flush-interval-ms'");
+    }
+}
