@@ -45,6 +45,8 @@ public final class CliSupport {
 
     /** Applies the shared error handling and converters to a command line and all its subcommands. */
     public static CommandLine configure(CommandLine cl) {
+        // As the hand-written parsers did: a later value of an option wins.
+        cl.setOverwrittenOptionsAllowed(true);
         cl.setParameterExceptionHandler(CliSupport::usageError);
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             cmd.getErr().println(prefix(cmd) + oneLine(ex));
