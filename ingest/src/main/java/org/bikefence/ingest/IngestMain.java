@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
  * only on the command line needs at least {@code --url}.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Operator feed adapters into Kafka bike-positions (configuration: docker/ingest/operators.yaml).",
+        description = {"Operator feed adapters into Kafka bike-positions.",
+            "Configuration: docker/ingest/operators.yaml.",
             "Options override the configuration file; an operator given only on the command line needs --url."},
         subcommands = {IngestMain.Gbfs.class, IngestMain.Mds.class, IngestMain.Push.class, IngestMain.Check.class})
 public final class IngestMain implements Callable<Integer> {
@@ -65,8 +66,8 @@ public final class IngestMain implements Callable<Integer> {
     /** The options every ingest command shares: where the configuration is and what overrides it. */
     static final class Common {
         @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:BIKEFENCE_INGEST_CONFIG:-"
-                + DEFAULT_CONFIG + "}", description = "the adapters' YAML configuration "
-                + "(default: $BIKEFENCE_INGEST_CONFIG, else " + DEFAULT_CONFIG + "; now ${DEFAULT-VALUE})")
+                + DEFAULT_CONFIG + "}", description = "the adapters' YAML configuration; $BIKEFENCE_INGEST_CONFIG when set "
+                + "(default: ${DEFAULT-VALUE})")
         String config;
 
         @Option(names = "--kafka.bootstrap-servers", paramLabel = "HOST:PORT",

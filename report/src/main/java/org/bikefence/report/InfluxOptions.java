@@ -25,12 +25,13 @@ public final class InfluxOptions {
     String db;
 
     @Option(names = "--influx.username", paramLabel = "USER", defaultValue = "${env:BIKEFENCE_INFLUX_USERNAME}",
-            description = "InfluxDB user; $BIKEFENCE_INFLUX_USERNAME when set (default: none)")
+            description = "InfluxDB user; $BIKEFENCE_INFLUX_USERNAME when set "
+                    + "(default: ${env:BIKEFENCE_INFLUX_USERNAME:-none})")
     String username;
 
     @Option(names = "--influx.password-env", paramLabel = "VAR", defaultValue = "${env:BIKEFENCE_INFLUX_PASSWORD_ENV}",
             description = "environment variable holding the InfluxDB password; $BIKEFENCE_INFLUX_PASSWORD_ENV when set "
-                    + "(default: none)")
+                    + "(default: ${env:BIKEFENCE_INFLUX_PASSWORD_ENV:-none})")
     String passwordEnv;
 
     @Option(names = "--influx.password", paramLabel = "PASSWORD", hidden = true,

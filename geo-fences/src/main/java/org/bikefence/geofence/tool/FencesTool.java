@@ -103,7 +103,7 @@ public final class FencesTool implements Callable<Integer> {
     /** Options for fence files that cannot say themselves (CSV, GBFS, MDS). */
     static final class FenceOptions {
         @Option(names = "--fences-crs", paramLabel = "WGS84|GCJ02|BD09",
-                description = "coordinate system of CSV/GBFS/MDS fence files (default: WGS84; check also takes --crs)")
+                description = "coordinate system of CSV/GBFS/MDS fence files (check also takes --crs) (default: WGS84)")
         Crs fencesCrs;
 
         @Option(names = "--bounds", paramLabel = "xiamen|minLat,maxLat,minLng,maxLng",
