@@ -106,6 +106,11 @@ public final class FencePublisher implements AutoCloseable {
         producer.close();
     }
 
+    /** {@code fences publish} on its own: {@code FencePublisher [options] FILE...} ({@code --help}). */
+    public static void main(String[] args) {
+        System.exit(org.bikefence.geofence.tool.CliSupport.execute(new Publish(), args));
+    }
+
     /** {@code fences publish}: validates fence files and publishes them, once or whenever they change. */
     @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Validates each fence file (GeoJSON) and publishes it whole to the topic; running jobs "

@@ -33,10 +33,14 @@ public final class CliSupport {
     /** Exit status of a runtime failure. */
     public static final int FAILED = 1;
 
-    private static volatile boolean verbose = System.getenv("BIKEFENCE_DEBUG") != null
-            && !System.getenv("BIKEFENCE_DEBUG").isEmpty();
+    private static volatile boolean verbose = debugRequested(System.getenv("BIKEFENCE_DEBUG"));
 
     private CliSupport() {}
+
+    /** {@code BIKEFENCE_DEBUG} asks for stack traces unless it is empty, {@code 0} or {@code false}. */
+    static boolean debugRequested(String value) {
+        return value != null && !value.isBlank() && !value.trim().equals("0") && !value.trim().equalsIgnoreCase("false");
+    }
 
     /** Asks for stack traces of runtime failures (the top-level {@code --verbose}). */
     public static void verbose(boolean on) {
