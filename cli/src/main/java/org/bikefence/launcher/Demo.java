@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,16 +40,72 @@ import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
 import org.bikefence.simulator.FleetSimulator;
 import org.bikefence.simulator.OperatorProfile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./bikefence demo}: a real Kafka broker and influxd, the simulated fleet, the Flink job with its
  * web UI, and a live scoreboard read back from InfluxDB.
  */
-public final class Demo {
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the whole pipeline on this machine with a live scoreboard.",
+            "Starts Kafka and influxd, runs the fleet simulator and the Flink job (web UI on localhost), and prints "
+                    + "a live per-operator scoreboard. Ctrl-C stops everything; the data stays in InfluxDB."})
+public final class Demo implements Callable<Integer> {
     private static final ZoneId XIAMEN = ZoneId.of("Asia/Shanghai");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(XIAMEN);
 
-    private final DemoOptions opts;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--duration", paramLabel = "D", defaultValue = "10m",
+            description = "how long to run, e.g. 90s, 10m, 1h (default: ${DEFAULT-VALUE})")
+    Duration duration;
+
+    @Option(names = "--bikes", paramLabel = "N", defaultValue = "2000",
+            description = "simulated bikes, split over 3 operators (default: ${DEFAULT-VALUE})")
+    int bikes;
+
+    @Option(names = "--speedup", paramLabel = "X", defaultValue = "60",
+            description = "simulated seconds per real second (default: ${DEFAULT-VALUE})")
+    double speedup;
+
+    @Option(names = "--bad-per-mille", paramLabel = "N", defaultValue = "2",
+            description = "invalid records per thousand, sent to the DLQ, 0..1000 (default: ${DEFAULT-VALUE})")
+    double badPerMille;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "simulator seed; same seed, same records (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--kafka-port", paramLabel = "P", defaultValue = "19092",
+            description = "Kafka broker port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+    int kafkaPort;
+
+    @Option(names = "--influx-port", paramLabel = "P", defaultValue = "18086",
+            description = "influxd HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+    int influxPort;
+
+    @Option(names = "--web-port", paramLabel = "P", defaultValue = "8081",
+            description = "Flink web UI port (default: ${DEFAULT-VALUE})")
+    int webPort;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".run",
+            description = "where Kafka and InfluxDB keep their files (default: ${DEFAULT-VALUE})")
+    Path workDir;
+
+    @Option(names = "--every", paramLabel = "D", defaultValue = "5s",
+            description = "scoreboard refresh interval (default: ${DEFAULT-VALUE})")
+    Duration every;
+
+    @Option(names = "--gbfs-operator", paramLabel = "OP",
+            description = "take operator OP (hello, meituan, qingju) through a GBFS feed polled by the ingest "
+                    + "adapter every 2 s, instead of writing its positions to Kafka directly (default: none)")
+    String gbfsOperator;
+
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong simClock = new AtomicLong();
@@ -62,45 +120,44 @@ public final class Demo {
     private org.bikefence.ingest.PollingAdapter gbfsAdapter;
     private long lastBoardNanos = System.nanoTime();
 
-    private Demo(DemoOptions opts) {
-        this.opts = opts;
+    /** {@code demo [options]}; {@code --help} lists them. */
+    public static void main(String[] args) {
+        System.exit(org.bikefence.geofence.tool.CliSupport.execute(new Demo(), args));
     }
 
-    public static void main(String[] args) throws Exception {
-        DemoOptions opts;
-        try {
-            opts = DemoOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bikefence demo: " + e.getMessage());
-            System.exit(2);
-            return;
+    @Override
+    public Integer call() throws Exception {
+        if (bikes <= 0) {
+            throw new ParameterException(spec.commandLine(), "option '--bikes' must be positive, was " + bikes);
         }
-        if (opts.help) {
-            System.out.println(DemoOptions.USAGE);
-            return;
+        if (!(speedup > 0)) {
+            throw new ParameterException(spec.commandLine(), "option '--speedup' must be positive, was " + speedup);
         }
-        try {
-            new Demo(opts).run();
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            System.err.println("bikefence demo: " + e.getMessage());
-            System.exit(1);
+        if (badPerMille < 0 || badPerMille > 1000) {
+            throw new ParameterException(spec.commandLine(),
+                    "option '--bad-per-mille' must be within 0..1000, was " + badPerMille);
         }
+        if (duration.isNegative() || duration.isZero() || every.isNegative() || every.isZero()) {
+            throw new ParameterException(spec.commandLine(), "options '--duration' and '--every' must be positive");
+        }
+        run();
+        return 0;
     }
 
     private void run() throws Exception {
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "demo-shutdown"));
         long t0 = System.nanoTime();
-        Path work = opts.workDir.toAbsolutePath();
+        Path work = workDir.toAbsolutePath();
         Files.createDirectories(work);
 
-        for (int[] p : new int[][] {{opts.kafkaPort, 0}, {opts.influxPort, 1}, {opts.webPort, 2}}) {
+        for (int[] p : new int[][] {{kafkaPort, 0}, {influxPort, 1}, {webPort, 2}}) {
             requireFreePort(p[0], new String[] {"--kafka-port", "--influx-port", "--web-port"}[p[1]]);
         }
         // Kafka starts fresh each run (the simulator replays from scratch); InfluxDB keeps its data.
         deleteRecursively(work.resolve("kafka"));
         String brokerClasspath = System.getProperty("bikefence.broker.classpath", System.getProperty("java.class.path"));
-        say("starting Kafka (KRaft, own JVM) on 127.0.0.1:%d ...", opts.kafkaPort);
-        kafka = LocalKafka.builder(work.resolve("kafka"), brokerClasspath).port(opts.kafkaPort).numPartitions(2).start();
+        say("starting Kafka (KRaft, own JVM) on 127.0.0.1:%d ...", kafkaPort);
+        kafka = LocalKafka.builder(work.resolve("kafka"), brokerClasspath).port(kafkaPort).numPartitions(2).start();
         kafka.createTopics(2, Topics.POSITIONS, Topics.POSITIONS_DLQ);
         kafka.createTopics(1, Topics.GEOFENCES);
         kafka.createTopics(2, Topics.VIOLATIONS);
@@ -110,8 +167,8 @@ public final class Demo {
         admin = Admin.create(adminProps);
         say("Kafka ready in %.1f s", kafka.startupTime().toMillis() / 1000.0);
 
-        say("starting influxd on 127.0.0.1:%d (data in %s) ...", opts.influxPort, work.resolve("influxdb"));
-        influx = LocalInfluxd.start(work.resolve("influxdb"), opts.influxPort);
+        say("starting influxd on 127.0.0.1:%d (data in %s) ...", influxPort, work.resolve("influxdb"));
+        influx = LocalInfluxd.start(work.resolve("influxdb"), influxPort);
         influx.createDatabase("bikefence");
         say("influxd ready in %.1f s", influx.startupTime().toMillis() / 1000.0);
 
@@ -134,21 +191,21 @@ public final class Demo {
                 + "'SELECT count(*) FROM violation'", (System.nanoTime() - t0) / 1e9, influx.port());
 
         FenceSet fences = GeoJsonFenceLoader.load(config.path(JobOptions.FENCES));
-        long simSpanMs = (long) (opts.duration.toMillis() * opts.speedup);
+        long simSpanMs = (long) (duration.toMillis() * speedup);
         // The simulated day ends at the wall clock, so no report is ever in the future.
         long simStart = (System.currentTimeMillis() - simSpanMs) / 60_000L * 60_000L;
-        simulator = new FleetSimulator(fences, OperatorProfile.demo(), opts.bikes, simStart, opts.seed,
-                opts.badPerMille);
-        if (opts.gbfsOperator != null) {
+        simulator = new FleetSimulator(fences, OperatorProfile.demo(), bikes, simStart, seed,
+                badPerMille);
+        if (gbfsOperator != null) {
             startGbfsFeed(simSpanMs);
         }
         simulatorThread = new Thread(() -> simulate(simStart), "fleet-simulator");
         simulatorThread.setDaemon(true);
         simulatorThread.start();
 
-        long deadline = System.nanoTime() + opts.duration.toNanos();
+        long deadline = System.nanoTime() + duration.toNanos();
         while (!stopping.get() && System.nanoTime() < deadline) {
-            if (stopped.await(opts.every.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (stopped.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
                 break;
             }
             if (job.getJobStatus().get().isGloballyTerminalState()) {
@@ -168,11 +225,11 @@ public final class Demo {
         Configuration conf = Files.isRegularFile(confDir.resolve("config.yaml"))
                 ? GlobalConfiguration.loadConfiguration(confDir.toString())
                 : new Configuration();
-        conf.set(RestOptions.PORT, opts.webPort);
+        conf.set(RestOptions.PORT, webPort);
         // Keyed state outgrows the JobManager's 5 MB in-memory checkpoints from a few ten thousand bikes on.
         conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                opts.workDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
+                workDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
         return conf;
     }
 
@@ -182,9 +239,9 @@ public final class Demo {
      */
     private void startGbfsFeed(long simSpanMs) throws IOException {
         OperatorProfile profile = OperatorProfile.demo().stream()
-                .filter(p -> p.name().equals(opts.gbfsOperator)).findFirst()
+                .filter(p -> p.name().equals(gbfsOperator)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--gbfs-operator: no simulated operator '"
-                        + opts.gbfsOperator + "' (hello, meituan, qingju)"));
+                        + gbfsOperator + "' (hello, meituan, qingju)"));
         gbfsFeed = new GbfsDemoFeed(profile.name(), simClock::get);
         // The simulated day runs behind the wall clock by up to its whole span: only positions older than
         // that count as stale in feed health.
@@ -215,7 +272,7 @@ public final class Demo {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             long realStart = System.nanoTime();
             while (!stopping.get()) {
-                long simNow = simStart + (long) ((System.nanoTime() - realStart) / 1e6 * opts.speedup);
+                long simNow = simStart + (long) ((System.nanoTime() - realStart) / 1e6 * speedup);
                 simClock.set(simNow);
                 simulator.advanceTo(simNow, r -> {
                     if (gbfsFeed != null && gbfsFeed.owns(r)) {
@@ -353,7 +410,7 @@ public final class Demo {
         if (influx != null) {
             influx.close();
         }
-        say("stopped; InfluxDB data kept in %s", opts.workDir.resolve("influxdb").toAbsolutePath());
+        say("stopped; InfluxDB data kept in %s", workDir.resolve("influxdb").toAbsolutePath());
     }
 
     private static void requireFreePort(int port, String option) {

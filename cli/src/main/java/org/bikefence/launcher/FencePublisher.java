@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,6 +24,12 @@ import org.bikefence.geofence.FenceSet;
 import org.bikefence.geofence.FenceLoaders;
 import org.bikefence.geofence.LoadOptions;
 import org.bikefence.model.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Publishes whole fence files to the {@code geofences} topic, where running jobs pick them up; with
@@ -30,12 +37,6 @@ import org.bikefence.model.Topics;
  * A file is validated before it is published, so a bad edit never reaches the jobs.
  */
 public final class FencePublisher implements AutoCloseable {
-    static final String USAGE = String.join("\n",
-            "Usage: ./bikefence fences publish [--bootstrap HOST:PORT] [--topic T] [--name NAME] FILE...",
-            "       ./bikefence fences publish [--bootstrap HOST:PORT] [--topic T] --watch DIR [--every SECONDS]",
-            "Validates each fence file (GeoJSON) and publishes it whole to the topic (default geofences);",
-            "running jobs switch to it. --watch publishes *.geojson files in DIR when they change.");
-
     private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final PrintStream log;
@@ -105,57 +106,78 @@ public final class FencePublisher implements AutoCloseable {
         producer.close();
     }
 
-    public static void main(String[] args) throws Exception {
-        String bootstrap = "127.0.0.1:19092";
-        String topic = Topics.GEOFENCES;
-        String name = null;
-        Path watch = null;
-        long everySeconds = 5;
+    /** {@code fences publish} on its own: {@code FencePublisher [options] FILE...} ({@code --help}). */
+    public static void main(String[] args) {
+        System.exit(org.bikefence.geofence.tool.CliSupport.execute(new Publish(), args));
+    }
+
+    /** {@code fences publish}: validates fence files and publishes them, once or whenever they change. */
+    @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Validates each fence file (GeoJSON) and publishes it whole to the topic; running jobs "
+                    + "switch to it. --watch publishes the *.geojson files in DIR whenever they change.")
+    public static final class Publish implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:19092",
+                description = "Kafka brokers (default: ${DEFAULT-VALUE}, the demo's)")
+        String bootstrap;
+
+        @Option(names = "--topic", paramLabel = "T", defaultValue = Topics.GEOFENCES,
+                description = "fence topic the jobs read (default: ${DEFAULT-VALUE})")
+        String topic;
+
+        @Option(names = "--name", paramLabel = "NAME",
+                description = "record key of the published set (default: the file name without .geojson)")
+        String name;
+
+        @Option(names = "--watch", paramLabel = "DIR",
+                description = "publish the fence files in DIR whenever they change, until Ctrl-C (default: none)")
+        Path watch;
+
+        @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "5",
+                description = "how often --watch looks at DIR (default: ${DEFAULT-VALUE})")
+        long everySeconds;
+
+        @Parameters(paramLabel = "FILE", arity = "0..*", description = "fence files to publish (default: none)")
         List<Path> files = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--bootstrap" -> bootstrap = args[++i];
-                case "--topic" -> topic = args[++i];
-                case "--name" -> name = args[++i];
-                case "--watch" -> watch = Path.of(args[++i]);
-                case "--every" -> everySeconds = Long.parseLong(args[++i]);
-                case "--help", "-h" -> {
-                    System.out.println(USAGE);
-                    return;
-                }
-                default -> files.add(Path.of(args[i]));
+
+        @Override
+        public Integer call() throws Exception {
+            if (files.isEmpty() == (watch == null)) {
+                throw new ParameterException(spec.commandLine(), "give either FILE... or --watch DIR");
             }
-        }
-        if (files.isEmpty() == (watch == null)) {
-            System.err.println(USAGE);
-            System.exit(2);
-        }
-        Properties props = new Properties();
-        props.put("bootstrap.servers", bootstrap);
-        props.put("acks", "all");
-        props.put("max.request.size", String.valueOf(64 * 1024 * 1024));
-        props.put("delivery.timeout.ms", "30000");
-        props.put("request.timeout.ms", "10000");
-        props.put("key.serializer", ByteArraySerializer.class.getName());
-        props.put("value.serializer", ByteArraySerializer.class.getName());
-        int failures = 0;
-        try (FencePublisher p = new FencePublisher(new KafkaProducer<>(props), topic, System.out)) {
-            for (Path f : files) {
-                try {
-                    p.publish(f, name != null ? name : nameOf(f));
-                } catch (RuntimeException e) {
-                    failures++;
-                    System.err.println("NOT published " + f + ": " + e.getMessage());
-                }
+            if (everySeconds <= 0) {
+                throw new ParameterException(spec.commandLine(), "option '--every' must be positive, was "
+                        + everySeconds);
             }
-            if (watch != null) {
-                System.out.println("watching " + watch + " every " + everySeconds + " s; Ctrl-C stops");
-                while (true) {
-                    p.pollOnce(watch);
-                    Thread.sleep(everySeconds * 1000); // the watch interval
+            Properties props = new Properties();
+            props.put("bootstrap.servers", bootstrap);
+            props.put("acks", "all");
+            props.put("max.request.size", String.valueOf(64 * 1024 * 1024));
+            props.put("delivery.timeout.ms", "30000");
+            props.put("request.timeout.ms", "10000");
+            props.put("key.serializer", ByteArraySerializer.class.getName());
+            props.put("value.serializer", ByteArraySerializer.class.getName());
+            int failures = 0;
+            try (FencePublisher p = new FencePublisher(new KafkaProducer<>(props), topic, System.out)) {
+                for (Path f : files) {
+                    try {
+                        p.publish(f, name != null ? name : nameOf(f));
+                    } catch (RuntimeException e) {
+                        failures++;
+                        System.err.println("NOT published " + f + ": " + e.getMessage());
+                    }
+                }
+                if (watch != null) {
+                    System.out.println("watching " + watch + " every " + everySeconds + " s; Ctrl-C stops");
+                    while (true) {
+                        p.pollOnce(watch);
+                        Thread.sleep(everySeconds * 1000); // the watch interval
+                    }
                 }
             }
+            return failures == 0 ? 0 : 1;
         }
-        System.exit(failures == 0 ? 0 : 1);
     }
 }

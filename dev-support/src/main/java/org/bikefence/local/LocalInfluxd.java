@@ -444,13 +444,14 @@ public final class LocalInfluxd implements AutoCloseable {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** Runs influxd in the foreground for the demo: {@code LocalInfluxd <workDir> [port]}. */
-    public static void main(String[] args) throws Exception {
-        Path dir = Paths.get(args.length > 0 ? args[0] : "target/influxd");
-        int port = args.length > 1 ? Integer.parseInt(args[1]) : 8086;
-        LocalInfluxd influxd = start(dir, port);
-        System.out.println("influxd " + influxd.url() + " started in " + influxd.startupTime().toMillis()
-                + " ms; data in " + influxd.workDir() + "; Ctrl-C stops it");
-        influxd.process.waitFor();
+    /** Waits until the influxd process ends (for the foreground {@code influxd} command). */
+    int waitFor() throws InterruptedException {
+        process.waitFor();
+        return 0;
+    }
+
+    /** Runs influxd in the foreground: {@code influxd [--port P] [--work-dir DIR]} ({@code --help}). */
+    public static void main(String[] args) {
+        System.exit(org.bikefence.geofence.tool.CliSupport.execute(new LocalInfluxdCommand(), args));
     }
 }

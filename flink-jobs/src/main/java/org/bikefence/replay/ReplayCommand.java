@@ -17,6 +17,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobOptions;
+import org.bikefence.geofence.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -50,33 +51,33 @@ public final class ReplayCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--from", order = 1, arity = "1..*", paramLabel = "FILE",
-            description = "Input files, read in the order given (required).")
+            description = "Input files, read in the order given; required (default: none)")
     private List<Path> from = new ArrayList<>();
 
     private InputFile.Format format;
 
     @Option(names = "--csv-columns", order = 3, paramLabel = "SPEC", defaultValue = CsvMapping.DEFAULT_COLUMNS,
-            description = {"field=COLUMN,... for CSV.", "Default: ${DEFAULT-VALUE}"})
+            description = "field=COLUMN,... for CSV (default: ${DEFAULT-VALUE})")
     private String csvColumns;
 
     private char delimiter;
 
     @Option(names = "--operator", order = 5, paramLabel = "X", description = "Operator for CSV rows without that column "
-            + "(or with it empty).")
+            + "or with it empty (default: none)")
     private String operator;
 
     @Option(names = "--state", order = 6, paramLabel = "S", description = "State for CSV rows without that column "
-            + "(or with it empty).")
+            + "or with it empty (default: none)")
     private String state;
 
     @Option(names = "--crs", order = 7, paramLabel = "C", description = "CRS for CSV rows without that column "
-            + "(or with it empty).")
+            + "or with it empty (default: none)")
     private String crs;
 
     private ZoneId tz;
 
     @Option(names = "--dlq", order = 9, paramLabel = "FILE", defaultValue = DEFAULT_DLQ,
-            description = {"Dead letters as JSON Lines; emptied when the replay starts.", "Default: ${DEFAULT-VALUE}"})
+            description = "Dead letters as JSON Lines; emptied when the replay starts (default: ${DEFAULT-VALUE})")
     private Path dlq;
 
     private String progress;
@@ -95,7 +96,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** The command ready to run on its own, with one-line usage errors. */
     public static CommandLine commandLine() {
-        return new CommandLine(new ReplayCommand()).setParameterExceptionHandler(new UsageErrors());
+        return CliSupport.configure(new CommandLine(new ReplayCommand()));
     }
 
     /** Parses and checks a command line without running it. */
@@ -107,7 +108,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     @Option(names = "--format", order = 2, paramLabel = "auto|jsonl|csv", defaultValue = "auto",
-            description = {"Format of all FILEs.", "Default: ${DEFAULT-VALUE} (from each file name)"})
+            description = "Format of all FILEs; auto: from each file name (default: ${DEFAULT-VALUE})")
     private void format(String value) {
         switch (value.toLowerCase(Locale.ROOT)) {
             case "auto":
@@ -125,7 +126,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     @Option(names = "--csv-delimiter", order = 4, paramLabel = "C", defaultValue = ",",
-            description = {"CSV delimiter: a character or 'tab'.", "Default: ${DEFAULT-VALUE}"})
+            description = "CSV delimiter: a character or 'tab' (default: ${DEFAULT-VALUE})")
     private void csvDelimiter(String value) {
         if (value.equalsIgnoreCase("tab") || value.equals("\\t")) {
             delimiter = '\t';
@@ -137,7 +138,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     @Option(names = "--tz", order = 8, paramLabel = "ZONE", defaultValue = DEFAULT_TZ,
-            description = {"Zone of naive CSV times like 2026-10-12 08:00:00.", "Default: ${DEFAULT-VALUE}"})
+            description = "Zone of naive CSV times like 2026-10-12 08:00:00 (default: ${DEFAULT-VALUE})")
     private void tz(String value) {
         try {
             tz = ZoneId.of(value);
@@ -147,7 +148,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     @Option(names = "--progress", order = 10, paramLabel = "auto|on|off", defaultValue = "auto",
-            description = {"Progress line on stderr: auto is on a terminal only.", "Default: ${DEFAULT-VALUE}"})
+            description = "Progress line on stderr: auto is on a terminal only (default: ${DEFAULT-VALUE})")
     private void progress(String value) {
         if (!List.of("auto", "on", "off").contains(value)) {
             throw usage("option '--progress' must be auto, on or off, was '" + value + "'");
@@ -188,7 +189,7 @@ public final class ReplayCommand implements Callable<Integer> {
             return 0;
         } catch (IllegalArgumentException e) {
             // A job option or an input that cannot work (no such file, bad value): a usage error.
-            err.println(spec.qualifiedName() + ": " + UsageErrors.oneLine(e.getMessage()));
+            err.println(spec.qualifiedName() + ": " + CliSupport.oneLine(e));
             err.flush();
             return spec.exitCodeOnInvalidInput();
         } catch (Exception e) {
@@ -253,11 +254,9 @@ public final class ReplayCommand implements Callable<Integer> {
             for (ConfigOption<?> o : JobOptions.ALL) {
                 boolean kafka = o.key().startsWith("kafka.");
                 String def = JobOptions.defaultText(o);
+                String text = JobOptions.descriptionText(o).replaceAll("\\.$", "");
                 List<String> description = new ArrayList<>();
-                description.add(JobOptions.descriptionText(o));
-                if (def != null) {
-                    description.add("Default: " + (def.isEmpty() ? "(empty)" : def));
-                }
+                description.add(text + " (default: " + (def == null ? "none" : def.isEmpty() ? "empty" : def) + ")");
                 spec.addOption(OptionSpec.builder("--" + o.key())
                         .paramLabel(paramLabel(o))
                         .order(order++)

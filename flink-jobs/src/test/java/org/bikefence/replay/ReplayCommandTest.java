@@ -64,15 +64,16 @@ class ReplayCommandTest {
         for (var o : JobOptions.ALL) {
             CommandLine.Model.OptionSpec opt = spec.findOption("--" + o.key());
             assertThat(opt).as(o.key()).isNotNull();
-            assertThat(String.join(" ", opt.description())).as(o.key()).contains(JobOptions.descriptionText(o));
+            assertThat(String.join(" ", opt.description())).as(o.key()).contains(JobOptions.descriptionText(o).replaceAll("\\.$", ""));
             if (o.hasDefaultValue()) {
+                String def = JobOptions.defaultText(o);
                 assertThat(String.join(" ", opt.description())).as(o.key())
-                        .contains("Default: " + JobOptions.defaultText(o));
+                        .contains("(default: " + (def.isEmpty() ? "empty" : def) + ")");
             }
             assertThat(opt.hidden()).as(o.key()).isEqualTo(o.key().startsWith("kafka."));
         }
         String help = ReplayCommand.commandLine().getUsageMessage();
-        assertThat(help).contains("--influx.url", "Default: http://127.0.0.1:18086", "--watermark.max-out-of-order-ms",
+        assertThat(help).contains("--influx.url", "(default: http://127.0.0.1:18086)", "--watermark.max-out-of-order-ms",
                 "--from", "--tz").doesNotContain("--kafka.");
     }
 
@@ -82,7 +83,7 @@ class ReplayCommandTest {
                 .isEqualTo(new Outcome(2, "replay: Unknown options: '--no-such-option', 'x' "
                         + "(see replay --help)\n"));
         assertThat(run("--from", "a.jsonl", "--paralelism", "2").err())
-                .startsWith("replay: Unknown options: '--paralelism', '2'; did you mean --parallelism?");
+                .startsWith("replay: Unknown options: '--paralelism', '2'; Did you mean: --parallelism?");
         assertThat(run("--from", "a.jsonl", "--tz", "Mars/Olympus"))
                 .isEqualTo(new Outcome(2, "replay: option '--tz' must be a time zone like Asia/Shanghai or +08:00, "
                         + "was 'Mars/Olympus' (see replay --help)\n"));

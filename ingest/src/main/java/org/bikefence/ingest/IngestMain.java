@@ -10,26 +10,31 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.bikefence.geofence.tool.CliSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code ./bikefence ingest} command: runs one operator's polling adapter, or the push endpoint, until
- * Ctrl-C (SIGTERM).
- *
- * <pre>
- * ingest gbfs --operator hello [--url URL] [--every 30s] [--crs GCJ02] [--freshness 2m] [--token-env VAR]
- * ingest mds  --operator meituan [same options]
- * ingest push [--port 18090]
- * ingest check                      validate the configuration and list the operators
- * common: --config FILE (default docker/ingest/operators.yaml, or $BIKEFENCE_INGEST_CONFIG),
- *         --kafka.bootstrap-servers, --influx.url, --influx.db
- * </pre>
- * Options override the file; an operator given only on the command line needs at least {@code --url}.
+ * The {@code ingest} command: runs one operator's polling adapter, or the push endpoint, until Ctrl-C (SIGTERM);
+ * {@code ingest check} validates the configuration and lists the operators. The ingest image runs this main;
+ * the {@code bikefence} CLI mounts the same command. Options override the configuration file; an operator given
+ * only on the command line needs at least {@code --url}.
  */
-public final class IngestMain {
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Operator feed adapters into Kafka bike-positions.",
+            "Configuration: docker/ingest/operators.yaml.",
+            "Options override the configuration file; an operator given only on the command line needs --url."},
+        subcommands = {IngestMain.Gbfs.class, IngestMain.Mds.class, IngestMain.Push.class, IngestMain.Check.class})
+public final class IngestMain implements Callable<Integer> {
 
     private static final Logger LOG = LogManager.getLogger(IngestMain.class);
     static final String DEFAULT_CONFIG = "docker/ingest/operators.yaml";
@@ -41,37 +46,189 @@ public final class IngestMain {
             "influx.db", new String[] {"influx", "db"},
             "port", new String[] {"push", "port"});
 
-    private IngestMain() {}
+    @Spec
+    CommandSpec spec;
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            System.out.println(usage());
-            return;
+    public static void main(String[] args) {
+        int status = CliSupport.execute(new IngestMain(), args);
+        // A clean stop (SIGTERM) returns 0: exiting from here would wait for the shutdown hook that waits for us.
+        if (status != 0) {
+            System.exit(status);
         }
-        String command = args[0];
-        Map<String, String> options = options(args);
-        String operator = options.remove("operator");
-        IngestConfig config;
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a command is needed: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** The options every ingest command shares: where the configuration is and what overrides it. */
+    static final class Common {
+        @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:BIKEFENCE_INGEST_CONFIG:-"
+                + DEFAULT_CONFIG + "}", description = "the adapters' YAML configuration; $BIKEFENCE_INGEST_CONFIG when set "
+                + "(default: ${DEFAULT-VALUE})")
+        String config;
+
+        @Option(names = "--kafka.bootstrap-servers", paramLabel = "HOST:PORT",
+                description = "Kafka brokers (default: the file's kafka.bootstrap-servers, else 127.0.0.1:19092)")
+        String kafkaBootstrap;
+
+        @Option(names = "--influx.url", paramLabel = "URL",
+                description = "InfluxDB for feed health (default: the file's influx.url, else http://127.0.0.1:18086)")
+        String influxUrl;
+
+        @Option(names = "--influx.db", paramLabel = "DB",
+                description = "InfluxDB database (default: the file's influx.db, else bikefence)")
+        String influxDb;
+
+        Map<String, String> options() {
+            Map<String, String> o = new LinkedHashMap<>();
+            o.put("config", config);
+            put(o, "kafka.bootstrap-servers", kafkaBootstrap);
+            put(o, "influx.url", influxUrl);
+            put(o, "influx.db", influxDb);
+            return o;
+        }
+    }
+
+    /** The options of a polled operator, each overriding its entry in the file. */
+    static final class OperatorOptions {
+        @Option(names = "--operator", paramLabel = "ID", required = true,
+                description = "operator id, as in the file's operators list (default: none, required)")
+        String operator;
+
+        @Option(names = "--url", paramLabel = "URL",
+                description = "feed URL: gbfs.json / free_bike_status.json, or the MDS vehicles endpoint "
+                        + "(default: the file's url)")
+        String url;
+
+        @Option(names = "--every", paramLabel = "DURATION",
+                description = "polling interval, e.g. 30s (default: the file's every, else 30s)")
+        String every;
+
+        @Option(names = "--crs", paramLabel = "WGS84|GCJ02|BD09",
+                description = "coordinate system of the feed (default: the file's crs, else WGS84)")
+        String crs;
+
+        @Option(names = "--freshness", paramLabel = "DURATION",
+                description = "positions older than this count as stale in feed health "
+                        + "(default: the file's freshness, else 120s)")
+        String freshness;
+
+        @Option(names = "--token-env", paramLabel = "VAR",
+                description = "environment variable holding the feed's bearer token (default: the file's token-env)")
+        String tokenEnv;
+
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "file holding the feed's bearer token (default: the file's token-file)")
+        String tokenFile;
+
+        void addTo(Map<String, String> o) {
+            put(o, "url", url);
+            put(o, "every", every);
+            put(o, "crs", crs);
+            put(o, "freshness", freshness);
+            put(o, "token-env", tokenEnv);
+            put(o, "token-file", tokenFile);
+        }
+    }
+
+    private static void put(Map<String, String> o, String key, String value) {
+        if (value != null) {
+            o.put(key, value);
+        }
+    }
+
+    /** The validated configuration; a configuration problem is a usage error naming the key and value. */
+    static IngestConfig config(CommandSpec spec, String command, String operator, Map<String, String> options) {
         try {
-            config = config(command, operator, options, System.getenv());
+            return config(command, operator, options, System.getenv());
         } catch (IllegalArgumentException e) {
-            System.err.println("bikefence ingest: " + e.getMessage());
-            System.exit(2);
-            return;
+            throw new ParameterException(spec.commandLine(), e.getMessage().replace(":\n  - ", ": ")
+                    .replace("\n  - ", "; "));
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "cannot read " + options.get("config") + ": "
+                    + e.getMessage());
         }
-        switch (command) {
-            case "check":
-                config.operators().values().forEach(System.out::println);
-                return;
-            case "gbfs":
-            case "mds":
-                runPolling(config, config.operator(operator));
-                return;
-            case "push":
-                runPush(config);
-                return;
-            default:
-                throw new IllegalStateException(command);
+    }
+
+    @Command(name = "gbfs", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Polls one operator's GBFS feed into Kafka until Ctrl-C.")
+    static final class Gbfs implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        OperatorOptions op;
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            return polling(spec, "gbfs", op, common);
+        }
+    }
+
+    @Command(name = "mds", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Polls one operator's MDS vehicles endpoint into Kafka until Ctrl-C.")
+    static final class Mds implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        OperatorOptions op;
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            return polling(spec, "mds", op, common);
+        }
+    }
+
+    private static int polling(CommandSpec spec, String kind, OperatorOptions op, Common common) throws Exception {
+        Map<String, String> options = common.options();
+        op.addTo(options);
+        IngestConfig config = config(spec, kind, op.operator, options);
+        runPolling(config, config.operator(op.operator));
+        return 0;
+    }
+
+    @Command(name = "push", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Serves the push endpoint for the push operators of the configuration until Ctrl-C.")
+    static final class Push implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--port", paramLabel = "PORT",
+                description = "HTTP port of the push endpoint (default: the file's push.port, else 18090)")
+        String port;
+
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> options = common.options();
+            put(options, "port", port);
+            runPush(config(spec, "push", null, options));
+            return 0;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Validates the configuration and lists the operators.")
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() {
+            config(spec, "check", null, common.options()).operators().values()
+                    .forEach(spec.commandLine().getOut()::println);
+            spec.commandLine().getOut().flush();
+            return 0;
         }
     }
 
@@ -79,7 +236,7 @@ public final class IngestMain {
     static IngestConfig config(String command, String operator, Map<String, String> options, Map<String, String> env)
             throws IOException {
         if (!List.of("gbfs", "mds", "push", "check").contains(command)) {
-            throw new IllegalArgumentException("unknown command '" + command + "'\n" + usage());
+            throw new IllegalArgumentException("unknown command '" + command + "'");
         }
         String file = options.remove("config");
         if (file == null) {
@@ -116,7 +273,7 @@ public final class IngestMain {
             }
         }
         if (!options.isEmpty()) {
-            throw new IllegalArgumentException("unknown option(s) " + options.keySet() + "\n" + usage());
+            throw new IllegalArgumentException("unknown option(s) " + options.keySet());
         }
         IngestConfig config = IngestConfig.fromTree(tree, path.toString());
         if (operator != null && config.operator(operator).kind().wireName().equals(command) == false) {
@@ -138,28 +295,6 @@ public final class IngestMain {
         op.put("id", id);
         op.put("kind", kind);
         return op;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected '--option value', got '" + args[i] + "'\n" + usage());
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        return options;
-    }
-
-    static String usage() {
-        return String.join("\n",
-                "usage: ./bikefence ingest gbfs --operator ID [--url URL] [--every 30s] [--crs WGS84|GCJ02|BD09]",
-                "                              [--freshness 2m] [--token-env VAR | --token-file FILE]",
-                "       ./bikefence ingest mds  --operator ID [same options]",
-                "       ./bikefence ingest push [--port 18090]",
-                "       ./bikefence ingest check",
-                "common: --config FILE (default " + DEFAULT_CONFIG + " or $BIKEFENCE_INGEST_CONFIG),",
-                "        --kafka.bootstrap-servers HOST:PORT, --influx.url URL, --influx.db DB");
     }
 
     static PositionPublisher publisher(IngestConfig c, String clientId) {

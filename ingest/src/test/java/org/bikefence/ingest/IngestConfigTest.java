@@ -3,13 +3,16 @@ package org.bikefence.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.bikefence.geofence.crs.Crs;
+import org.bikefence.geofence.tool.CliSupport;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class IngestConfigTest {
 
@@ -100,6 +103,20 @@ class IngestConfigTest {
         assertThatThrownBy(() -> IngestMain.config("gbfs", "hello",
                 new HashMap<>(Map.of("config", EXAMPLE.toString(), "colour", "blue")), Map.of()))
                 .hasMessageContaining("unknown option(s) [colour]");
-        assertThat(List.of(IngestMain.usage().split("\n"))).first().asString().contains("ingest gbfs");
+        assertThat(new CommandLine(new IngestMain()).getUsageMessage()).contains("gbfs", "mds", "push", "check");
+    }
+
+    @Test
+    void anUnknownOptionOrABadConfigurationIsOneUsageLine() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = CliSupport.configure(new CommandLine(new IngestMain())).setErr(new PrintWriter(err, true));
+        assertThat(cl.execute("gbfs", "--operator", "hello", "--config", EXAMPLE.toString(), "--colour", "blue"))
+                .isEqualTo(2);
+        assertThat(err.toString()).hasLineCount(1).contains("--colour").doesNotContain("Exception");
+
+        StringWriter err2 = new StringWriter();
+        CommandLine cl2 = CliSupport.configure(new CommandLine(new IngestMain())).setErr(new PrintWriter(err2, true));
+        assertThat(cl2.execute("mds", "--operator", "hello", "--config", EXAMPLE.toString())).isEqualTo(2);
+        assertThat(err2.toString()).hasLineCount(1).contains("configured as kind gbfs, not mds");
     }
 }

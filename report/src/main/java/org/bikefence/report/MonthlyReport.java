@@ -41,19 +41,9 @@ public final class MonthlyReport {
         this.err = err;
     }
 
+    /** {@code report --month YYYY-MM [options]}; {@code --help} lists the options. */
     public static void main(String[] args) {
-        ReportOptions o;
-        try {
-            o = ReportOptions.parse(args, System.getenv());
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().equals("help")) {
-                System.err.println("bikefence report: " + e.getMessage());
-            }
-            System.err.print(ReportOptions.USAGE);
-            System.exit(e.getMessage().equals("help") ? EXIT_OK : EXIT_USAGE);
-            return;
-        }
-        System.exit(new MonthlyReport(o, Clock.systemUTC(), System.out, System.err).run());
+        System.exit(ReportCommand.commandLine().execute(args));
     }
 
     /** Writes the report; returns the exit code and explains any problem on {@code err}. */

@@ -163,7 +163,7 @@ class MonthlyReportITCase {
         args.addAll(List.of(extra)); // a later --month wins
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = new MonthlyReport(ReportOptions.parse(args.toArray(String[]::new), Map.of()), NOVEMBER,
+        int exit = new MonthlyReport(ReportCommand.parse(args.toArray(String[]::new)), NOVEMBER,
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
                 .run();
         return new Report(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

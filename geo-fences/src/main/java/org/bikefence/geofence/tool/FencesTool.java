@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.bikefence.geofence.Bounds;
 import org.bikefence.geofence.CsvReader;
 import org.bikefence.geofence.Fence;
@@ -39,6 +41,15 @@ import org.bikefence.geofence.LoadOptions;
 import org.bikefence.geofence.LoadResult;
 import org.bikefence.geofence.Verdict;
 import org.bikefence.geofence.crs.Crs;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * Command-line tool for the people who maintain fence files: {@code check} validates fence files
@@ -46,7 +57,10 @@ import org.bikefence.geofence.crs.Crs;
  * verdict the streaming job reaches there ({@link Verdict}).
  * Run through {@code ./bikefence fences ...}.
  */
-public final class FencesTool {
+@Command(name = "fences", mixinStandardHelpOptions = true,
+        description = "Validates fence files and classifies points against them.",
+        subcommands = {FencesTool.Check.class, FencesTool.Classify.class})
+public final class FencesTool implements Callable<Integer> {
 
     /** Exit status: everything valid. */
     public static final int OK = 0;
@@ -58,24 +72,17 @@ public final class FencesTool {
     static final int PROGRESS_EVERY = 100_000;
     private static final int LISTED_SKIPS = 20;
 
-    private static final String USAGE_TEXT = String.join("\n",
-            "usage: bikefence fences check [fence options] FILE...",
-            "       bikefence fences classify --fences FILE... --points POINTS.csv [--lat-col NAME]",
-            "              [--lng-col NAME] [--crs WGS84|GCJ02|BD09] [--time-col NAME] [--out OUT.csv]",
-            "              [fence options]",
-            "fence options (for files that cannot say themselves):",
-            "  --fences-crs WGS84|GCJ02|BD09   coordinate system of CSV/GBFS/MDS fence files (check: --crs)",
-            "  --bounds xiamen|minLat,maxLat,minLng,maxLng   reject vertices outside this box",
-            "  --repair                        repair invalid polygons (JTS GeometryFixer), listed as repairs",
-            "  --kind KIND                     kind of CSV fences (default parking) and MDS geographies",
-            "  --operators a,b                 operators CSV/GBFS/MDS fences apply to (default all)",
-            "  --vehicle-types a,b             GBFS vehicle_type_ids whose rules count (default: rules for all types)",
-            "  --gbfs-restrictions-win         GBFS: keep no-park zones whole even if listed after the operating area",
-            "  --zone ZONE                     time zone of sources without one (default Asia/Shanghai)",
-            "formats: .csv = city export FENCE_ID,FENCE_LOC; JSON = bikefence GeoJSON, GBFS",
-            "geofencing_zones.json or MDS geographies (chosen by content).");
+    private final PrintStream out;
+    private final PrintStream err;
 
-    private FencesTool() {}
+    @Spec
+    CommandSpec spec;
+
+    /** The tool writing its results to these streams (help and usage errors go there too). */
+    public FencesTool(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -83,25 +90,150 @@ public final class FencesTool {
 
     /** Runs a command; returns the exit status ({@link #OK}, {@link #INVALID}, {@link #USAGE}). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || Set.of("-h", "--help", "help").contains(args[0])) {
-            (args.length == 0 ? err : out).println(USAGE_TEXT);
-            return args.length == 0 ? USAGE : OK;
+        CommandLine cl = CliSupport.configure(new CommandLine(new FencesTool(out, err)));
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "a command is needed: "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** Options for fence files that cannot say themselves (CSV, GBFS, MDS). */
+    static final class FenceOptions {
+        @Option(names = "--fences-crs", paramLabel = "WGS84|GCJ02|BD09",
+                description = "coordinate system of CSV/GBFS/MDS fence files (check also takes --crs) (default: WGS84)")
+        Crs fencesCrs;
+
+        @Option(names = "--bounds", paramLabel = "xiamen|minLat,maxLat,minLng,maxLng",
+                description = "reject vertices outside this box (default: no box)")
+        Bounds bounds;
+
+        @Option(names = "--repair",
+                description = "repair invalid polygons (JTS GeometryFixer), listed as repairs (default: ${DEFAULT-VALUE})")
+        boolean repair;
+
+        @Option(names = "--kind", paramLabel = "KIND",
+                description = "kind of CSV fences and MDS geographies (default: parking)")
+        FenceKind kind;
+
+        @Option(names = "--operators", paramLabel = "a,b",
+                description = "operators CSV/GBFS/MDS fences apply to (default: all)")
+        String operators;
+
+        @Option(names = "--vehicle-types", paramLabel = "a,b",
+                description = "GBFS vehicle_type_ids whose rules count (default: rules for all types)")
+        String vehicleTypes;
+
+        @Option(names = "--gbfs-restrictions-win", description = "GBFS: keep no-park zones whole even if listed "
+                + "after the operating area (default: ${DEFAULT-VALUE})")
+        boolean gbfsRestrictionsWin;
+
+        @Option(names = "--zone", paramLabel = "ZONE",
+                description = "time zone of sources without one (default: Asia/Shanghai)")
+        ZoneId zone;
+
+        Args args() {
+            Args a = new Args();
+            a.fencesCrs = fencesCrs;
+            a.bounds = bounds;
+            a.repair = repair;
+            a.kind = kind;
+            a.operators = operators == null ? Set.of() : Args.list(operators);
+            a.vehicleTypes = vehicleTypes == null ? Set.of() : Args.list(vehicleTypes);
+            a.gbfsRestrictionsWin = gbfsRestrictionsWin;
+            a.zone = zone;
+            return a;
         }
-        List<String> rest = Arrays.asList(args).subList(1, args.length);
-        try {
-            switch (args[0]) {
-                case "check":
-                    return check(Args.parse(rest, "check"), out);
-                case "classify":
-                    return classify(Args.parse(rest, "classify"), out, err);
-                default:
-                    throw new UsageException("unknown command \"" + args[0]
-                            + "\"; commands: check, classify");
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Validates fence files and summarises them; exits 1 when one is invalid.",
+                "Formats: .csv = city export FENCE_ID,FENCE_LOC; JSON = bikefence GeoJSON, GBFS "
+                        + "geofencing_zones.json or MDS geographies (chosen by content)."})
+    static final class Check implements Callable<Integer> {
+        @ParentCommand
+        FencesTool tool;
+
+        @Mixin
+        FenceOptions fenceOptions;
+
+        @Option(names = "--crs", paramLabel = "WGS84|GCJ02|BD09",
+                description = "the same as --fences-crs (default: WGS84)")
+        Crs crs;
+
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "fence files to check (default: none)")
+        List<String> files = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Args a = fenceOptions.args();
+            a.crs = crs;
+            a.files.addAll(files);
+            return check(a, tool.out);
+        }
+    }
+
+    @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Tells which fences cover each point of a CSV file: writes the rows with two columns "
+                    + "more, fence_ids and fence_kinds, and a summary.")
+    static final class Classify implements Callable<Integer> {
+        @ParentCommand
+        FencesTool tool;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--fences", paramLabel = "FILE", arity = "1..*", required = true,
+                description = "fence files; ids must be unique across them (default: none, required)")
+        List<String> fences = new ArrayList<>();
+
+        @Option(names = "--points", paramLabel = "POINTS.csv", required = true,
+                description = "CSV file with a header row (default: none, required)")
+        String points;
+
+        @Option(names = "--lat-col", paramLabel = "NAME",
+                description = "latitude column (default: lat or latitude)")
+        String latCol;
+
+        @Option(names = "--lng-col", paramLabel = "NAME",
+                description = "longitude column (default: lng, lon, long or longitude)")
+        String lngCol;
+
+        @Option(names = "--crs", paramLabel = "WGS84|GCJ02|BD09",
+                description = "coordinate system of the points (default: WGS84)")
+        Crs crs;
+
+        @Option(names = "--time-col", paramLabel = "NAME", description = "column with each point's time "
+                + "(epoch ms, ISO or yyyy-MM-dd HH:mm[:ss]); only fences in force then count "
+                + "(default: none: every fence counts)")
+        String timeCol;
+
+        @Option(names = "--out", paramLabel = "OUT.csv",
+                description = "where to write the rows (default: standard output, the summary to stderr)")
+        String out;
+
+        @Mixin
+        FenceOptions fenceOptions;
+
+        @Override
+        public Integer call() {
+            Args a = fenceOptions.args();
+            a.fences.addAll(fences);
+            a.points = points;
+            a.latCol = latCol;
+            a.lngCol = lngCol;
+            a.crs = crs;
+            a.timeCol = timeCol;
+            a.out = out;
+            try {
+                return classify(a, tool.out, tool.err);
+            } catch (UsageException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-        } catch (UsageException e) {
-            err.println("fences: " + e.getMessage());
-            err.println(USAGE_TEXT);
-            return USAGE;
         }
     }
 
@@ -482,7 +614,7 @@ public final class FencesTool {
         }
     }
 
-    /** Parsed command line of one subcommand. */
+    /** The options of one run, as the commands give them. */
     private static final class Args {
         final List<String> files = new ArrayList<>();
         final List<String> fences = new ArrayList<>();
@@ -501,59 +633,6 @@ public final class FencesTool {
         Set<String> vehicleTypes = Set.of();
         ZoneId zone;
 
-        static Args parse(List<String> args, String command) {
-            Args a = new Args();
-            boolean inFences = false;
-            for (int i = 0; i < args.size(); i++) {
-                String arg = args.get(i);
-                if (!arg.startsWith("--")) {
-                    (inFences ? a.fences : a.files).add(arg);
-                    continue;
-                }
-                inFences = false;
-                switch (arg) {
-                    case "--repair" -> a.repair = true;
-                    case "--gbfs-restrictions-win" -> a.gbfsRestrictionsWin = true;
-                    case "--fences" -> {
-                        inFences = true;
-                        a.fences.add(value(args, ++i, arg));
-                    }
-                    case "--points" -> a.points = value(args, ++i, arg);
-                    case "--out" -> a.out = value(args, ++i, arg);
-                    case "--lat-col" -> a.latCol = value(args, ++i, arg);
-                    case "--lng-col" -> a.lngCol = value(args, ++i, arg);
-                    case "--time-col" -> a.timeCol = value(args, ++i, arg);
-                    case "--crs" -> a.crs = crs(value(args, ++i, arg));
-                    case "--fences-crs" -> a.fencesCrs = crs(value(args, ++i, arg));
-                    case "--bounds" -> {
-                        try {
-                            a.bounds = Bounds.parse(value(args, ++i, arg));
-                        } catch (IllegalArgumentException e) {
-                            throw new UsageException(e.getMessage());
-                        }
-                    }
-                    case "--kind" -> {
-                        try {
-                            a.kind = FenceKind.fromWireName(value(args, ++i, arg));
-                        } catch (IllegalArgumentException e) {
-                            throw new UsageException("--kind: " + e.getMessage());
-                        }
-                    }
-                    case "--operators" -> a.operators = list(value(args, ++i, arg));
-                    case "--vehicle-types" -> a.vehicleTypes = list(value(args, ++i, arg));
-                    case "--zone" -> {
-                        try {
-                            a.zone = ZoneId.of(value(args, ++i, arg));
-                        } catch (DateTimeException e) {
-                            throw new UsageException("--zone: " + e.getMessage());
-                        }
-                    }
-                    default -> throw new UsageException("unknown option " + arg + " for " + command);
-                }
-            }
-            return a;
-        }
-
         LoadOptions loadOptions(Crs fileCrs) {
             LoadOptions.Builder b = LoadOptions.builder()
                     .cityBounds(bounds)
@@ -571,22 +650,7 @@ public final class FencesTool {
             return b.build();
         }
 
-        private static String value(List<String> args, int i, String option) {
-            if (i >= args.size() || args.get(i).startsWith("--")) {
-                throw new UsageException(option + " needs a value");
-            }
-            return args.get(i);
-        }
-
-        private static Crs crs(String s) {
-            try {
-                return Crs.parse(s);
-            } catch (IllegalArgumentException e) {
-                throw new UsageException(e.getMessage());
-            }
-        }
-
-        private static Set<String> list(String s) {
+        static Set<String> list(String s) {
             Set<String> out = new LinkedHashSet<>();
             for (String part : s.split(",")) {
                 if (!part.isBlank()) {
