@@ -1,6 +1,6 @@
 package org.bikefence.functions;
 
-import org.bikefence.influx.ToInfluxPoints;
+import org.bikefence.influx.InfluxSchema;
 
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -65,7 +65,7 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthCounts
     @Override
     public void processElement(MonthCounts c, Context ctx, Collector<InfluxPoint> out) throws Exception {
         latest.put(c.month + '\u0000' + c.operator, c);
-        for (InfluxPoint p : ToInfluxPoints.monthCounts(c, zone)) {
+        for (InfluxPoint p : InfluxSchema.monthCounts(c, zone)) {
             out.collect(p);
         }
         List<OperatorMonthMetrics> month = new ArrayList<>();
@@ -86,7 +86,7 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthCounts
             }
             return;
         }
-        for (InfluxPoint p : ToInfluxPoints.assessment(a, zone)) {
+        for (InfluxPoint p : InfluxSchema.assessment(a, zone)) {
             out.collect(p);
         }
     }

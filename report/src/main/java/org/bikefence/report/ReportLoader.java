@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import org.bikefence.influx.ToInfluxPoints;
+import org.bikefence.influx.InfluxSchema;
 import org.bikefence.report.ReportData.DeductionRow;
 import org.bikefence.report.ReportData.FenceCount;
 import org.bikefence.report.ReportData.OperatorRow;
@@ -38,7 +38,7 @@ public final class ReportLoader {
         String tz = " tz(" + literal(m.zone().getId()) + ")";
 
         List<OperatorRow> operators = new ArrayList<>();
-        for (Series s : influx.query("SELECT * FROM " + ToInfluxPoints.OPERATOR_MONTH + " WHERE " + range
+        for (Series s : influx.query("SELECT * FROM " + InfluxSchema.OPERATOR_MONTH + " WHERE " + range
                 + " GROUP BY operator")) {
             Map<String, Object> r = s.rows().get(s.rows().size() - 1);
             Map<String, Double> cats = new TreeMap<>();
@@ -61,7 +61,7 @@ public final class ReportLoader {
         String ruleSet = operators.isEmpty() ? null : operators.get(0).ruleSet();
 
         List<DeductionRow> deductions = new ArrayList<>();
-        for (Series s : influx.query("SELECT * FROM " + ToInfluxPoints.DEDUCTION + " WHERE " + range
+        for (Series s : influx.query("SELECT * FROM " + InfluxSchema.DEDUCTION + " WHERE " + range
                 + " GROUP BY operator, rule_id, category")) {
             Map<String, Object> r = s.rows().get(s.rows().size() - 1);
             String ev = str(r.get("evidence"));
@@ -75,7 +75,7 @@ public final class ReportLoader {
                 .thenComparing(DeductionRow::ruleId));
 
         Map<String, Map<LocalDate, Double>> daily = new TreeMap<>();
-        for (Series s : influx.query("SELECT last(score) FROM " + ToInfluxPoints.OPERATOR_SCORE + " WHERE " + range
+        for (Series s : influx.query("SELECT last(score) FROM " + InfluxSchema.OPERATOR_SCORE + " WHERE " + range
                 + " GROUP BY time(1d), operator fill(none)" + tz)) {
             Map<LocalDate, Double> days = daily.computeIfAbsent(s.tag("operator"), k -> new TreeMap<>());
             for (Map<String, Object> r : s.rows()) {
@@ -84,7 +84,7 @@ public final class ReportLoader {
         }
 
         Map<String, FenceCount> fences = new LinkedHashMap<>();
-        for (Series s : influx.query("SELECT count(status) FROM " + ToInfluxPoints.VIOLATION + " WHERE \"type\" = "
+        for (Series s : influx.query("SELECT count(status) FROM " + InfluxSchema.VIOLATION + " WHERE \"type\" = "
                 + literal("no_park") + " AND " + range + " GROUP BY fence_id, operator")) {
             String fence = s.tag("fence_id") == null || s.tag("fence_id").isEmpty() ? "-" : s.tag("fence_id");
             long n = lng(s.rows().get(0).get("count"));
@@ -112,7 +112,7 @@ public final class ReportLoader {
                     + range;
             List<ViolationRow> rows = new ArrayList<>();
             for (Series s : influx.query("SELECT bike_id, fence_id, status, parked_since, closed_at, duration_s, lat, "
-                    + "lng, fence_set FROM " + ToInfluxPoints.VIOLATION + where + " ORDER BY time LIMIT "
+                    + "lng, fence_set FROM " + InfluxSchema.VIOLATION + where + " ORDER BY time LIMIT "
                     + MAX_EVIDENCE_ROWS)) {
                 for (Map<String, Object> r : s.rows()) {
                     rows.add(new ViolationRow(operator, type, str(r.get("bike_id")), str(r.get("fence_id")),
@@ -123,12 +123,12 @@ public final class ReportLoader {
                 }
             }
             violations.put(key, rows);
-            List<Series> count = influx.query("SELECT count(status) FROM " + ToInfluxPoints.VIOLATION + where);
+            List<Series> count = influx.query("SELECT count(status) FROM " + InfluxSchema.VIOLATION + where);
             totals.put(key, count.isEmpty() ? 0L : lng(count.get(0).rows().get(0).get("count")));
         }
 
         TreeSet<LocalDate> days = new TreeSet<>();
-        for (Series s : influx.query("SELECT count(bikes_seen) FROM " + ToInfluxPoints.OPERATOR_MINUTE + " WHERE "
+        for (Series s : influx.query("SELECT count(bikes_seen) FROM " + InfluxSchema.OPERATOR_MINUTE + " WHERE "
                 + range + " GROUP BY time(1d) fill(none)" + tz)) {
             for (Map<String, Object> r : s.rows()) {
                 if (lng(r.get("count")) > 0) {

@@ -10,7 +10,7 @@ import org.bikefence.influx.InfluxPoint;
  * The InfluxDB schema: how each result becomes a point. Every point's series and timestamp derive from
  * event data only, so a replay writes the same points and overwrites instead of duplicating.
  */
-public final class ToInfluxPoints {
+public final class InfluxSchema {
     public static final String VIOLATION = "violation";
     public static final String OPERATOR_MINUTE = "operator_minute";
     public static final String OPERATOR_SCORE = "operator_score";
@@ -20,7 +20,7 @@ public final class ToInfluxPoints {
     public static final String OPERATOR_METRICS = "operator_metrics";
     public static final String OPERATOR_DAY = "operator_day";
 
-    private ToInfluxPoints() {}
+    private InfluxSchema() {}
 
     /**
      * A violation point at its opening time; its closing rewrites the same point with the duration. The
