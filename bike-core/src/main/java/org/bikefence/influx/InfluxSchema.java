@@ -307,46 +307,52 @@ public final class InfluxSchema {
     /**
      * The month's raw assessment counts of one operator (every metric the rule set can price, before
      * pricing), at the month's start, and the distinct bikes of the day the counts are as of.
+     *
+     * @param asOf the minute (epoch ms) the counts are as of; no operator_day point when that day saw no bike
      */
-    public static List<InfluxPoint> monthCounts(org.bikefence.metrics.MonthCounts c, ZoneId zone) {
-        long monthStart = java.time.YearMonth.parse(c.month).atDay(1).atStartOfDay(zone).toInstant().toEpochMilli();
+    public static List<InfluxPoint> operatorMetrics(OperatorMonthMetrics m, long asOf, ZoneId zone) {
+        long monthStart = m.month().atDay(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        OperatorMonthMetrics.NoPark noPark = m.noPark();
+        OperatorMonthMetrics.Accumulation acc = m.accumulation();
+        OperatorMonthMetrics.Condition condition = m.condition();
+        OperatorMonthMetrics.DataFeed feed = m.dataFeed();
         InfluxPoint month = InfluxPoint.measurement(OPERATOR_METRICS)
-                .tag(TAG_OPERATOR, c.operator)
-                .field(FIELD_BIKES, c.bikes)
-                .field(FIELD_PEAK_STANDING, c.peakStanding)
-                .field(FIELD_NO_PARK_OPENED, c.noParkOpened)
-                .field(FIELD_NO_PARK_CLOSED, c.noParkClosed)
-                .field(FIELD_NO_PARK_CLOSED_WITHIN_DEADLINE, c.noParkClosedWithinDeadline)
-                .field(FIELD_NO_PARK_MINUTES_OPEN, c.noParkMinutesOpen)
-                .field(FIELD_RIDE_ENDS_IN_AREA, c.rideEndsInArea)
-                .field(FIELD_RIDE_ENDS_IN_FENCE, c.rideEndsInFence)
-                .field(FIELD_FENCE_OVER_CAPACITY_EVENTS, c.fenceOverCapacityEvents)
-                .field(FIELD_CELL_OVER_THRESHOLD_EVENTS, c.cellOverThresholdEvents)
-                .field(FIELD_ACCUMULATION_CLEARED, c.accumulationCleared)
-                .field(FIELD_ACCUMULATION_CLEARED_WITHIN_DEADLINE, c.accumulationClearedWithinDeadline)
-                .field(FIELD_ACCUMULATION_MINUTES_TO_CLEAR, c.accumulationMinutesToClear)
-                .field(FIELD_OUT_OF_AREA_BIKES, c.outOfAreaBikes)
-                .field(FIELD_ZOMBIE_BIKES, c.zombieBikes)
-                .field(FIELD_FAULTY_BIKES, c.faultyBikes)
-                .field(FIELD_FAULTY_HANDLED, c.faultyHandled)
-                .field(FIELD_FAULTY_HANDLED_WITHIN_DEADLINE, c.faultyHandledWithinDeadline)
-                .field(FIELD_FAULTY_MINUTES_TO_HANDLE, c.faultyMinutesToHandle)
-                .field(FIELD_BIKES_WITHIN_REPORT_INTERVAL, c.bikesWithinReportInterval)
-                .field(FIELD_RECORDS, c.recordsReceived)
-                .field(FIELD_LATE_RECORDS, c.lateRecords)
-                .field(FIELD_OUT_OF_ORDER_RECORDS, c.outOfOrderRecords)
-                .field(FIELD_INVALID_RECORDS, c.invalidRecords)
-                .field(FIELD_FEED_GAPS, c.feedGaps)
-                .field(FIELD_FEED_GAP_MINUTES, c.feedGapMinutes)
+                .tag(TAG_OPERATOR, m.operator())
+                .field(FIELD_BIKES, m.fleet().distinctBikesInMonth())
+                .field(FIELD_PEAK_STANDING, m.fleet().peakParkedBikes())
+                .field(FIELD_NO_PARK_OPENED, noPark.violations())
+                .field(FIELD_NO_PARK_CLOSED, noPark.closed())
+                .field(FIELD_NO_PARK_CLOSED_WITHIN_DEADLINE, noPark.closedWithinDeadline())
+                .field(FIELD_NO_PARK_MINUTES_OPEN, noPark.minutesOpenTotal())
+                .field(FIELD_RIDE_ENDS_IN_AREA, m.parking().rideEndsInManagedArea())
+                .field(FIELD_RIDE_ENDS_IN_FENCE, m.parking().rideEndsInParkingFence())
+                .field(FIELD_FENCE_OVER_CAPACITY_EVENTS, acc.fenceOverCapacityEvents())
+                .field(FIELD_CELL_OVER_THRESHOLD_EVENTS, acc.cellOverThresholdEvents())
+                .field(FIELD_ACCUMULATION_CLEARED, acc.cleared())
+                .field(FIELD_ACCUMULATION_CLEARED_WITHIN_DEADLINE, acc.clearedWithinDeadline())
+                .field(FIELD_ACCUMULATION_MINUTES_TO_CLEAR, acc.minutesToClearTotal())
+                .field(FIELD_OUT_OF_AREA_BIKES, m.outOfAreaBikes())
+                .field(FIELD_ZOMBIE_BIKES, m.zombieBikes())
+                .field(FIELD_FAULTY_BIKES, condition.faultyBikes())
+                .field(FIELD_FAULTY_HANDLED, condition.handled())
+                .field(FIELD_FAULTY_HANDLED_WITHIN_DEADLINE, condition.handledWithinDeadline())
+                .field(FIELD_FAULTY_MINUTES_TO_HANDLE, condition.minutesToHandleTotal())
+                .field(FIELD_BIKES_WITHIN_REPORT_INTERVAL, feed.bikesWithinReportInterval())
+                .field(FIELD_RECORDS, feed.recordsReceived())
+                .field(FIELD_LATE_RECORDS, feed.lateRecords())
+                .field(FIELD_OUT_OF_ORDER_RECORDS, feed.outOfOrderRecords())
+                .field(FIELD_INVALID_RECORDS, feed.invalidRecords())
+                .field(FIELD_FEED_GAPS, feed.feedGaps())
+                .field(FIELD_FEED_GAP_MINUTES, feed.feedGapMinutes())
                 .time(monthStart)
                 .build();
-        LocalDate day = Instant.ofEpochMilli(c.asOf).atZone(zone).toLocalDate();
-        Long bikesToday = c.bikesByDay.get(day.toString());
+        LocalDate day = Instant.ofEpochMilli(asOf).atZone(zone).toLocalDate();
+        Long bikesToday = m.fleet().distinctBikesByDay().get(day);
         if (bikesToday == null) {
             return List.of(month);
         }
         return List.of(month, InfluxPoint.measurement(OPERATOR_DAY)
-                .tag(TAG_OPERATOR, c.operator)
+                .tag(TAG_OPERATOR, m.operator())
                 .field(FIELD_BIKES_SEEN, bikesToday)
                 .time(day.atStartOfDay(zone).toInstant().toEpochMilli())
                 .build());

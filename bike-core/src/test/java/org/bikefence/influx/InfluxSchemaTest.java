@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.bikefence.model.AreaDelta;
 import org.bikefence.model.FenceSetEvent;
 import org.bikefence.model.OperatorMinute;
@@ -171,6 +174,35 @@ class InfluxSchemaTest {
         assertThat(points).filteredOn(p -> p.measurement().equals(InfluxSchema.DEDUCTION))
                 .hasSize(a.scores().stream().mapToInt(s -> s.deductions().size()).sum())
                 .extracting(p -> p.tags().keySet().toString()).containsOnly("[category, operator, rule_id]");
+    }
+
+    @Test
+    void anOperatorsMonthCountsAreAtTheMonthsStartAndTheDaysBikesAtTheDaysStart() {
+        OperatorMonthMetrics m = OperatorMonthMetrics.builder("meituan", YearMonth.of(2026, 10))
+                .fleet(new OperatorMonthMetrics.Fleet(new TreeMap<>(Map.of(LocalDate.of(2026, 10, 12), 3L)), 30, 22))
+                .noPark(new OperatorMonthMetrics.NoPark(4, 3, 2, 70))
+                .parking(new OperatorMonthMetrics.Parking(9, 8))
+                .accumulation(new OperatorMonthMetrics.Accumulation(5, 6, 7, 1, 40))
+                .outOfAreaBikes(11)
+                .zombieBikes(12)
+                .condition(new OperatorMonthMetrics.Condition(13, 10, 3, 96))
+                .dataFeed(new OperatorMonthMetrics.DataFeed(29, 1000, 14, 15, 16, 17, 390))
+                .build();
+
+        List<InfluxPoint> points = InfluxSchema.operatorMetrics(m, T, XIAMEN);
+
+        assertThat(points).extracting(InfluxSchemaTest::line).containsExactly(
+                "operator_metrics,operator=meituan accumulation_cleared=7i,accumulation_cleared_within_deadline=1i,"
+                        + "accumulation_minutes_to_clear=40i,bikes=30i,bikes_within_report_interval=29i,"
+                        + "cell_over_threshold_events=6i,faulty_bikes=13i,faulty_handled=10i,"
+                        + "faulty_handled_within_deadline=3i,faulty_minutes_to_handle=96i,feed_gap_minutes=390i,"
+                        + "feed_gaps=17i,fence_over_capacity_events=5i,invalid_records=16i,late_records=14i,"
+                        + "no_park_closed=3i,no_park_closed_within_deadline=2i,no_park_minutes_open=70i,"
+                        + "no_park_opened=4i,out_of_area_bikes=11i,out_of_order_records=15i,peak_standing=22i,"
+                        + "records=1000i,ride_ends_in_area=9i,ride_ends_in_fence=8i,zombie_bikes=12i " + OCTOBER,
+                "operator_day,operator=meituan bikes_seen=3i " + Instant.parse("2026-10-11T16:00:00Z").toEpochMilli());
+        assertThat(InfluxSchema.operatorMetrics(m, T + 86_400_000L, XIAMEN)).as("13 October saw no bike")
+                .extracting(InfluxPoint::measurement).containsExactly("operator_metrics");
     }
 
     @Test
