@@ -5,11 +5,11 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.bikefence.metrics.MonthAccumulator;
 import org.bikefence.rules.OperatorMonthMetrics;
 import org.bikefence.rules.RuleSet;
 
@@ -28,6 +28,15 @@ import org.bikefence.rules.RuleSet;
  * reach its deadline, as a replay would show: {@link FleetSimulator#finish} sends a last report of every
  * bike at the end. Piles are counted as planned (fence over capacity from the pile's first bike above
  * capacity until it is back at capacity).
+ *
+ * <p>Each month is a {@link MonthAccumulator}, the job's own, and that is deliberate: what ground truth must
+ * know independently of the job is what happened (which bike stood where and when, which record was late,
+ * when a condition began and ended), and all of that is decided here from the simulator's knowledge, never
+ * from the job's signals or rules. What the accumulator adds is only the metric arithmetic on top (a bike
+ * counts once per month, "within the deadline" includes the deadline, durations are whole minutes), which is
+ * the specification of the metrics rather than a reading of events, tested on its own in bike-core; sharing
+ * it means a month's figures are shaped and computed one way, and a difference between the stream and ground
+ * truth is a difference in what they saw.
  */
 public final class GroundTruth {
     private static final long MINUTE = 60_000L;
@@ -45,39 +54,6 @@ public final class GroundTruth {
         @Override
         public String toString() {
             return opened + " opened, " + closed + " closed";
-        }
-    }
-
-    /** One operator's month as the simulator made it. */
-    public static final class Month {
-        public final TreeMap<LocalDate, Set<String>> bikesByDay = new TreeMap<>();
-        public final Set<String> bikes = new HashSet<>();
-        public long peakStanding;
-        public long noParkOpened;
-        public long noParkClosed;
-        public long noParkClosedWithinDeadline;
-        public long noParkMinutesOpen;
-        public long rideEndsInArea;
-        public long rideEndsInFence;
-        public final Set<String> outOfAreaBikes = new HashSet<>();
-        public final Set<String> zombieBikes = new HashSet<>();
-        public final Set<String> faultyBikes = new HashSet<>();
-        public final Set<String> faultyHandledBikes = new HashSet<>();
-        public long faultyHandledWithinDeadline;
-        public long faultyMinutesToHandle;
-        public final Set<String> reportGapBikes = new HashSet<>();
-        public long recordsReceived;
-        public long lateRecords;
-        public long invalidRecords;
-        public long feedGaps;
-        public long feedGapMinutes;
-        public long pileEvents;
-        public long pilesCleared;
-        public long pilesClearedWithinDeadline;
-        public long pileMinutesToClear;
-
-        public long bikesWithinReportInterval() {
-            return bikes.stream().filter(b -> !reportGapBikes.contains(b)).count();
         }
     }
 
@@ -112,7 +88,7 @@ public final class GroundTruth {
     private final long pileMinMs;
     private final long pileDeadlineMs;
 
-    private final Map<String, Map<YearMonth, Month>> months = new TreeMap<>();
+    private final Map<String, Map<YearMonth, MonthAccumulator>> months = new TreeMap<>();
     private final Map<String, BikeLine> lines = new HashMap<>();
     private final Map<String, TreeMap<Long, Long>> standingDeltaByMinute = new TreeMap<>();
     private final Map<String, TreeSet<Long>> dataMinutes = new TreeMap<>();
@@ -139,10 +115,13 @@ public final class GroundTruth {
         return months.keySet();
     }
 
-    /** The operator's month; empty counts when the simulator sent nothing for it. */
-    public Month month(String operator, YearMonth month) {
+    /**
+     * The operator's month as the simulator made it (piles are fence over-capacity events; the simulator
+     * makes no cell piles and no out-of-order records); empty counts when the simulator sent nothing for it.
+     */
+    public MonthAccumulator month(String operator, YearMonth month) {
         settle();
-        return months.getOrDefault(operator, Map.of()).getOrDefault(month, new Month());
+        return months.getOrDefault(operator, Map.of()).getOrDefault(month, new MonthAccumulator(operator, month));
     }
 
     /** Violations of the operator by type ({@code no_park}, {@code out_of_area}, {@code zombie}, {@code faulty_overdue}). */
@@ -152,23 +131,7 @@ public final class GroundTruth {
 
     /** The month in the rule set's terms, to score exactly as the stream's counts are scored. */
     public OperatorMonthMetrics metrics(String operator, YearMonth month) {
-        Month m = month(operator, month);
-        TreeMap<LocalDate, Long> byDay = new TreeMap<>();
-        m.bikesByDay.forEach((d, s) -> byDay.put(d, (long) s.size()));
-        return OperatorMonthMetrics.builder(operator, month)
-                .fleet(new OperatorMonthMetrics.Fleet(byDay, m.bikes.size(), m.peakStanding))
-                .noPark(new OperatorMonthMetrics.NoPark(m.noParkOpened, m.noParkClosed, m.noParkClosedWithinDeadline,
-                        m.noParkMinutesOpen))
-                .parking(new OperatorMonthMetrics.Parking(m.rideEndsInArea, m.rideEndsInFence))
-                .accumulation(new OperatorMonthMetrics.Accumulation(m.pileEvents, 0, m.pilesCleared,
-                        m.pilesClearedWithinDeadline, m.pileMinutesToClear))
-                .outOfAreaBikes(m.outOfAreaBikes.size())
-                .zombieBikes(m.zombieBikes.size())
-                .condition(new OperatorMonthMetrics.Condition(m.faultyBikes.size(), m.faultyHandledBikes.size(),
-                        m.faultyHandledWithinDeadline, m.faultyMinutesToHandle))
-                .dataFeed(new OperatorMonthMetrics.DataFeed(m.bikesWithinReportInterval(), m.recordsReceived,
-                        m.lateRecords, 0, m.invalidRecords, m.feedGaps, m.feedGapMinutes))
-                .build();
+        return month(operator, month).toMetrics();
     }
 
     /**
@@ -181,27 +144,17 @@ public final class GroundTruth {
             boolean faulty, Place place) {
         settled = false;
         if (!valid) {
-            Month km = of(operator, kafkaTs);
-            km.recordsReceived++;
-            km.invalidRecords++;
+            of(operator, kafkaTs).invalidRecord();
             return;
         }
-        Month m = of(operator, ts);
-        m.recordsReceived++;
-        if (kafkaTs - ts > lateAfterMs) {
-            m.lateRecords++;
-        }
-        m.bikes.add(bikeId);
-        m.bikesByDay.computeIfAbsent(day(ts), d -> new HashSet<>()).add(bikeId);
-        if (faulty) {
-            m.faultyBikes.add(bikeId);
-        }
+        MonthAccumulator m = of(operator, ts);
+        m.record(day(ts), bikeId, faulty, kafkaTs - ts, lateAfterMs);
         dataMinutes.computeIfAbsent(operator, o -> new TreeSet<>()).add(minute(ts));
 
         BikeLine b = lines.computeIfAbsent(operator + '\u0000' + bikeId, k -> new BikeLine());
         boolean stationary = !riding;
         if (b.hasReport && ts - b.lastTs > (b.lastRiding ? ridingIntervalMs : parkedIntervalMs)) {
-            m.reportGapBikes.add(bikeId);
+            m.reportGap(bikeId);
         }
         boolean changed = !b.hasReport || riding != b.lastRiding || faulty != b.lastFaulty;
 
@@ -209,7 +162,7 @@ public final class GroundTruth {
         if (b.hasReport && b.standing && !b.zombieOpen && reached(ts, b.lastChange + zombieMs, changed)) {
             b.zombieOpen = true;
             opened(operator, "zombie");
-            of(operator, b.lastChange + zombieMs).zombieBikes.add(bikeId);
+            of(operator, b.lastChange + zombieMs).zombie(bikeId);
         }
         if (changed) {
             if (b.zombieOpen) {
@@ -224,13 +177,7 @@ public final class GroundTruth {
             b.standing = true;
             standingDelta(operator, ts, +1);
             if (b.hasReport && b.lastRiding) {
-                Month rm = of(operator, ts);
-                if (place.inArea()) {
-                    rm.rideEndsInArea++;
-                    if (place.parkingFence() != null) {
-                        rm.rideEndsInFence++;
-                    }
-                }
+                of(operator, ts).rideEnded(place.inArea(), place.parkingFence() != null);
             }
         } else if (!stationary && b.standing) {
             b.standing = false;
@@ -262,13 +209,9 @@ public final class GroundTruth {
                 long openedAt = b.zoneSince + graceMs;
                 long open = ts - openedAt;
                 closed(operator, "no_park");
-                Month om = of(operator, openedAt);
+                MonthAccumulator om = of(operator, openedAt);
                 if (monthOf(openedAt).equals(monthOf(ts))) {
-                    om.noParkClosed++;
-                    om.noParkMinutesOpen += open / MINUTE;
-                    if (open <= clearDeadlineMs) {
-                        om.noParkClosedWithinDeadline++;
-                    }
+                    om.noParkClosed(open, clearDeadlineMs);
                 }
             }
         }
@@ -280,14 +223,14 @@ public final class GroundTruth {
     private void openNoPark(String operator, BikeLine b) {
         b.zoneOpen = true;
         opened(operator, "no_park");
-        of(operator, b.zoneSince + graceMs).noParkOpened++;
+        of(operator, b.zoneSince + graceMs).noParkOpened();
     }
 
     private void outOfArea(String operator, String bikeId, BikeLine b, long ts, boolean outside) {
         if (b.outSince >= 0 && !b.outOpen && reached(ts, b.outSince + outOfAreaMs, !outside)) {
             b.outOpen = true;
             opened(operator, "out_of_area");
-            of(operator, b.outSince + outOfAreaMs).outOfAreaBikes.add(bikeId);
+            of(operator, b.outSince + outOfAreaMs).outOfArea(bikeId);
         }
         if (outside) {
             if (b.outSince < 0) {
@@ -314,15 +257,7 @@ public final class GroundTruth {
             return;
         }
         if (b.faultySince >= 0) {
-            long took = ts - b.faultySince;
-            Month m = of(operator, ts);
-            m.faultyBikes.add(bikeId);
-            if (m.faultyHandledBikes.add(bikeId)) {
-                m.faultyMinutesToHandle += took / MINUTE;
-                if (took <= faultyDeadlineMs) {
-                    m.faultyHandledWithinDeadline++;
-                }
-            }
+            of(operator, ts).faultyHandled(bikeId, ts - b.faultySince, faultyDeadlineMs);
             if (b.faultyOpen) {
                 closed(operator, "faulty_overdue");
             }
@@ -347,14 +282,10 @@ public final class GroundTruth {
         if (until >= 0 && duration < pileMinMs) {
             return;
         }
-        Month m = of(operator, from);
-        m.pileEvents++;
+        MonthAccumulator m = of(operator, from);
+        m.accumulationOpened(true);
         if (until >= 0 && monthOf(until).equals(monthOf(from))) {
-            m.pilesCleared++;
-            m.pileMinutesToClear += duration / MINUTE;
-            if (duration <= pileDeadlineMs) {
-                m.pilesClearedWithinDeadline++;
-            }
+            m.accumulationCleared(duration, pileDeadlineMs);
         }
     }
 
@@ -376,8 +307,8 @@ public final class GroundTruth {
         if (settled) {
             return;
         }
-        for (Map<YearMonth, Month> byMonth : months.values()) {
-            for (Month m : byMonth.values()) {
+        for (Map<YearMonth, MonthAccumulator> byMonth : months.values()) {
+            for (MonthAccumulator m : byMonth.values()) {
                 m.peakStanding = 0;
                 m.feedGaps = 0;
                 m.feedGapMinutes = 0;
@@ -387,20 +318,14 @@ public final class GroundTruth {
             long standing = 0;
             for (Map.Entry<Long, Long> e : deltas.entrySet()) {
                 standing += e.getValue();
-                Month m = of(operator, e.getKey());
-                m.peakStanding = Math.max(m.peakStanding, standing);
+                of(operator, e.getKey()).standing(standing);
             }
         });
         dataMinutes.forEach((operator, minutes) -> {
             Long last = null;
             for (long minute : minutes) {
                 if (last != null) {
-                    long silent = minute - last - MINUTE;
-                    if (silent >= gapMs) {
-                        Month m = of(operator, minute);
-                        m.feedGaps++;
-                        m.feedGapMinutes += silent / MINUTE;
-                    }
+                    of(operator, minute).feedGap(last, minute, gapMs);
                 }
                 last = minute;
             }
@@ -408,8 +333,9 @@ public final class GroundTruth {
         settled = true;
     }
 
-    private Month of(String operator, long ts) {
-        return months.computeIfAbsent(operator, o -> new TreeMap<>()).computeIfAbsent(monthOf(ts), k -> new Month());
+    private MonthAccumulator of(String operator, long ts) {
+        return months.computeIfAbsent(operator, o -> new TreeMap<>())
+                .computeIfAbsent(monthOf(ts), k -> new MonthAccumulator(operator, k));
     }
 
     private YearMonth monthOf(long ts) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.bikefence.geofence.FenceSet;
 import org.bikefence.geofence.GeoJsonFenceLoader;
+import org.bikefence.metrics.MonthAccumulator;
 import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetLoader;
 import org.junit.jupiter.api.Test;
@@ -100,7 +101,7 @@ class FleetSimulatorTest {
     void longFaultyBikesAreHandledByTheirRepairHours() {
         // Repairs after 6, 20, 30 and 40 hours, and never.
         GroundTruth t = truthOf(Switches.builder().longFaulty(5).build(), 20);
-        GroundTruth.Month m = t.month("tidy", NOVEMBER);
+        MonthAccumulator m = t.month("tidy", NOVEMBER);
         assertThat(m.faultyBikes).hasSize(5);
         assertThat(m.faultyHandledBikes).hasSize(4);
         assertThat(m.faultyHandledWithinDeadline).isEqualTo(2);
@@ -113,7 +114,7 @@ class FleetSimulatorTest {
     void noParkStaysOpenAndClearAsPlanned() {
         // Stays of 5, 25 and 55 minutes, twice: 4 violations (grace 10), 2 cleared within 30 minutes.
         GroundTruth t = scriptedOnly(Switches.builder().noParkStays(6).build());
-        GroundTruth.Month m = t.month("tidy", NOVEMBER);
+        MonthAccumulator m = t.month("tidy", NOVEMBER);
         assertThat(m.noParkOpened).isEqualTo(4);
         assertThat(m.noParkClosed).isEqualTo(4);
         assertThat(m.noParkClosedWithinDeadline).isEqualTo(2);
@@ -129,7 +130,7 @@ class FleetSimulatorTest {
         // 15, 45 and 100 minutes outside; the rule set's grace is 30 minutes.
         assertThat(RULES.monitoring().outOfArea().graceMinutes()).isEqualTo(30);
         GroundTruth t = scriptedOnly(Switches.builder().outOfArea(3).build());
-        GroundTruth.Month m = t.month("tidy", NOVEMBER);
+        MonthAccumulator m = t.month("tidy", NOVEMBER);
         assertThat(m.outOfAreaBikes).containsExactlyInAnyOrder("TD-O0002", "TD-O0003");
         assertThat(t.violations("tidy", "out_of_area").closed).isEqualTo(2);
         assertThat(m.rideEndsInArea).isEqualTo(3);
@@ -140,10 +141,10 @@ class FleetSimulatorTest {
     void pilesOverfillAParkingFence() {
         FleetSimulator sim = truthOf(Switches.builder().piles(2).build());
         List<SimRecord> records = sim.runAndFinish(START + 20 * HOUR);
-        GroundTruth.Month m = sim.groundTruth().month("tidy", NOVEMBER);
-        assertThat(m.pileEvents).isEqualTo(2);
-        assertThat(m.pilesCleared).isEqualTo(2);
-        assertThat(m.pilesClearedWithinDeadline).isEqualTo(1);
+        MonthAccumulator m = sim.groundTruth().month("tidy", NOVEMBER);
+        assertThat(m.fenceOverCapacityEvents).isEqualTo(2);
+        assertThat(m.accumulationCleared).isEqualTo(2);
+        assertThat(m.accumulationClearedWithinDeadline).isEqualTo(1);
         Set<String> pileBikes = records.stream().map(r -> r.key).filter(k -> k.startsWith("TD-Pa"))
                 .collect(Collectors.toSet());
         assertThat(pileBikes.size()).isGreaterThan(Switches.PILE_EXTRA_BIKES + 7);
@@ -163,7 +164,7 @@ class FleetSimulatorTest {
         List<SimRecord> records = sim.runAndFinish(START + 20 * HOUR);
         List<SimRecord> late = records.stream().filter(r -> r.kafkaTs != r.ts).toList();
         assertThat(late).isNotEmpty().allMatch(r -> r.kafkaTs - r.ts >= 6 * 60_000L && r.kafkaTs - r.ts <= 15 * 60_000L);
-        GroundTruth.Month m = sim.groundTruth().month("tidy", NOVEMBER);
+        MonthAccumulator m = sim.groundTruth().month("tidy", NOVEMBER);
         assertThat(m.lateRecords).isEqualTo(late.stream().filter(r -> !r.bad).count());
         assertThat(m.invalidRecords).isEqualTo(records.stream().filter(r -> r.bad).count()).isPositive();
         assertThat(m.recordsReceived).isEqualTo(records.size());
@@ -186,7 +187,7 @@ class FleetSimulatorTest {
         GroundTruth t = sim.groundTruth();
         long total = 0;
         for (String op : List.of("hello", "meituan", "qingju")) {
-            GroundTruth.Month m = t.month(op, NOVEMBER);
+            MonthAccumulator m = t.month(op, NOVEMBER);
             total += m.recordsReceived;
             assertThat(m.bikes).hasSize(30);
             assertThat(m.peakStanding).isBetween(20L, 30L);

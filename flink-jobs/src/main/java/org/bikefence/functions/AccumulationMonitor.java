@@ -19,6 +19,7 @@ import org.bikefence.bike.AccumulationRules;
 import org.bikefence.model.AreaDelta;
 import org.bikefence.model.OperatorSignal;
 import org.bikefence.influx.InfluxPoint;
+import org.bikefence.influx.InfluxSchema;
 
 /**
  * Watches parked bikes per parking fence against its capacity and per H3 cell against the rule set's
@@ -96,15 +97,13 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     /** Bikes standing in the area from this minute on: fences against capacity, cells with their centre. */
     private InfluxPoint occupancy(AreaDelta area, long bikes, long minute) {
         if (area.area == AreaDelta.Area.FENCE) {
-            return InfluxPoint.measurement("fence_occupancy").tag("fence_id", area.areaId)
-                    .field("bikes", bikes).field("capacity", area.limit).time(minute).build();
+            return InfluxSchema.fenceOccupancy(area.areaId, bikes, area.limit, minute);
         }
         if (h3 == null) {
             h3 = org.bikefence.geofence.H3Cells.newH3Core();
         }
         com.uber.h3core.util.LatLng centre = h3.cellToLatLng(Long.parseUnsignedLong(area.areaId, 16));
-        return InfluxPoint.measurement("cell_occupancy").tag("cell", area.areaId)
-                .field("bikes", bikes).field("lat", centre.lat).field("lng", centre.lng).time(minute).build();
+        return InfluxSchema.cellOccupancy(area.areaId, bikes, centre.lat, centre.lng, minute);
     }
 
     private long total() throws Exception {
@@ -159,9 +158,9 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         if (step.transition() != AccumulationRules.Transition.NONE) {
             AreaEpisode ep = episode(step.reported());
             if (step.transition() == AccumulationRules.Transition.OPENED) {
-                ctx.output(POINTS, point(area, cellOperator, ep, "open", at));
+                ctx.output(POINTS, point(area, cellOperator, ep, -1));
             } else {
-                ctx.output(POINTS, point(area, cellOperator, ep, "cleared", at));
+                ctx.output(POINTS, point(area, cellOperator, ep, at));
             }
         }
         return episode(step.spell());
@@ -182,19 +181,9 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         return ep;
     }
 
-    private static InfluxPoint point(AreaDelta area, String cellOperator, AreaEpisode ep, String status, long at) {
-        InfluxPoint.Builder b = InfluxPoint.measurement("accumulation")
-                .tag("area", area.area.name().toLowerCase(java.util.Locale.ROOT))
-                .tag("area_id", area.areaId)
-                .tag("operator", cellOperator)
-                .field("status", status)
-                .field("limit", area.limit)
-                .field("peak_bikes", ep.peak)
-                .field("operators", String.join(";", ep.operators))
-                .time(ep.overSince);
-        if ("cleared".equals(status)) {
-            b.field("duration_s", (at - ep.overSince) / 1000.0);
-        }
-        return b.build();
+    /** @param clearedAt when the episode cleared, -1 while it is open */
+    private static InfluxPoint point(AreaDelta area, String cellOperator, AreaEpisode ep, long clearedAt) {
+        return InfluxSchema.accumulation(area.area, area.areaId, cellOperator, area.limit, ep.peak, ep.operators,
+                ep.overSince, clearedAt);
     }
 }

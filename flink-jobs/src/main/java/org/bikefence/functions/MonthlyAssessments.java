@@ -1,6 +1,6 @@
 package org.bikefence.functions;
 
-import org.bikefence.influx.ToInfluxPoints;
+import org.bikefence.influx.InfluxSchema;
 
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -14,8 +14,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.bikefence.metrics.MonthCounts;
-import org.bikefence.metrics.MonthlyMetricsFolder;
+import org.bikefence.metrics.MonthSoFar;
 import org.bikefence.rules.MonthlyAssessment;
 import org.bikefence.rules.OperatorMonthMetrics;
 import org.bikefence.rules.RuleSet;
@@ -27,10 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores every operator's month with the rule set, ranks them and assigns quota shares, each time an
- * operator's counts change. Keyed by city (one key): ranking needs all operators together, and the
+ * operator's month changes. Keyed by city (one key): ranking needs all operators together, and the
  * inputs are a few records per operator and minute.
  */
-public class MonthlyAssessments extends KeyedProcessFunction<String, MonthCounts, InfluxPoint> {
+public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar, InfluxPoint> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MonthlyAssessments.class);
 
@@ -40,7 +39,7 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthCounts
     private final java.time.ZoneId zone;
     private final Scorer scorer = new Scorer();
 
-    private transient MapState<String, MonthCounts> latest;
+    private transient MapState<String, OperatorMonthMetrics> latest;
     private transient Counter failures;
     private transient String lastFailure;
 
@@ -57,36 +56,38 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthCounts
 
     @Override
     public void open(OpenContext openContext) {
-        latest = getRuntimeContext().getMapState(new MapStateDescriptor<>("latest-month-counts", Types.STRING,
-                TypeInformation.of(MonthCounts.class)));
+        latest = getRuntimeContext().getMapState(new MapStateDescriptor<>("latest-month-metrics", Types.STRING,
+                TypeInformation.of(OperatorMonthMetrics.class)));
         failures = getRuntimeContext().getMetricGroup().counter("assessmentFailures");
     }
 
     @Override
-    public void processElement(MonthCounts c, Context ctx, Collector<InfluxPoint> out) throws Exception {
-        latest.put(c.month + '\u0000' + c.operator, c);
-        for (InfluxPoint p : ToInfluxPoints.monthCounts(c, zone)) {
+    public void processElement(MonthSoFar c, Context ctx, Collector<InfluxPoint> out) throws Exception {
+        OperatorMonthMetrics metrics = c.metrics();
+        YearMonth scored = metrics.month();
+        latest.put(scored.toString() + '\u0000' + metrics.operator(), metrics);
+        for (InfluxPoint p : InfluxSchema.operatorMetrics(metrics, c.asOf(), zone)) {
             out.collect(p);
         }
         List<OperatorMonthMetrics> month = new ArrayList<>();
-        for (Map.Entry<String, MonthCounts> e : latest.entries()) {
-            if (e.getValue().month.equals(c.month)) {
-                month.add(MonthlyMetricsFolder.metrics(e.getValue()));
+        for (Map.Entry<String, OperatorMonthMetrics> e : latest.entries()) {
+            if (e.getValue().month().equals(scored)) {
+                month.add(e.getValue());
             }
         }
         MonthlyAssessment a;
         try {
-            a = scorer.assess(registry, city, district, YearMonth.parse(c.month), month);
+            a = scorer.assess(registry, city, district, scored, month);
         } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
             failures.inc();
             // Logged once per distinct problem: the same gap in the rule set repeats every minute.
             if (!e.getMessage().equals(lastFailure)) {
                 lastFailure = e.getMessage();
-                LOG.warn("Cannot score {} of {} {}: {}", c.month, city, district, e.getMessage());
+                LOG.warn("Cannot score {} of {} {}: {}", scored, city, district, e.getMessage());
             }
             return;
         }
-        for (InfluxPoint p : ToInfluxPoints.assessment(a, zone)) {
+        for (InfluxPoint p : InfluxSchema.assessment(a, zone)) {
             out.collect(p);
         }
     }

@@ -9,8 +9,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.bikefence.metrics.MonthAcc;
-import org.bikefence.metrics.MonthCounts;
+import org.bikefence.metrics.MonthAccumulator;
+import org.bikefence.metrics.MonthSoFar;
 import org.bikefence.metrics.MonthlyMetricsFolder;
 import org.bikefence.model.BikeFact;
 import org.bikefence.model.OperatorSignal;
@@ -20,15 +20,15 @@ import org.bikefence.rules.RuleSet;
  * Keeps each operator's assessment metrics for the month (keyed by operator). Signals are gathered per
  * event-time minute and folded when the watermark passes the minute, in minute order, so running figures
  * (bikes standing at once, feed gaps) do not depend on arrival order; after each folded minute the
- * month's counts go downstream to be scored.
+ * month so far goes downstream to be scored.
  */
-public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal, MonthCounts> {
+public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal, MonthSoFar> {
     private static final long serialVersionUID = 1L;
 
     private final MonthlyMetricsFolder folder;
 
     private transient MinuteBuffer<OperatorSignal> pending;
-    private transient MapState<String, MonthAcc> months;
+    private transient MapState<String, MonthAccumulator> months;
     private transient ValueState<Long> standingNow;
     private transient ValueState<Long> lastDataMinute;
 
@@ -40,31 +40,29 @@ public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal
     public void open(OpenContext openContext) {
         pending = new MinuteBuffer<>(getRuntimeContext(), "pending-signals", OperatorSignal.class);
         months = getRuntimeContext().getMapState(new MapStateDescriptor<>("months", Types.STRING,
-                TypeInformation.of(MonthAcc.class)));
+                TypeInformation.of(MonthAccumulator.class)));
         standingNow = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-now", Types.LONG));
         lastDataMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("last-data-minute", Types.LONG));
     }
 
     @Override
-    public void processElement(OperatorSignal s, Context ctx, Collector<MonthCounts> out) throws Exception {
+    public void processElement(OperatorSignal s, Context ctx, Collector<MonthSoFar> out) throws Exception {
         pending.add(s.ts, s, ctx.timerService());
     }
 
     @Override
-    public void onTimer(long t, OnTimerContext ctx, Collector<MonthCounts> out) throws Exception {
+    public void onTimer(long t, OnTimerContext ctx, Collector<MonthSoFar> out) throws Exception {
         for (MinuteBuffer.Minute<OperatorSignal> m : pending.takeDue(t)) {
             fold(m.start(), m.elements(), ctx.getCurrentKey(), out);
         }
     }
 
-    private void fold(long minute, java.util.List<OperatorSignal> signals, String operator, Collector<MonthCounts> out)
+    private void fold(long minute, java.util.List<OperatorSignal> signals, String operator, Collector<MonthSoFar> out)
             throws Exception {
         String monthKey = folder.monthOf(minute);
-        MonthAcc m = months.get(monthKey);
+        MonthAccumulator m = months.get(monthKey);
         if (m == null) {
-            m = new MonthAcc();
-            m.operator = operator;
-            m.month = monthKey;
+            m = new MonthAccumulator(operator, java.time.YearMonth.parse(monthKey));
         }
         long delta = 0;
         boolean data = false;
@@ -89,8 +87,8 @@ public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal
         }
         long standing = (standingNow.value() == null ? 0 : standingNow.value()) + delta;
         standingNow.update(standing);
-        m.peakStanding = Math.max(m.peakStanding, standing);
+        m.standing(standing);
         months.put(monthKey, m);
-        out.collect(folder.counts(m, minute));
+        out.collect(new MonthSoFar(m.toMetrics(), minute));
     }
 }

@@ -36,7 +36,7 @@ import org.bikefence.functions.MinuteCounts;
 import org.bikefence.functions.BikeTracker;
 import org.bikefence.functions.OperatorActivity;
 import org.bikefence.functions.StampMinute;
-import org.bikefence.influx.ToInfluxPoints;
+import org.bikefence.influx.InfluxSchema;
 import org.bikefence.influx.InfluxPoint;
 
 /**
@@ -267,15 +267,15 @@ public final class BikefenceJob {
             DataStream<OperatorMinute> minutes, DataStream<OperatorScore> scores,
             SingleOutputStreamOperator<ClassifiedPosition> classified, DataStream<InfluxPoint> assessments,
             SingleOutputStreamOperator<OperatorSignal> accumulation) {
-        return violations.map(ToInfluxPoints::violation).returns(InfluxPoint.class)
+        return violations.map(InfluxSchema::violation).returns(InfluxPoint.class)
                 .name("violation-points").uid("violation-points")
                 .union(
-                        minutes.map(ToInfluxPoints::minute).returns(InfluxPoint.class)
+                        minutes.map(InfluxSchema::minute).returns(InfluxPoint.class)
                                 .name("minute-points").uid("minute-points"),
-                        scores.map(ToInfluxPoints::score).returns(InfluxPoint.class)
+                        scores.map(InfluxSchema::score).returns(InfluxPoint.class)
                                 .name("score-points").uid("score-points"),
                         classified.getSideOutput(ClassifyPositions.FENCE_SET_EVENTS)
-                                .map(ToInfluxPoints::fenceSet).returns(InfluxPoint.class)
+                                .map(InfluxSchema::fenceSet).returns(InfluxPoint.class)
                                 .name("fence-set-points").uid("fence-set-points"),
                         assessments,
                         accumulation.getSideOutput(AccumulationMonitor.POINTS));

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.YearMonth;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.bikefence.metrics.MonthCounts;
+import org.bikefence.metrics.MonthSoFar;
+import org.bikefence.rules.OperatorMonthMetrics;
 import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetLoader;
 import org.bikefence.rules.RuleSetRegistry;
@@ -20,25 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
 class MonthlyAssessmentsTest {
     private static final Path HULI = Path.of("../scoring-rules/rulesets/huli.yaml");
 
-    private static MonthCounts counts(String operator, String month, long bikes, long noPark) {
-        MonthCounts c = new MonthCounts();
-        c.operator = operator;
-        c.month = month;
-        c.bikes = bikes;
-        c.bikesByDay.put(month + "-05", bikes);
-        c.noParkOpened = noPark;
-        c.recordsReceived = 100;
-        c.bikesWithinReportInterval = bikes;
-        return c;
+    private static MonthSoFar counts(String operator, String month, long bikes, long noPark) {
+        YearMonth m = YearMonth.parse(month);
+        return new MonthSoFar(OperatorMonthMetrics.builder(operator, m)
+                .fleet(new OperatorMonthMetrics.Fleet(new TreeMap<>(Map.of(m.atDay(5), bikes)), bikes, 0))
+                .noPark(new OperatorMonthMetrics.NoPark(noPark, 0, 0, 0))
+                .dataFeed(new OperatorMonthMetrics.DataFeed(bikes, 100, 0, 0, 0, 0, 0))
+                .build(), 0L);
     }
 
-    private static List<InfluxPoint> run(RuleSetRegistry registry, RuleSet current, MonthCounts... in)
+    private static List<InfluxPoint> run(RuleSetRegistry registry, RuleSet current, MonthSoFar... in)
             throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, MonthCounts, InfluxPoint> h =
+        try (KeyedOneInputStreamOperatorTestHarness<String, MonthSoFar, InfluxPoint> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
                         new MonthlyAssessments(registry, current)), c -> "city", Types.STRING)) {
             h.open();
-            for (MonthCounts c : in) {
+            for (MonthSoFar c : in) {
                 h.processElement(new StreamRecord<>(c, 0L));
             }
             return h.extractOutputValues();

@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.bikefence.metrics.MonthCounts;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.bikefence.metrics.MonthAccumulator;
+import org.bikefence.metrics.MonthSoFar;
 import org.bikefence.model.AreaDelta;
 import org.bikefence.model.BikeFact;
 import org.bikefence.model.BikePosition;
@@ -20,6 +29,8 @@ import org.bikefence.model.DeadLetter;
 import org.bikefence.model.OperatorSignal;
 import org.bikefence.model.RawRecord;
 import org.bikefence.model.ViolationEvent;
+import org.bikefence.rules.Evidence;
+import org.bikefence.rules.OperatorMonthMetrics;
 import org.bikefence.rules.RuleSetLoader;
 import org.junit.jupiter.api.Test;
 
@@ -54,9 +65,8 @@ class OperatorMetricsTest {
         return closedAt < 0 ? v : v.closedAt(closedAt);
     }
 
-    @Test
-    void countsEveryMonthMetricOfAnOperator() throws Exception {
-        List<OperatorSignal> signals = List.of(
+    private static List<OperatorSignal> signals() {
+        return List.of(
                 OperatorSignal.position(report("MT-1", T, BikeState.PARKED, 1_000)),
                 OperatorSignal.position(report("MT-2", T + MIN, BikeState.RIDING, 10 * MIN)), // late: > 5 min
                 OperatorSignal.position(report("MT-3", T + 2 * MIN, BikeState.FAULTY, -1)),
@@ -80,8 +90,11 @@ class OperatorMetricsTest {
                 OperatorSignal.invalid(deadLetter(), T + 3 * MIN),
                 // Nothing from the operator for 40 minutes: a feed gap of 39 whole silent minutes.
                 OperatorSignal.position(report("MT-1", T + 42 * MIN, BikeState.PARKED, 0)));
+    }
 
-        try (KeyedOneInputStreamOperatorTestHarness<String, OperatorSignal, MonthCounts> h =
+    /** The month so far after each folded minute, the signals given in reverse order. */
+    private static List<MonthSoFar> run(List<OperatorSignal> signals) throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<String, OperatorSignal, MonthSoFar> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(
                         RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml")))), s -> s.operator,
                         Types.STRING)) {
@@ -91,28 +104,62 @@ class OperatorMetricsTest {
                 h.processElement(new StreamRecord<>(signals.get(i), signals.get(i).ts));
             }
             h.processWatermark(new Watermark(T + 120 * MIN));
-            List<MonthCounts> out = h.extractOutputValues();
-            MonthCounts c = out.get(out.size() - 1);
-
-            assertThat(c.month).isEqualTo("2026-10");
-            assertThat(c.bikesByDay).containsExactly(java.util.Map.entry("2026-10-12", 3L));
-            assertThat(c.bikes).isEqualTo(3);
-            assertThat(c.peakStanding).as("MT-1, MT-3, MT-2 stand at once in minute 3").isEqualTo(3);
-            assertThat(List.of(c.noParkOpened, c.noParkClosed, c.noParkClosedWithinDeadline, c.noParkMinutesOpen))
-                    .containsExactly(2L, 2L, 1L, 70L);
-            assertThat(List.of(c.rideEndsInArea, c.rideEndsInFence)).containsExactly(2L, 1L);
-            assertThat(List.of(c.fenceOverCapacityEvents, c.cellOverThresholdEvents, c.accumulationCleared,
-                    c.accumulationClearedWithinDeadline, c.accumulationMinutesToClear))
-                    .containsExactly(1L, 1L, 1L, 1L, 40L);
-            assertThat(List.of(c.faultyBikes, c.faultyHandled, c.faultyHandledWithinDeadline, c.faultyMinutesToHandle))
-                    .containsExactly(1L, 1L, 1L, 4L);
-            assertThat(c.bikesWithinReportInterval).as("MT-2 missed its interval").isEqualTo(2);
-            assertThat(List.of(c.recordsReceived, c.lateRecords, c.outOfOrderRecords, c.invalidRecords))
-                    .containsExactly(5L, 1L, 1L, 1L);
-            assertThat(List.of(c.feedGaps, c.feedGapMinutes)).containsExactly(1L, 39L);
-            assertThat(c.evidence).extracting(e -> e[0]).contains("NO_PARK_VIOLATION", "NO_PARK_CLEARED_LATE",
-                    "FENCE_OVER_CAPACITY", "CELL_OVER_THRESHOLD", "FEED_GAP");
+            return h.extractOutputValues();
         }
+    }
+
+    @Test
+    void countsEveryMonthMetricOfAnOperator() throws Exception {
+        List<MonthSoFar> out = run(signals());
+        MonthSoFar last = out.get(out.size() - 1);
+        OperatorMonthMetrics c = last.metrics();
+
+        assertThat(last.asOf()).as("the minute of the last signal, MT-4 leaving the zone").isEqualTo(T + 52 * MIN);
+        assertThat(c.operator()).isEqualTo("meituan");
+        assertThat(c.month()).isEqualTo(YearMonth.of(2026, 10));
+        assertThat(c.fleet().distinctBikesByDay()).containsExactly(Map.entry(LocalDate.of(2026, 10, 12), 3L));
+        assertThat(c.fleet().distinctBikesInMonth()).isEqualTo(3);
+        assertThat(c.fleet().peakParkedBikes()).as("MT-1, MT-3, MT-2 stand at once in minute 3").isEqualTo(3);
+        OperatorMonthMetrics.NoPark noPark = c.noPark();
+        assertThat(List.of(noPark.violations(), noPark.closed(), noPark.closedWithinDeadline(),
+                noPark.minutesOpenTotal())).containsExactly(2L, 2L, 1L, 70L);
+        assertThat(List.of(c.parking().rideEndsInManagedArea(), c.parking().rideEndsInParkingFence()))
+                .containsExactly(2L, 1L);
+        OperatorMonthMetrics.Accumulation acc = c.accumulation();
+        assertThat(List.of(acc.fenceOverCapacityEvents(), acc.cellOverThresholdEvents(), acc.cleared(),
+                acc.clearedWithinDeadline(), acc.minutesToClearTotal())).containsExactly(1L, 1L, 1L, 1L, 40L);
+        OperatorMonthMetrics.Condition condition = c.condition();
+        assertThat(List.of(condition.faultyBikes(), condition.handled(), condition.handledWithinDeadline(),
+                condition.minutesToHandleTotal())).containsExactly(1L, 1L, 1L, 4L);
+        OperatorMonthMetrics.DataFeed feed = c.dataFeed();
+        assertThat(feed.bikesWithinReportInterval()).as("MT-2 missed its interval").isEqualTo(2);
+        assertThat(List.of(feed.recordsReceived(), feed.lateRecords(), feed.outOfOrderRecords(),
+                feed.invalidRecords())).containsExactly(5L, 1L, 1L, 1L);
+        assertThat(List.of(feed.feedGaps(), feed.feedGapMinutes())).containsExactly(1L, 39L);
+        assertThat(c.evidence()).extracting(e -> e.kind().name()).contains("NO_PARK_VIOLATION",
+                "NO_PARK_CLEARED_LATE", "FENCE_OVER_CAPACITY", "CELL_OVER_THRESHOLD", "FEED_GAP");
+    }
+
+    @Test
+    void theMonthSurvivesFlinksSerializersAsStateAndOnTheWire() throws Exception {
+        List<MonthSoFar> out = run(signals());
+        MonthSoFar last = out.get(out.size() - 1);
+        assertThat(last.metrics().evidence()).isNotEmpty();
+        assertThat(roundTrip(last, MonthSoFar.class)).isEqualTo(last);
+        assertThat(roundTrip(last.metrics(), OperatorMonthMetrics.class)).isEqualTo(last.metrics());
+
+        MonthAccumulator m = new MonthAccumulator("meituan", YearMonth.of(2026, 10));
+        m.record(LocalDate.of(2026, 10, 12), "MT-1", true, 0, 300_000);
+        m.reportGap("MT-1");
+        m.evidence(Evidence.Kind.FEED_GAP, "gap-1", null, null, T, null);
+        assertThat(roundTrip(m, MonthAccumulator.class).toMetrics()).isEqualTo(m.toMetrics());
+    }
+
+    private static <T> T roundTrip(T value, Class<T> type) throws Exception {
+        TypeSerializer<T> serializer = TypeInformation.of(type).createSerializer(new SerializerConfigImpl());
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        serializer.serialize(value, out);
+        return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
     }
 
     private static DeadLetter deadLetter() {

@@ -154,7 +154,7 @@ class SimulatedDayITCase {
                             org.assertj.core.data.Offset.offset(tolerance));
                 }
             }
-            soft.assertThat(truth.month(op, NOVEMBER).pileEvents).as(op + " piles made").isPositive();
+            soft.assertThat(truth.month(op, NOVEMBER).fenceOverCapacityEvents).as(op + " piles made").isPositive();
         }
 
         // Violation points by type, and the per-minute no-park counts, against what the simulator did.

@@ -3,6 +3,7 @@ package org.bikefence.ingest;
 import java.util.Collection;
 import org.bikefence.model.BikePosition;
 import org.bikefence.influx.InfluxPoint;
+import org.bikefence.influx.InfluxSchema;
 
 /**
  * One fetch's health of one operator feed, as written to InfluxDB measurement {@code feed_health}.
@@ -24,8 +25,6 @@ import org.bikefence.influx.InfluxPoint;
 public record FeedHealth(String operator, String feed, long fetchTimeMs, Long lastSuccessMs, long records,
         long invalid, long usable, long stale, Long freshestAgeMs, long duplicateIds, long consecutiveFailures,
         String error) {
-
-    public static final String MEASUREMENT = "feed_health";
 
     /** Health of a fetch whose usable positions are {@code usable}. */
     public static FeedHealth success(String operator, String feed, long fetchTimeMs, long records, long invalid,
@@ -57,25 +56,9 @@ public record FeedHealth(String operator, String feed, long fetchTimeMs, Long la
         return usable == 0 ? 0.0 : (double) stale / usable;
     }
 
+    /** This health as its InfluxDB point (see {@link InfluxSchema#feedHealth}). */
     public InfluxPoint toPoint() {
-        InfluxPoint.Builder b = InfluxPoint.measurement(MEASUREMENT)
-                .tag("operator", operator)
-                .tag("feed", feed)
-                .field("records", records)
-                .field("invalid_share", invalidShare())
-                .field("stale_share", staleShare())
-                .field("duplicate_ids", duplicateIds)
-                .field("consecutive_failures", consecutiveFailures)
-                .time(fetchTimeMs);
-        if (lastSuccessMs != null) {
-            b.field("last_success_ms", lastSuccessMs.longValue());
-        }
-        if (freshestAgeMs != null) {
-            b.field("freshest_age_s", freshestAgeMs / 1000.0);
-        }
-        if (error != null) {
-            b.field("error", error);
-        }
-        return b.build();
+        return InfluxSchema.feedHealth(operator, feed, fetchTimeMs, lastSuccessMs, records, invalidShare(),
+                staleShare(), freshestAgeMs, duplicateIds, consecutiveFailures, error);
     }
 }

@@ -15,7 +15,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import org.bikefence.influx.ToInfluxPoints;
+import static org.bikefence.influx.InfluxSchema.*;
+
+import org.bikefence.model.ViolationEvent;
 import org.bikefence.report.ReportData.DeductionRow;
 import org.bikefence.report.ReportData.FenceCount;
 import org.bikefence.report.ReportData.OperatorRow;
@@ -38,22 +40,23 @@ public final class ReportLoader {
         String tz = " tz(" + literal(m.zone().getId()) + ")";
 
         List<OperatorRow> operators = new ArrayList<>();
-        for (Series s : influx.query("SELECT * FROM " + ToInfluxPoints.OPERATOR_MONTH + " WHERE " + range
-                + " GROUP BY operator")) {
+        for (Series s : influx.query("SELECT * FROM " + OPERATOR_MONTH + " WHERE " + range
+                + " GROUP BY " + TAG_OPERATOR)) {
             Map<String, Object> r = s.rows().get(s.rows().size() - 1);
             Map<String, Double> cats = new TreeMap<>();
             Map<String, Double> metrics = new TreeMap<>();
             r.forEach((k, v) -> {
-                if (k.startsWith("cat_") && v instanceof Number n) {
-                    cats.put(k.substring(4), n.doubleValue());
-                } else if (k.startsWith("m_") && v instanceof Number n) {
-                    metrics.put(k.substring(2), n.doubleValue());
+                if (k.startsWith(CATEGORY_FIELD_PREFIX) && v instanceof Number n) {
+                    cats.put(k.substring(CATEGORY_FIELD_PREFIX.length()), n.doubleValue());
+                } else if (k.startsWith(METRIC_FIELD_PREFIX) && v instanceof Number n) {
+                    metrics.put(k.substring(METRIC_FIELD_PREFIX.length()), n.doubleValue());
                 }
             });
-            operators.add(new OperatorRow(s.tag("operator"), dbl(r.get("score")), str(r.get("grade")),
-                    str(r.get("grade_en")), Boolean.TRUE.equals(r.get("passed")), (int) lng(r.get("rank")),
-                    dbl(r.get("quota_share_pct")), r.get("quota_bikes") == null ? null : lng(r.get("quota_bikes")),
-                    dbl(r.get("deducted")), dbl(r.get("bonus")), str(r.get("rule_set")), cats, metrics));
+            operators.add(new OperatorRow(s.tag(TAG_OPERATOR), dbl(r.get(FIELD_SCORE)), str(r.get(FIELD_GRADE)),
+                    str(r.get(FIELD_GRADE_EN)), Boolean.TRUE.equals(r.get(FIELD_PASSED)), (int) lng(r.get(FIELD_RANK)),
+                    dbl(r.get(FIELD_QUOTA_SHARE_PCT)),
+                    r.get(FIELD_QUOTA_BIKES) == null ? null : lng(r.get(FIELD_QUOTA_BIKES)),
+                    dbl(r.get(FIELD_DEDUCTED)), dbl(r.get(FIELD_BONUS)), str(r.get(FIELD_RULE_SET)), cats, metrics));
         }
         operators.sort(Comparator.comparingInt(OperatorRow::rank).thenComparing(OperatorRow::operator));
         Map<String, Integer> order = new LinkedHashMap<>();
@@ -61,36 +64,37 @@ public final class ReportLoader {
         String ruleSet = operators.isEmpty() ? null : operators.get(0).ruleSet();
 
         List<DeductionRow> deductions = new ArrayList<>();
-        for (Series s : influx.query("SELECT * FROM " + ToInfluxPoints.DEDUCTION + " WHERE " + range
-                + " GROUP BY operator, rule_id, category")) {
+        for (Series s : influx.query("SELECT * FROM " + DEDUCTION + " WHERE " + range
+                + " GROUP BY " + String.join(", ", TAG_OPERATOR, TAG_RULE_ID, TAG_CATEGORY))) {
             Map<String, Object> r = s.rows().get(s.rows().size() - 1);
-            String ev = str(r.get("evidence"));
-            deductions.add(new DeductionRow(s.tag("operator"), s.tag("rule_id"), s.tag("category"),
-                    str(r.get("metric")), dbl(r.get("value")), dbl(r.get("points")), Boolean.TRUE.equals(r.get("capped")),
-                    lng(r.get("evidence_count")), ev.isEmpty() ? List.of() : Arrays.asList(ev.split(";")),
-                    str(r.get("rule_set"))));
+            String ev = str(r.get(FIELD_EVIDENCE));
+            deductions.add(new DeductionRow(s.tag(TAG_OPERATOR), s.tag(TAG_RULE_ID), s.tag(TAG_CATEGORY),
+                    str(r.get(FIELD_METRIC)), dbl(r.get(FIELD_VALUE)), dbl(r.get(FIELD_POINTS)),
+                    Boolean.TRUE.equals(r.get(FIELD_CAPPED)), lng(r.get(FIELD_EVIDENCE_COUNT)),
+                    ev.isEmpty() ? List.of() : Arrays.asList(ev.split(";")), str(r.get(FIELD_RULE_SET))));
         }
         deductions.sort(Comparator.<DeductionRow>comparingInt(d -> order.getOrDefault(d.operator(), 999))
                 .thenComparing(DeductionRow::operator).thenComparing(d -> d.category() == null ? "" : d.category())
                 .thenComparing(DeductionRow::ruleId));
 
         Map<String, Map<LocalDate, Double>> daily = new TreeMap<>();
-        for (Series s : influx.query("SELECT last(score) FROM " + ToInfluxPoints.OPERATOR_SCORE + " WHERE " + range
-                + " GROUP BY time(1d), operator fill(none)" + tz)) {
-            Map<LocalDate, Double> days = daily.computeIfAbsent(s.tag("operator"), k -> new TreeMap<>());
+        for (Series s : influx.query("SELECT last(" + FIELD_SCORE + ") FROM " + OPERATOR_SCORE + " WHERE " + range
+                + " GROUP BY time(1d), " + TAG_OPERATOR + " fill(none)" + tz)) {
+            Map<LocalDate, Double> days = daily.computeIfAbsent(s.tag(TAG_OPERATOR), k -> new TreeMap<>());
             for (Map<String, Object> r : s.rows()) {
                 days.put(m.dayOf(lng(r.get("time"))), dbl(r.get("last")));
             }
         }
 
         Map<String, FenceCount> fences = new LinkedHashMap<>();
-        for (Series s : influx.query("SELECT count(status) FROM " + ToInfluxPoints.VIOLATION + " WHERE \"type\" = "
-                + literal("no_park") + " AND " + range + " GROUP BY fence_id, operator")) {
-            String fence = s.tag("fence_id") == null || s.tag("fence_id").isEmpty() ? "-" : s.tag("fence_id");
+        for (Series s : influx.query("SELECT count(" + FIELD_STATUS + ") FROM " + VIOLATION + " WHERE \"" + TAG_TYPE
+                + "\" = " + literal(ViolationEvent.Type.NO_PARK.wireName()) + " AND " + range + " GROUP BY "
+                + TAG_FENCE_ID + ", " + TAG_OPERATOR)) {
+            String fence = s.tag(TAG_FENCE_ID) == null || s.tag(TAG_FENCE_ID).isEmpty() ? "-" : s.tag(TAG_FENCE_ID);
             long n = lng(s.rows().get(0).get("count"));
             FenceCount old = fences.getOrDefault(fence, new FenceCount(fence, 0, new TreeMap<>()));
             Map<String, Long> by = new TreeMap<>(old.byOperator());
-            by.merge(s.tag("operator"), n, Long::sum);
+            by.merge(s.tag(TAG_OPERATOR), n, Long::sum);
             fences.put(fence, new FenceCount(fence, old.total() + n, by));
         }
         List<FenceCount> top = new ArrayList<>(fences.values());
@@ -108,27 +112,27 @@ public final class ReportLoader {
         for (String key : keys) {
             String operator = key.substring(0, key.indexOf('|'));
             String type = key.substring(key.indexOf('|') + 1);
-            String where = " WHERE operator = " + literal(operator) + " AND \"type\" = " + literal(type) + " AND "
-                    + range;
+            String where = " WHERE " + TAG_OPERATOR + " = " + literal(operator) + " AND \"" + TAG_TYPE + "\" = "
+                    + literal(type) + " AND " + range;
             List<ViolationRow> rows = new ArrayList<>();
-            for (Series s : influx.query("SELECT bike_id, fence_id, status, parked_since, closed_at, duration_s, lat, "
-                    + "lng, fence_set FROM " + ToInfluxPoints.VIOLATION + where + " ORDER BY time LIMIT "
-                    + MAX_EVIDENCE_ROWS)) {
+            for (Series s : influx.query("SELECT " + String.join(", ", TAG_BIKE_ID, TAG_FENCE_ID, FIELD_STATUS,
+                    FIELD_PARKED_SINCE, FIELD_CLOSED_AT, FIELD_DURATION_S, FIELD_LAT, FIELD_LNG, FIELD_FENCE_SET)
+                    + " FROM " + VIOLATION + where + " ORDER BY time LIMIT " + MAX_EVIDENCE_ROWS)) {
                 for (Map<String, Object> r : s.rows()) {
-                    rows.add(new ViolationRow(operator, type, str(r.get("bike_id")), str(r.get("fence_id")),
-                            lng(r.get("time")), lngOrNull(r.get("parked_since")), lngOrNull(r.get("closed_at")),
-                            r.get("duration_s") == null ? null : dbl(r.get("duration_s")), str(r.get("status")),
-                            r.get("lat") == null ? null : dbl(r.get("lat")),
-                            r.get("lng") == null ? null : dbl(r.get("lng")), str(r.get("fence_set"))));
+                    rows.add(new ViolationRow(operator, type, str(r.get(TAG_BIKE_ID)), str(r.get(TAG_FENCE_ID)),
+                            lng(r.get("time")), lngOrNull(r.get(FIELD_PARKED_SINCE)), lngOrNull(r.get(FIELD_CLOSED_AT)),
+                            r.get(FIELD_DURATION_S) == null ? null : dbl(r.get(FIELD_DURATION_S)),
+                            str(r.get(FIELD_STATUS)), r.get(FIELD_LAT) == null ? null : dbl(r.get(FIELD_LAT)),
+                            r.get(FIELD_LNG) == null ? null : dbl(r.get(FIELD_LNG)), str(r.get(FIELD_FENCE_SET))));
                 }
             }
             violations.put(key, rows);
-            List<Series> count = influx.query("SELECT count(status) FROM " + ToInfluxPoints.VIOLATION + where);
+            List<Series> count = influx.query("SELECT count(" + FIELD_STATUS + ") FROM " + VIOLATION + where);
             totals.put(key, count.isEmpty() ? 0L : lng(count.get(0).rows().get(0).get("count")));
         }
 
         TreeSet<LocalDate> days = new TreeSet<>();
-        for (Series s : influx.query("SELECT count(bikes_seen) FROM " + ToInfluxPoints.OPERATOR_MINUTE + " WHERE "
+        for (Series s : influx.query("SELECT count(" + FIELD_BIKES_SEEN + ") FROM " + OPERATOR_MINUTE + " WHERE "
                 + range + " GROUP BY time(1d) fill(none)" + tz)) {
             for (Map<String, Object> r : s.rows()) {
                 if (lng(r.get("count")) > 0) {

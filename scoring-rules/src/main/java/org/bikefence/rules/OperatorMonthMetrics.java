@@ -83,13 +83,20 @@ public record OperatorMonthMetrics(
         public static final Fleet NONE = new Fleet(new TreeMap<>(), 0, 0);
 
         public Fleet {
-            // TreeMap copy: serializable, sorted, and immune to the caller's later changes.
-            distinctBikesByDay = Collections.unmodifiableSortedMap(new TreeMap<>(distinctBikesByDay));
+            // TreeMap copy: serializable, sorted, and immune to the caller's later changes. Held as a plain
+            // TreeMap, read-only through the accessor, because the stream sends these metrics between Flink
+            // operators and Flink's generic (Kryo) serializer cannot rebuild an unmodifiable map.
+            distinctBikesByDay = new TreeMap<>(distinctBikesByDay);
             for (Map.Entry<LocalDate, Long> e : distinctBikesByDay.entrySet()) {
                 nonNegative("distinctBikesByDay[" + e.getKey() + "]", e.getValue());
             }
             nonNegative("distinctBikesInMonth", distinctBikesInMonth);
             nonNegative("peakParkedBikes", peakParkedBikes);
+        }
+
+        @Override
+        public SortedMap<LocalDate, Long> distinctBikesByDay() {
+            return Collections.unmodifiableSortedMap(distinctBikesByDay);
         }
     }
 
