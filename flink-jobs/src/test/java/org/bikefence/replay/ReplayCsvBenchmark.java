@@ -2,6 +2,8 @@ package org.bikefence.replay;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +17,8 @@ import org.bikefence.model.RawRecord;
  * How fast a replay turns a city CSV export into contract records: generates a CSV of N rows (default
  * 1,000,000; one row in ten has a quoted cell holding the delimiter), then reads it through
  * {@link ReplayCursor} (line reading, CSV parsing, mapping to the contract JSON) several times and prints
- * each run. A command, not a test: see BENCHMARKS.md for how to run it.
+ * each run, with the reading thread's CPU time (steadier than wall time on a shared machine). A command, not
+ * a test: see BENCHMARKS.md for how to run it.
  *
  * <p>Arguments: {@code [rows] [runs] [file]}; the file is generated when it does not exist.
  */
@@ -34,7 +37,9 @@ public final class ReplayCsvBenchmark {
                 ZoneId.of("Asia/Shanghai"), ',');
         List<InputFile> files = List.of(InputFile.of(file, null));
         System.out.printf(Locale.ROOT, "%s: %,d bytes, %,d rows%n", file, Files.size(file), rows);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int run = 1; run <= runs; run++) {
+            long cpuStarted = threads.getCurrentThreadCpuTime();
             long started = System.nanoTime();
             long records = 0;
             long bytes = 0;
@@ -46,8 +51,10 @@ public final class ReplayCsvBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf(Locale.ROOT, "run %d: %,d records in %.2f s = %,.0f records/s (%,d JSON bytes)%n",
-                    run, records, seconds, records / seconds, bytes);
+            double cpu = (threads.getCurrentThreadCpuTime() - cpuStarted) / 1e9;
+            System.out.printf(Locale.ROOT, "run %d: %,d records in %.2f s = %,.0f records/s; thread CPU %.2f s ="
+                    + " %,.0f records/CPU-s (%,d JSON bytes)%n", run, records, seconds, records / seconds, cpu,
+                    records / cpu, bytes);
         }
     }
 
