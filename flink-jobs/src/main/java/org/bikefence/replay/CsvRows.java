@@ -1,6 +1,5 @@
 package org.bikefence.replay;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -67,13 +66,8 @@ final class CsvRows implements Closeable {
     static CsvRows open(Path file, boolean gzipped, char delimiter) throws IOException {
         LineReader.CountingInputStream counted = new LineReader.CountingInputStream(Files.newInputStream(file));
         try {
-            BufferedReader in = new BufferedReader(new InputStreamReader(
-                    LineReader.inflated(counted, file, gzipped), StandardCharsets.UTF_8), 1 << 16);
-            in.mark(1);
-            if (in.read() != '\uFEFF') {
-                in.reset();
-            }
-            RowText text = new RowText(in);
+            RowText text = new RowText(new InputStreamReader(LineReader.inflated(counted, file, gzipped),
+                    StandardCharsets.UTF_8));
             return new CsvRows(file, counted, text, CSVParser.builder().setReader(text).setFormat(format(delimiter)).get());
         } catch (IOException | RuntimeException e) {
             counted.close();
@@ -161,6 +155,12 @@ final class CsvRows implements Closeable {
         @Override
         public int read(char[] buf, int off, int len) throws IOException {
             int n = in.read(buf, off, len);
+            if (position == 0 && n > 0 && buf[off] == '\uFEFF') { // a byte-order mark is not part of the text
+                System.arraycopy(buf, off + 1, buf, off, --n);
+                if (n == 0) {
+                    return read(buf, off, len);
+                }
+            }
             if (n <= 0) {
                 return n;
             }
