@@ -68,7 +68,8 @@ final class CsvRows implements Closeable {
         try {
             RowText text = new RowText(new InputStreamReader(LineReader.inflated(counted, file, gzipped),
                     StandardCharsets.UTF_8));
-            return new CsvRows(file, counted, text, CSVParser.builder().setReader(text).setFormat(format(delimiter)).get());
+            CSVParser parser = CSVParser.builder().setReader(text).setFormat(format(delimiter)).get();
+            return new CsvRows(file, counted, text, parser);
         } catch (IOException | RuntimeException e) {
             counted.close();
             throw e;
@@ -81,28 +82,33 @@ final class CsvRows implements Closeable {
             long start = parser.getCurrentLineNumber() + 1;
             List<String> cells = null;
             String malformed = null;
-            try {
-                if (!records.hasNext()) {
-                    return null;
+            while (true) {
+                try {
+                    if (records.hasNext()) {
+                        cells = Arrays.asList(records.next().values());
+                    }
+                    break;
+                } catch (UncheckedIOException e) {
+                    if (!(e.getCause() instanceof CSVException bad)) {
+                        throw new IOException(file + ": " + e.getCause().getMessage(), e.getCause());
+                    }
+                    // The parser goes on mid-line: what it reads through the end of the record it then
+                    // completes (normally the rest of the line) belongs to the malformed one.
+                    malformed = malformed != null ? malformed : bad.getMessage();
                 }
-                cells = Arrays.asList(records.next().values());
-            } catch (UncheckedIOException e) {
-                if (!(e.getCause() instanceof CSVException bad)) {
-                    throw new IOException(file + ": " + e.getCause().getMessage(), e.getCause());
-                }
-                malformed = bad.getMessage();
+            }
+            if (cells == null && malformed == null) {
+                return null;
             }
             long end = parser.getCurrentLineNumber();
-            if (end <= linesDone) {
-                // The parser resumes mid-line after a malformed record: the rest of that line was reported.
-                continue;
-            }
             String row = text.take(end - linesDone);
             linesDone = end;
-            if (cells != null && isBlank(row)) {
-                continue;
+            if (malformed != null) {
+                return new Row(start, row, null, malformed);
             }
-            return new Row(start, row, cells, malformed);
+            if (!isBlank(row)) {
+                return new Row(start, row, cells, null);
+            }
         }
     }
 
@@ -180,6 +186,9 @@ final class CsvRows implements Closeable {
 
         /** The text of the next {@code lines} lines, without the last one's line break, which is dropped too. */
         String take(long lines) {
+            if (lines <= 0) {
+                return "";
+            }
             for (long l = 1; l < lines && breakHead < breakTail; l++) {
                 breakHead += 2; // a line break inside the record
             }

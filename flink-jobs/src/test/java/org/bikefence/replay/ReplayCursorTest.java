@@ -143,20 +143,28 @@ class ReplayCursorTest {
         Path csv = write("bad.csv", "BIKE_ID,LATITUDE,LONGITUDE,TIME,STATE\n"
                 + "MT-1,\"24.5\"x,118.1,2026-10-12 08:00:00,parked\n"
                 + "MT-2,24.5,118.1,2026-10-12 08:01:00,parked\n"
+                + "MT-5,\"a\"b,\"c\n"
+                + "d\",x\n"
+                + "MT-6,24.5,118.1,2026-10-12 08:01:00,parked\n"
                 + "MT-3,\"24.5,118.1,2026-10-12 08:02:00,parked\n"
                 + "MT-4,24.5,118.1,2026-10-12 08:03:00,parked\n");
         List<RawRecord> records = readAll(List.of(InputFile.of(csv, null)));
 
-        assertThat(records).extracting(r -> r.offset).containsExactly(2L, 3L, 4L);
+        assertThat(records).extracting(r -> r.offset).containsExactly(2L, 3L, 4L, 6L, 7L);
         assertThat(new String(records.get(0).key, StandardCharsets.UTF_8))
                 .isEqualTo("MT-1,\"24.5\"x,118.1,2026-10-12 08:00:00,parked");
         assertThat(JSON.readTree(records.get(0).value).get(CsvMapping.PROBLEM_FIELD).get("problem").asText())
                 .startsWith("malformed CSV: Invalid character between encapsulated token and delimiter at line: 2");
         assertThat(new String(records.get(1).value, StandardCharsets.UTF_8)).contains("\"bikeId\":\"MT-2\"");
-        // A quote left open runs to the end of the file: one rejected record, from the line it opens on.
-        assertThat(new String(records.get(2).key, StandardCharsets.UTF_8)).startsWith("MT-3,").contains("MT-4,");
+        // What the parser reads after the error, here a quoted line break, belongs to the malformed record.
+        assertThat(new String(records.get(2).key, StandardCharsets.UTF_8)).isEqualTo("MT-5,\"a\"b,\"c\nd\",x");
         assertThat(JSON.readTree(records.get(2).value).get(CsvMapping.PROBLEM_FIELD).get("problem").asText())
-                .isEqualTo("malformed CSV: (startline 4) EOF reached before encapsulated token finished");
+                .startsWith("malformed CSV: Invalid character between encapsulated token and delimiter at line: 4");
+        assertThat(new String(records.get(3).value, StandardCharsets.UTF_8)).contains("\"bikeId\":\"MT-6\"");
+        // A quote left open runs to the end of the file: one rejected record, from the line it opens on.
+        assertThat(new String(records.get(4).key, StandardCharsets.UTF_8)).startsWith("MT-3,").contains("MT-4,");
+        assertThat(JSON.readTree(records.get(4).value).get(CsvMapping.PROBLEM_FIELD).get("problem").asText())
+                .isEqualTo("malformed CSV: (startline 7) EOF reached before encapsulated token finished");
     }
 
     @Test
