@@ -8,11 +8,15 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVException;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * How a city platform's CSV export becomes the position contract: which column holds which contract field,
@@ -42,6 +46,7 @@ public final class CsvMapping implements Serializable {
     private final LinkedHashMap<String, String> columns;
     private final LinkedHashMap<String, String> defaults;
     private final String zone;
+    private transient ZoneId zoneId; // resolved once, not per row
     private final char delimiter;
 
     private CsvMapping(LinkedHashMap<String, String> columns, LinkedHashMap<String, String> defaults, ZoneId zone,
@@ -87,21 +92,36 @@ public final class CsvMapping implements Serializable {
     }
 
     public ZoneId zone() {
-        return ZoneId.of(zone);
+        if (zoneId == null) {
+            zoneId = ZoneId.of(zone);
+        }
+        return zoneId;
     }
 
     public char delimiter() {
         return delimiter;
     }
 
-    /** This mapping applied to a file's header; fails naming the file and the missing column. */
+    /** This mapping applied to a header given as text; fails naming the file and the missing column. */
     public Bound bind(String headerLine, String file) {
         List<String> header;
         try {
-            header = CsvCells.split(headerLine, delimiter);
+            header = cells(headerLine, delimiter);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": cannot read the CSV header: " + e.getMessage());
         }
+        return bind(header, file);
+    }
+
+    /** This mapping applied to a file's header row; fails naming the file and the missing column. */
+    Bound bind(CsvRows.Row header, String file) {
+        if (header.cells() == null) {
+            throw new IllegalArgumentException(file + ": cannot read the CSV header: " + header.malformed());
+        }
+        return bind(header.cells(), file);
+    }
+
+    private Bound bind(List<String> header, String file) {
         int[] index = new int[FIELDS.size()];
         String[] columnOf = new String[FIELDS.size()];
         List<String> problems = new ArrayList<>();
@@ -145,21 +165,38 @@ public final class CsvMapping implements Serializable {
             this.columnOf = columnOf;
         }
 
-        /** The contract JSON of one data row (UTF-8). */
-        public byte[] map(String line) {
+        /** The contract JSON of one data row given as text (UTF-8). */
+        public byte[] map(String row) {
+            List<String> cells;
+            try {
+                cells = cells(row, delimiter);
+            } catch (IllegalArgumentException e) {
+                return malformed(e.getMessage());
+            }
+            return map(cells);
+        }
+
+        /**
+         * The JSON of a row the CSV parser could not read: no field is written, so the decoder rejects it as
+         * missing 'operator', and the problem names the parser's complaint.
+         */
+        byte[] malformed(String complaint) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(160);
             try (JsonGenerator g = JSON.createGenerator(out)) {
                 g.writeStartObject();
-                List<String> cells;
-                try {
-                    cells = CsvCells.split(line, delimiter);
-                } catch (IllegalArgumentException e) {
-                    // No field is written, so the decoder rejects the row as missing 'operator'.
-                    problem(g, null, null, "malformed CSV: " + e.getMessage());
-                    g.writeEndObject();
-                    g.flush();
-                    return out.toByteArray();
-                }
+                problem(g, null, null, "malformed CSV: " + complaint);
+                g.writeEndObject();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out.toByteArray();
+        }
+
+        /** The contract JSON of one data row's cells (UTF-8). */
+        byte[] map(List<String> cells) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(160);
+            try (JsonGenerator g = JSON.createGenerator(out)) {
+                g.writeStartObject();
                 String[] problem = null;
                 for (int f = 0; f < FIELDS.size(); f++) {
                     String field = FIELDS.get(f);
@@ -173,7 +210,7 @@ public final class CsvMapping implements Serializable {
                     switch (field) {
                         case "ts":
                             try {
-                                g.writeNumberField(field, Timestamps.parse(cell, ZoneId.of(zone)));
+                                g.writeNumberField(field, Timestamps.parse(cell, zone()));
                             } catch (IllegalArgumentException | java.time.DateTimeException e) {
                                 g.writeStringField(field, cell);
                                 problem = problem != null ? problem
@@ -215,6 +252,25 @@ public final class CsvMapping implements Serializable {
             g.writeStringField("value", value);
             g.writeStringField("problem", what);
             g.writeEndObject();
+        }
+    }
+
+    /**
+     * The cells of one row given as text, read as the replay reads a file.
+     *
+     * @throws IllegalArgumentException with the CSV parser's complaint when the row is malformed
+     */
+    static List<String> cells(String row, char delimiter) {
+        try (CSVParser p = CSVParser.parse(row, CsvRows.format(delimiter))) {
+            Iterator<CSVRecord> records = p.iterator();
+            return records.hasNext() ? records.next().toList() : List.of();
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof CSVException bad) {
+                throw new IllegalArgumentException(bad.getMessage(), bad);
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

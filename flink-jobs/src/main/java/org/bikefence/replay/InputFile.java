@@ -15,7 +15,7 @@ public final class InputFile implements Serializable {
     public enum Format {
         /** One JSON object of the position contract per line. */
         JSONL,
-        /** A header line, then one row per line, mapped to the contract by a {@link CsvMapping}. */
+        /** A header row, then one position per row (quoted cells may hold line breaks), mapped by {@link CsvMapping}. */
         CSV
     }
 

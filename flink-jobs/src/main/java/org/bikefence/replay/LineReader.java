@@ -33,8 +33,13 @@ final class LineReader implements Closeable {
 
     static LineReader open(Path file, boolean gzipped) throws IOException {
         CountingInputStream counted = new CountingInputStream(Files.newInputStream(file));
+        return new LineReader(counted, inflated(counted, file, gzipped));
+    }
+
+    /** The content of {@code file} read through {@code counted}, inflated when gzipped. */
+    static InputStream inflated(CountingInputStream counted, Path file, boolean gzipped) throws IOException {
         try {
-            return new LineReader(counted, gzipped ? new GZIPInputStream(counted, BUFFER) : counted);
+            return gzipped ? new GZIPInputStream(counted, BUFFER) : counted;
         } catch (IOException e) {
             counted.close();
             throw new IOException("'" + file + "' is not a gzip file: " + e.getMessage(), e);
@@ -72,7 +77,7 @@ final class LineReader implements Closeable {
 
     /** Bytes of the file on disk consumed so far (compressed bytes for a gzip file). */
     long bytesRead() {
-        return counted.count;
+        return counted.count();
     }
 
     private boolean fill() throws IOException {
@@ -122,12 +127,17 @@ final class LineReader implements Closeable {
         return true;
     }
 
-    private static final class CountingInputStream extends InputStream {
+    /** Counts the bytes read from a file on disk, for progress against its size. */
+    static final class CountingInputStream extends InputStream {
         private final InputStream in;
         private long count;
 
         CountingInputStream(InputStream in) {
             this.in = in;
+        }
+
+        long count() {
+            return count;
         }
 
         @Override

@@ -129,13 +129,10 @@ public final class Replay {
         for (Path p : options.from()) {
             InputFile f = InputFile.of(p, options.format());
             if (f.format() == InputFile.Format.CSV) {
-                try (LineReader r = LineReader.open(p, f.gzipped())) {
-                    byte[] line;
-                    while ((line = r.nextLine()) != null && LineReader.isBlank(line)) {
-                        // leading blank lines are skipped by the reader too
-                    }
-                    if (line != null) {
-                        csv.bind(new String(line, StandardCharsets.UTF_8), f.path());
+                try (CsvRows r = CsvRows.open(p, f.gzipped(), csv.delimiter())) {
+                    CsvRows.Row header = r.next();
+                    if (header != null) {
+                        csv.bind(header, f.path());
                     }
                 }
             }

@@ -68,8 +68,16 @@ class ReplayCsvMappingTest {
 
     @Test
     void readsQuotedCellsWithDelimitersAndQuotes() {
-        assertThat(CsvCells.split("a,\"b, c\",\"say \"\"hi\"\"\", d ,", ','))
+        assertThat(CsvMapping.cells("a,\"b, c\",\"say \"\"hi\"\"\", d ,", ','))
                 .containsExactly("a", "b, c", "say \"hi\"", "d", "");
+    }
+
+    @Test
+    void readsQuotedLineBreaksAndTheDelimiterGiven() {
+        assertThat(CsvMapping.cells("a;\"two\r\nlines; \"\"x\"\"\" ;\tb\t", ';'))
+                .containsExactly("a", "two\r\nlines; \"x\"", "b");
+        assertThatThrownBy(() -> CsvMapping.cells("a,\"b\"c", ','))
+                .hasMessageContaining("Invalid character between encapsulated token and delimiter");
     }
 
     @Test

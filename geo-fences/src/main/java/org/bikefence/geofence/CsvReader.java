@@ -5,132 +5,77 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.commons.csv.CSVException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
- * A small RFC 4180 CSV reader (commas, double quotes, quotes doubled inside quoted fields, CRLF or
- * LF) that reports the line each record starts on, for error messages. A UTF-8 byte-order mark
- * (which Chinese Excel exports carry) is dropped.
+ * Reads RFC 4180 CSV (Apache Commons CSV) record by record with the line each record starts on, for error
+ * messages. A UTF-8 byte-order mark (which Chinese Excel exports carry) is dropped. Fields are not trimmed;
+ * text after a closing quote is kept ({@code "ab"cd} is {@code abcd}), as spreadsheet exports sometimes have.
  */
 public final class CsvReader implements Closeable {
+
+    /**
+     * Empty lines are records (of one empty field) rather than skipped, so that every line break the parser
+     * has read belongs to a record before the next one: the line a record starts on is then the parser's
+     * line count before it plus one, also when an earlier record held quoted line breaks. (The parser's own
+     * line number is where a record ends.)
+     */
+    static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
+            .setIgnoreEmptyLines(false)
+            .setTrailingData(true)
+            .get();
 
     /** One record and the 1-based line it starts on. */
     public record Row(int line, List<String> fields) {}
 
-    private final BufferedReader in;
-    private int line = 1;
-    private boolean first = true;
-    private boolean eof;
+    private final CSVParser parser;
+    private final Iterator<CSVRecord> records;
 
     public CsvReader(Reader in) {
-        this.in = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
+        try {
+            BufferedReader r = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
+            r.mark(1);
+            if (r.read() != '\uFEFF') {
+                r.reset();
+            }
+            parser = CSVParser.builder().setReader(r).setFormat(FORMAT).get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        records = parser.iterator();
     }
 
     /**
      * The next record, or null at the end.
      *
-     * @throws IllegalArgumentException on a quoted field left open at the end of input
+     * @throws IllegalArgumentException naming the line, on malformed CSV such as a quoted field left open
+     *     at the end of input
      * @throws UncheckedIOException on a read error
      */
     public Row next() {
-        if (eof) {
-            return null;
-        }
+        long startLine = parser.getCurrentLineNumber() + 1;
         try {
-            int startLine = line;
-            List<String> fields = new ArrayList<>();
-            StringBuilder field = new StringBuilder();
-            boolean quoted = false;
-            boolean any = false;
-            while (true) {
-                int c = in.read();
-                if (first) {
-                    first = false;
-                    if (c == '\uFEFF') {
-                        c = in.read();
-                    }
-                }
-                if (c == -1) {
-                    eof = true;
-                    if (quoted) {
-                        throw new IllegalArgumentException("line " + startLine
-                                + ": quoted field is not closed before the end of the file");
-                    }
-                    if (!any && field.length() == 0 && fields.isEmpty()) {
-                        return null;
-                    }
-                    fields.add(field.toString());
-                    return new Row(startLine, fields);
-                }
-                any = true;
-                if (quoted) {
-                    if (c == '"') {
-                        in.mark(1);
-                        int n = in.read();
-                        if (n == '"') {
-                            field.append('"');
-                        } else {
-                            quoted = false;
-                            if (n != -1) {
-                                in.reset();
-                            }
-                        }
-                    } else {
-                        if (c == '\n') {
-                            line++;
-                        }
-                        field.append((char) c);
-                    }
-                } else if (c == '"' && field.length() == 0) {
-                    quoted = true;
-                } else if (c == ',') {
-                    fields.add(field.toString());
-                    field.setLength(0);
-                } else if (c == '\r') {
-                    in.mark(1);
-                    if (in.read() != '\n') {
-                        in.reset();
-                    }
-                    line++;
-                    fields.add(field.toString());
-                    return new Row(startLine, fields);
-                } else if (c == '\n') {
-                    line++;
-                    fields.add(field.toString());
-                    return new Row(startLine, fields);
-                } else {
-                    field.append((char) c);
-                }
+            return records.hasNext() ? new Row((int) startLine, records.next().toList()) : null;
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof CSVException bad) {
+                throw new IllegalArgumentException("line " + startLine + ": " + bad.getMessage(), bad);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw e;
         }
     }
 
-    /** Quotes a field when it holds a comma, quote or line break. */
-    public static String quote(String field) {
-        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0
-                && field.indexOf('\r') < 0) {
-            return field;
-        }
-        return '"' + field.replace("\"", "\"\"") + '"';
-    }
-
-    /** Joins fields into one CSV line (without line break). */
+    /** Joins fields into one CSV line (without line break), quoting those that need it. */
     public static String join(List<String> fields) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < fields.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(quote(fields.get(i)));
-        }
-        return sb.toString();
+        return FORMAT.format(fields.toArray());
     }
 
     @Override
     public void close() throws IOException {
-        in.close();
+        parser.close();
     }
 }

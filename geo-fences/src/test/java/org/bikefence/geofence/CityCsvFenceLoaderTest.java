@@ -108,6 +108,28 @@ class CityCsvFenceLoaderTest {
     }
 
     @Test
+    void aQuotedLineBreakKeepsTheFollowingLineNumbersRight() {
+        Path file = TestFiles.write(dir, "multi.csv", "\uFEFFFENCE_ID,FENCE_LOC\r\n"
+                + "M1,\"[118.1,24.5],[118.1001,24.5],\r\n[118.1001,24.5001],[118.1,24.5]\"\r\n"
+                + "BAD,\"somewhere, \"\"near\"\" the station\"\r\n");
+        FenceFileException e = catchThrowableOfType(FenceFileException.class,
+                () -> CityCsvFenceLoader.load(file, LoadOptions.defaults()));
+        assertThat(e.problems()).extracting(FenceFileException.Problem::message).containsExactly(
+                file + ": line 4 (id \"BAD\"): property \"FENCE_LOC\": expected [lon,lat] vertices such as"
+                        + " \"[118.1,24.5],[118.2,24.5],...\", got \"somewhere, \"near\" the station\"");
+    }
+
+    @Test
+    void aQuoteLeftOpenIsReportedWithTheLineItOpensOn() {
+        Path file = TestFiles.write(dir, "open.csv", "FENCE_ID,FENCE_LOC\n"
+                + "K1,\"[118.1,24.5],[118.1001,24.5],[118.1001,24.5001],[118.1,24.5]\"\n"
+                + "K2,\"[118.1,24.5],\n[118.1001,24.5]\n");
+        assertThatThrownBy(() -> CityCsvFenceLoader.load(file, LoadOptions.defaults()))
+                .hasMessageContaining(file + ": line 3: ")
+                .hasMessageContaining("EOF reached before encapsulated token finished");
+    }
+
+    @Test
     void missingHeaderColumnIsFatal() {
         Path file = TestFiles.write(dir, "h.csv", "ID,LOC\nA,\"[1,1],[2,1],[2,2],[1,1]\"\n");
         assertThatThrownBy(() -> CityCsvFenceLoader.load(file, LoadOptions.defaults()))

@@ -1,19 +1,24 @@
 package org.bikefence.report;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
- * A CSV table for the city's spreadsheets (RFC 4180): UTF-8 with a byte-order mark, because Excel reads a
- * BOM-less file in the machine's ANSI code page and garbles the Chinese; CRLF line ends; fields quoted when
- * they hold a comma, quote, CR or LF, quotes doubled.
+ * A CSV table for the city's spreadsheets (RFC 4180, written by Apache Commons CSV): UTF-8 with a byte-order
+ * mark, because Excel reads a BOM-less file in the machine's ANSI code page and garbles the Chinese; CRLF line
+ * ends; fields quoted when they hold a comma, quote, CR or LF (and, as Commons CSV does, an empty first cell
+ * or one that starts with a space, {@code !}, {@code "} or {@code #}, or ends with a space), quotes doubled.
  */
 public final class ReportCsv {
     static final String BOM = "\uFEFF";
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180;
 
     private final List<List<String>> rows = new ArrayList<>();
 
@@ -37,14 +42,15 @@ public final class ReportCsv {
 
     public String render() {
         StringBuilder sb = new StringBuilder(BOM);
-        for (List<String> r : rows) {
-            for (int i = 0; i < r.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
+        try (CSVPrinter out = new CSVPrinter(sb, FORMAT)) {
+            for (List<String> r : rows) {
+                for (String cell : r) {
+                    out.print(neutralise(cell));
                 }
-                sb.append(escape(r.get(i)));
+                out.println();
             }
-            sb.append("\r\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringBuilder does not fail", e);
         }
         return sb.toString();
     }
@@ -53,15 +59,15 @@ public final class ReportCsv {
         Files.writeString(file, render(), StandardCharsets.UTF_8);
     }
 
-    static String escape(String cell) {
-        boolean quote = cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0
-                || cell.indexOf('\r') >= 0;
-        // A leading =, +, - or @ would make Excel evaluate the cell as a formula (CSV injection); bike and
-        // fence ids come from operators' feeds, so such cells are prefixed with an apostrophe. Numbers stay.
-        if (!cell.isEmpty() && "=+-@".indexOf(cell.charAt(0)) >= 0 && !isNumber(cell)) {
-            cell = "'" + cell;
+    /**
+     * A leading =, +, -, @, tab or CR would make Excel evaluate the cell as a formula (CSV injection); bike
+     * and fence ids come from operators' feeds, so such cells are prefixed with an apostrophe. Numbers stay.
+     */
+    static String neutralise(String cell) {
+        if (!cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0 && !isNumber(cell)) {
+            return "'" + cell;
         }
-        return quote ? '"' + cell.replace("\"", "\"\"") + '"' : cell;
+        return cell;
     }
 
     private static boolean isNumber(String s) {
