@@ -29,6 +29,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.bikefence.model.DemoEndpoints;
 import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
 import org.bikefence.geofence.FenceSet;
@@ -81,15 +82,15 @@ public final class Demo implements Callable<Integer> {
             description = "simulator seed; same seed, same records (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--kafka-port", paramLabel = "P", defaultValue = "19092",
+    @Option(names = "--kafka-port", paramLabel = "P", defaultValue = "" + DemoEndpoints.KAFKA_PORT,
             description = "Kafka broker port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
     int kafkaPort;
 
-    @Option(names = "--influx-port", paramLabel = "P", defaultValue = "18086",
+    @Option(names = "--influx-port", paramLabel = "P", defaultValue = "" + DemoEndpoints.INFLUX_PORT,
             description = "influxd HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
     int influxPort;
 
-    @Option(names = "--web-port", paramLabel = "P", defaultValue = "8081",
+    @Option(names = "--web-port", paramLabel = "P", defaultValue = "" + DemoEndpoints.FLINK_WEB_PORT,
             description = "Flink web UI port (default: ${DEFAULT-VALUE})")
     int webPort;
 

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.bikefence.model.DemoEndpoints;
 import org.bikefence.geofence.FenceSet;
 import org.bikefence.geofence.FenceLoaders;
 import org.bikefence.geofence.LoadOptions;
@@ -119,7 +120,7 @@ public final class FencePublisher implements AutoCloseable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:19092",
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = DemoEndpoints.KAFKA_BOOTSTRAP,
                 description = "Kafka brokers (default: ${DEFAULT-VALUE}, the demo's)")
         String bootstrap;
 

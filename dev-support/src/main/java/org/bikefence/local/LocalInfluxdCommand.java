@@ -1,5 +1,6 @@
 package org.bikefence.local;
 
+import org.bikefence.model.DemoEndpoints;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
         description = "Serves the demo's kept InfluxDB data (WORK-DIR/influxdb) on 127.0.0.1 until Ctrl-C.")
 public final class LocalInfluxdCommand implements Callable<Integer> {
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "18086",
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + DemoEndpoints.INFLUX_PORT,
             description = "influxd HTTP port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
     int port;
 

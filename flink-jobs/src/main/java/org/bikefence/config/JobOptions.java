@@ -6,6 +6,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.description.Description;
 import org.apache.flink.configuration.description.Formatter;
+import org.bikefence.model.DemoEndpoints;
 import org.bikefence.model.Topics;
 
 /**
@@ -22,7 +23,7 @@ public final class JobOptions {
     // ---- Kafka ----
 
     public static final ConfigOption<String> KAFKA_BOOTSTRAP = ConfigOptions.key("kafka.bootstrap-servers")
-            .stringType().defaultValue("127.0.0.1:19092")
+            .stringType().defaultValue(DemoEndpoints.KAFKA_BOOTSTRAP)
             .withDescription("Kafka brokers.");
 
     public static final ConfigOption<String> KAFKA_POSITIONS_TOPIC = ConfigOptions.key("kafka.positions-topic")
@@ -94,7 +95,7 @@ public final class JobOptions {
     // ---- InfluxDB sink ----
 
     public static final ConfigOption<String> INFLUX_URL = ConfigOptions.key("influx.url")
-            .stringType().defaultValue("http://127.0.0.1:18086")
+            .stringType().defaultValue(DemoEndpoints.INFLUX_URL)
             .withDescription("InfluxDB base URL, without credentials or query.");
 
     public static final ConfigOption<String> INFLUX_API = ConfigOptions.key("influx.api")

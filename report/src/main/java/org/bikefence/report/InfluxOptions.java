@@ -1,5 +1,6 @@
 package org.bikefence.report;
 
+import org.bikefence.model.DemoEndpoints;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -16,7 +17,7 @@ public final class InfluxOptions {
     CommandSpec mixee;
 
     @Option(names = "--influx.url", paramLabel = "URL",
-            defaultValue = "${env:BIKEFENCE_INFLUX_URL:-http://127.0.0.1:18086}",
+            defaultValue = "${env:BIKEFENCE_INFLUX_URL:-" + DemoEndpoints.INFLUX_URL + "}",
             description = "InfluxDB HTTP URL; $BIKEFENCE_INFLUX_URL when set (default: ${DEFAULT-VALUE})")
     String url;
 
