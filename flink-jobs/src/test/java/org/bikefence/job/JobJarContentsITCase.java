@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shaded job jar that goes to a cluster holds only what the job runs: no class of the simulator, the
- * report, the feed adapters, the development services, the command line or the Kafka broker. Runs after
+ * report, the feed adapters, the development services, the command lines or the Kafka broker. Runs after
  * {@code package}, on the jar the build just made.
  */
 class JobJarContentsITCase {
@@ -25,7 +25,8 @@ class JobJarContentsITCase {
     /** Packages of the modules that never run inside the job. */
     private static final List<String> FOREIGN_PACKAGES = List.of(
             "org/bikefence/simulator/", "org/bikefence/report/", "org/bikefence/ingest/",
-            "org/bikefence/local/", "org/bikefence/testing/", "org/bikefence/launcher/", "org/bikefence/cli/");
+            "org/bikefence/local/", "org/bikefence/testing/", "org/bikefence/launcher/", "org/bikefence/cli/",
+            "org/bikefence/geofence/tool/");
 
     private static Path jobJar;
     private static Set<String> entries;
