@@ -251,7 +251,7 @@ public final class Demo implements Callable<Integer> {
                 org.bikefence.geofence.crs.Crs.parse(profile.crs()), null, null, java.time.Duration.ofSeconds(2),
                 java.time.Duration.ofMillis(simSpanMs + 600_000L));
         gbfsAdapter = new org.bikefence.ingest.PollingAdapter(feed,
-                new org.bikefence.ingest.GbfsReader(feed.url(),
+                new org.bikefence.ingest.gbfs.GbfsReader(feed.url(),
                         new org.bikefence.ingest.HttpFetcher(java.time.Duration.ofSeconds(5), null, "application/json")),
                 new org.bikefence.ingest.PositionNormalizer(feed.id(), feed.crs(),
                         org.bikefence.ingest.CityBounds.XIAMEN, System::currentTimeMillis, 600_000L),

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bikefence.geofence.crs.Crs;
+import org.bikefence.model.DemoEndpoints;
 import org.bikefence.model.Topics;
 
 /**
@@ -128,11 +129,11 @@ public record IngestConfig(
         IngestConfig c = null;
         try {
             c = new IngestConfig(
-                    text(kafka, "bootstrap-servers", "127.0.0.1:19092"),
+                    text(kafka, "bootstrap-servers", DemoEndpoints.KAFKA_BOOTSTRAP),
                     text(kafka, "positions-topic", Topics.POSITIONS),
                     text(kafka, "dlq-topic", Topics.POSITIONS_DLQ),
                     duration(text(kafka, "timeout", "10s"), "kafka.timeout"),
-                    text(influx, "url", "http://127.0.0.1:18086"),
+                    text(influx, "url", DemoEndpoints.INFLUX_URL),
                     text(influx, "db", "bikefence"),
                     text(influx, "username", null),
                     text(influx, "password-env", null),

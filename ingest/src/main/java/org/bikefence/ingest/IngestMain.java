@@ -16,6 +16,11 @@ import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.bikefence.geofence.tool.CliSupport;
+import org.bikefence.ingest.gbfs.GbfsReader;
+import org.bikefence.ingest.mds.MdsParser;
+import org.bikefence.ingest.mds.MdsReader;
+import org.bikefence.ingest.push.PushEndpoint;
+import org.bikefence.model.DemoEndpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,11 +76,13 @@ public final class IngestMain implements Callable<Integer> {
         String config;
 
         @Option(names = "--kafka.bootstrap-servers", paramLabel = "HOST:PORT",
-                description = "Kafka brokers (default: the file's kafka.bootstrap-servers, else 127.0.0.1:19092)")
+                description = "Kafka brokers (default: the file's kafka.bootstrap-servers, else "
+                        + DemoEndpoints.KAFKA_BOOTSTRAP + ")")
         String kafkaBootstrap;
 
         @Option(names = "--influx.url", paramLabel = "URL",
-                description = "InfluxDB for feed health (default: the file's influx.url, else http://127.0.0.1:18086)")
+                description = "InfluxDB for feed health (default: the file's influx.url, else "
+                        + DemoEndpoints.INFLUX_URL + ")")
         String influxUrl;
 
         @Option(names = "--influx.db", paramLabel = "DB",

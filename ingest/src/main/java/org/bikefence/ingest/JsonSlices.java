@@ -3,6 +3,8 @@ package org.bikefence.ingest;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,11 +12,12 @@ import java.util.List;
 
 /**
  * Cuts the elements of one JSON array out of a document as their original bytes, so that a rejected vehicle
- * goes to the dead-letter topic exactly as the operator sent it.
+ * goes to the dead-letter topic exactly as the operator sent it; and reads a feed document as a JSON object.
  */
-final class JsonSlices {
+public final class JsonSlices {
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private JsonSlices() {}
 
@@ -22,7 +25,7 @@ final class JsonSlices {
      * The elements of the array at {@code path} (object field names from the root; empty for a root array),
      * each as its own byte range; null when there is no array at that path. The document must be valid JSON.
      */
-    static List<byte[]> arrayElements(byte[] doc, String... path) throws IOException {
+    public static List<byte[]> arrayElements(byte[] doc, String... path) throws IOException {
         try (JsonParser p = JSON.createParser(doc)) {
             JsonToken t = p.nextToken();
             for (String field : path) {
@@ -43,6 +46,22 @@ final class JsonSlices {
             }
             return elements;
         }
+    }
+
+    /** The document as a JSON object tree; a document that is not one is {@link Reasons#NOT_JSON}. */
+    public static JsonNode readObject(byte[] doc) throws FeedException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(doc);
+        } catch (IOException e) {
+            String m = e.getMessage() == null ? "unreadable" : e.getMessage();
+            int nl = m.indexOf('\n');
+            throw new FeedException(Reasons.NOT_JSON, "not JSON: " + (nl < 0 ? m : m.substring(0, nl)));
+        }
+        if (root == null || !root.isObject()) {
+            throw new FeedException(Reasons.NOT_JSON, "document is not a JSON object");
+        }
+        return root;
     }
 
     /** Advances to the value of {@code field} in the object whose START_OBJECT is current. */

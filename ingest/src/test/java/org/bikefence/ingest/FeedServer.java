@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A local HTTP server serving feed documents the test sets per path: a status and body, with {@code ${base}} in
  * bodies replaced by the server's own URL. Requests are counted per path.
  */
-final class FeedServer implements AutoCloseable {
+public final class FeedServer implements AutoCloseable {
 
     record Response(int status, byte[] body) {}
 
@@ -27,7 +27,7 @@ final class FeedServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> authorizations = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<String> requestLog = new ConcurrentLinkedQueue<>();
 
-    FeedServer() throws IOException {
+    public FeedServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String query = exchange.getRequestURI().getRawQuery();
@@ -55,31 +55,31 @@ final class FeedServer implements AutoCloseable {
         server.start();
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Serves the body from now on. */
-    void serve(String path, int status, byte[] body) {
+    public void serve(String path, int status, byte[] body) {
         responses.put(path, new Response(status, withBase(body)));
     }
 
     /** Serves this once, before the standing response. */
-    void serveOnce(String path, int status, byte[] body) {
+    public void serveOnce(String path, int status, byte[] body) {
         queued.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>()).add(new Response(status, withBase(body)));
     }
 
-    int requests(String path) {
+    public int requests(String path) {
         AtomicInteger n = requests.get(path);
         return n == null ? 0 : n.get();
     }
 
     /** Every request's path and query, in arrival order. */
-    List<String> requestLog() {
+    public List<String> requestLog() {
         return List.copyOf(requestLog);
     }
 
-    Iterable<String> authorizations() {
+    public Iterable<String> authorizations() {
         return authorizations;
     }
 

@@ -9,21 +9,21 @@ import org.bikefence.geofence.crs.Crs;
 import org.bikefence.model.BikeState;
 
 /** Named instants, operators and fixture files of the ingest tests (files under src/test/resources/ingest/). */
-final class IngestFixtures {
+public final class IngestFixtures {
 
     /** {@code last_updated} of the first GBFS snapshot, 2026-05-28T20:26:40Z. */
-    static final long T0 = 1_780_000_000_000L;
+    public static final long T0 = 1_780_000_000_000L;
     /** When the adapter fetches the first snapshot: 5 s after it was published. */
-    static final long FETCH_1 = T0 + 5_000;
+    public static final long FETCH_1 = T0 + 5_000;
     /** {@code last_updated} of the second snapshot. */
-    static final long T1 = T0 + 30_000;
-    static final long FETCH_2 = T1 + 5_000;
+    public static final long T1 = T0 + 30_000;
+    public static final long FETCH_2 = T1 + 5_000;
 
     static final Duration FRESHNESS = Duration.ofSeconds(120);
 
     private IngestFixtures() {}
 
-    static OperatorFeed gbfsOperator(String id, String url, Crs crs) {
+    public static OperatorFeed gbfsOperator(String id, String url, Crs crs) {
         return new OperatorFeed(id, OperatorFeed.Kind.GBFS, url, crs, null, null, Duration.ofSeconds(30), FRESHNESS);
     }
 
@@ -35,7 +35,7 @@ final class IngestFixtures {
         return new Observation(id, ts, lat, lng, state, ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
-    static byte[] bytes(String resource) {
+    public static byte[] bytes(String resource) {
         try (InputStream in = IngestFixtures.class.getResourceAsStream("/ingest/" + resource)) {
             if (in == null) {
                 throw new IllegalArgumentException("no test resource ingest/" + resource);

@@ -1,4 +1,4 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.mds;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +29,17 @@ import org.apache.logging.log4j.Logger;
 import org.bikefence.decode.InvalidRecordException;
 import org.bikefence.decode.PositionDecoder;
 import org.bikefence.geofence.crs.Crs;
+import org.bikefence.ingest.CityBounds;
+import org.bikefence.ingest.Counters;
+import org.bikefence.ingest.FeedHealth;
+import org.bikefence.ingest.FeedHealthWriter;
+import org.bikefence.ingest.JsonSlices;
+import org.bikefence.ingest.Observation;
+import org.bikefence.ingest.OperatorFeed;
+import org.bikefence.ingest.PositionNormalizer;
+import org.bikefence.ingest.PositionPublisher;
+import org.bikefence.ingest.Reasons;
+import org.bikefence.ingest.Rejection;
 import org.bikefence.model.BikePosition;
 import org.bikefence.model.BikeState;
 

@@ -1,10 +1,14 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.mds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bikefence.ingest.IngestFixtures.bytes;
 
 import java.util.List;
+import org.bikefence.ingest.FeedException;
+import org.bikefence.ingest.ListedVehicle;
+import org.bikefence.ingest.Observation;
+import org.bikefence.ingest.Reasons;
 import org.bikefence.model.BikeState;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.mds;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -7,6 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bikefence.ingest.FeedException;
+import org.bikefence.ingest.FeedReader;
+import org.bikefence.ingest.FetchException;
+import org.bikefence.ingest.HttpFetcher;
+import org.bikefence.ingest.ListedVehicle;
 
 /**
  * Reads an MDS 2.x provider endpoint page by page along {@code links.next}. For {@code /events/recent}, the

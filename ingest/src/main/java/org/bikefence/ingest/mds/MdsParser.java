@@ -1,10 +1,16 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.mds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.bikefence.ingest.FeedException;
+import org.bikefence.ingest.JsonSlices;
+import org.bikefence.ingest.ListedVehicle;
+import org.bikefence.ingest.Observation;
+import org.bikefence.ingest.Reasons;
+import org.bikefence.ingest.Rejection;
 import org.bikefence.model.BikeState;
 
 /**
@@ -27,7 +33,7 @@ public final class MdsParser {
     public record Page(String version, String feed, List<ListedVehicle> vehicles, String next) {}
 
     public static Page parse(byte[] doc) throws FeedException {
-        JsonNode root = GbfsParser.readObject(doc);
+        JsonNode root = JsonSlices.readObject(doc);
         JsonNode version = root.get("version");
         if (version == null || !version.isTextual() || !version.asText().startsWith("2.")) {
             throw new FeedException(Reasons.WRONG_VERSION, "MDS 2.x expected, 'version' is "

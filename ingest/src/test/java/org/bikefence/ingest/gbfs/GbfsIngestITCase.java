@@ -1,4 +1,4 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.gbfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.bikefence.ingest.IngestFixtures.FETCH_1;
@@ -7,6 +7,8 @@ import static org.bikefence.ingest.IngestFixtures.T0;
 import static org.bikefence.ingest.IngestFixtures.T1;
 import static org.bikefence.ingest.IngestFixtures.bytes;
 import static org.bikefence.ingest.IngestFixtures.gbfsOperator;
+import static org.bikefence.ingest.TopicReader.header;
+import static org.bikefence.ingest.TopicReader.keysAndReasons;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -18,9 +20,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.bikefence.decode.PositionDecoder;
 import org.bikefence.geofence.crs.Crs;
+import org.bikefence.ingest.Backoff;
+import org.bikefence.ingest.CityBounds;
+import org.bikefence.ingest.FeedHealthWriter;
+import org.bikefence.ingest.FeedServer;
+import org.bikefence.ingest.HttpFetcher;
+import org.bikefence.ingest.OperatorFeed;
+import org.bikefence.ingest.PollingAdapter;
+import org.bikefence.ingest.PositionNormalizer;
+import org.bikefence.ingest.PositionPublisher;
+import org.bikefence.ingest.TopicReader;
 import org.bikefence.model.Topics;
 import org.bikefence.local.LocalKafka;
 import org.bikefence.model.BikePosition;
@@ -252,19 +263,5 @@ class GbfsIngestITCase {
             out.add(decoder.decode(r.value()));
         }
         return out;
-    }
-
-    static List<String> keysAndReasons(List<ConsumerRecord<byte[], byte[]>> records) {
-        List<String> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            out.add((r.key() == null ? "null" : new String(r.key(), StandardCharsets.UTF_8)) + " "
-                    + header(r, Topics.HEADER_REASON));
-        }
-        return out;
-    }
-
-    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

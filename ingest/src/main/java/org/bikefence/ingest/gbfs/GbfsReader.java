@@ -1,6 +1,10 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.gbfs;
 
 import java.net.URI;
+import org.bikefence.ingest.FeedException;
+import org.bikefence.ingest.FeedReader;
+import org.bikefence.ingest.FetchException;
+import org.bikefence.ingest.HttpFetcher;
 
 /**
  * Reads GBFS: the configured URL may be the {@code gbfs.json} discovery file (then the vehicle status URL it

@@ -1,4 +1,4 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.gbfs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +7,12 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.bikefence.ingest.FeedException;
+import org.bikefence.ingest.JsonSlices;
+import org.bikefence.ingest.ListedVehicle;
+import org.bikefence.ingest.Observation;
+import org.bikefence.ingest.Reasons;
+import org.bikefence.ingest.Rejection;
 import org.bikefence.model.BikeState;
 
 /**
@@ -30,7 +36,7 @@ public final class GbfsParser {
 
     /** Parses a vehicle status document; throws for problems of the whole document. */
     public static GbfsSnapshot parse(byte[] doc) throws FeedException {
-        JsonNode root = readObject(doc);
+        JsonNode root = JsonSlices.readObject(doc);
         JsonNode versionNode = root.get("version");
         if (versionNode == null || !versionNode.isTextual()) {
             throw new FeedException(Reasons.WRONG_VERSION, "no 'version' string: GBFS 2.x or 3.x expected"
@@ -177,7 +183,7 @@ public final class GbfsParser {
      * the first language; v3.x: {@code data.feeds}), or null when the document is not a discovery file.
      */
     public static String statusFeedUrl(byte[] doc) throws FeedException {
-        JsonNode data = readObject(doc).path("data");
+        JsonNode data = JsonSlices.readObject(doc).path("data");
         List<JsonNode> feedLists = new ArrayList<>();
         if (data.path("feeds").isArray()) {
             feedLists.add(data.get("feeds"));
@@ -200,20 +206,5 @@ public final class GbfsParser {
             }
         }
         throw new FeedException(Reasons.MISSING_FIELD, "gbfs.json lists no free_bike_status or vehicle_status feed");
-    }
-
-    static JsonNode readObject(byte[] doc) throws FeedException {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(doc);
-        } catch (IOException e) {
-            String m = e.getMessage() == null ? "unreadable" : e.getMessage();
-            int nl = m.indexOf('\n');
-            throw new FeedException(Reasons.NOT_JSON, "not JSON: " + (nl < 0 ? m : m.substring(0, nl)));
-        }
-        if (root == null || !root.isObject()) {
-            throw new FeedException(Reasons.NOT_JSON, "document is not a JSON object");
-        }
-        return root;
     }
 }

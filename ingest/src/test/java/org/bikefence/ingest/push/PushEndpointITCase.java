@@ -1,8 +1,8 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.bikefence.ingest.GbfsIngestITCase.header;
-import static org.bikefence.ingest.GbfsIngestITCase.keysAndReasons;
+import static org.bikefence.ingest.TopicReader.header;
+import static org.bikefence.ingest.TopicReader.keysAndReasons;
 import static org.bikefence.ingest.IngestFixtures.bytes;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bikefence.decode.PositionDecoder;
 import org.bikefence.geofence.crs.Crs;
+import org.bikefence.ingest.FeedHealthWriter;
+import org.bikefence.ingest.IngestConfig;
+import org.bikefence.ingest.IngestMain;
+import org.bikefence.ingest.PositionPublisher;
+import org.bikefence.ingest.TopicReader;
 import org.bikefence.model.Topics;
 import org.bikefence.local.LocalKafka;
 import org.bikefence.model.BikePosition;

@@ -1,7 +1,7 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.mds;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.bikefence.ingest.GbfsIngestITCase.keysAndReasons;
+import static org.bikefence.ingest.TopicReader.keysAndReasons;
 import static org.bikefence.ingest.IngestFixtures.T0;
 import static org.bikefence.ingest.IngestFixtures.bytes;
 
@@ -13,6 +13,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bikefence.decode.PositionDecoder;
 import org.bikefence.geofence.crs.Crs;
+import org.bikefence.ingest.FeedHealthWriter;
+import org.bikefence.ingest.FeedServer;
+import org.bikefence.ingest.IngestConfig;
+import org.bikefence.ingest.IngestMain;
+import org.bikefence.ingest.PollingAdapter;
+import org.bikefence.ingest.PositionPublisher;
+import org.bikefence.ingest.TopicReader;
 import org.bikefence.local.LocalKafka;
 import org.bikefence.model.BikePosition;
 import org.bikefence.model.BikeState;

@@ -1,6 +1,7 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.gbfs;
 
 import java.util.List;
+import org.bikefence.ingest.ListedVehicle;
 
 /**
  * One parsed GBFS vehicle-status document (v2.x {@code free_bike_status} or v3.x {@code vehicle_status}).

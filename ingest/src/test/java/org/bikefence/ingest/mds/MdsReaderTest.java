@@ -1,4 +1,4 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.mds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,11 @@ import static org.bikefence.ingest.IngestFixtures.bytes;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.bikefence.ingest.FeedException;
+import org.bikefence.ingest.FeedReader;
+import org.bikefence.ingest.FeedServer;
+import org.bikefence.ingest.FetchException;
+import org.bikefence.ingest.HttpFetcher;
 import org.bikefence.model.BikeState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

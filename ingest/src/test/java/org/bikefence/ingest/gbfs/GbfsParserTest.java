@@ -1,4 +1,4 @@
-package org.bikefence.ingest;
+package org.bikefence.ingest.gbfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,9 @@ import static org.bikefence.ingest.IngestFixtures.bytes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.bikefence.ingest.FeedException;
+import org.bikefence.ingest.ListedVehicle;
+import org.bikefence.ingest.Reasons;
 import org.bikefence.model.BikeState;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,5 @@
+/**
+ * The city's push endpoint: operators POST batches of contract records, answered only after Kafka acknowledged
+ * them.
+ */
+package org.bikefence.ingest.push;
