@@ -29,6 +29,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.bikefence.influx.InfluxSchema;
 import org.bikefence.model.DemoEndpoints;
 import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
@@ -302,21 +303,23 @@ public final class Demo implements Callable<Integer> {
 
     private void printScoreboard(long t0) {
         try {
-            JsonNode scores = influx.query("bikefence", "SELECT last(score) AS score, last(no_park_violations) AS "
-                    + "violations, last(day) AS day FROM operator_score GROUP BY operator");
-            JsonNode minutes = influx.query("bikefence", "SELECT last(bikes_seen) AS seen, last(bikes_in_no_park) "
-                    + "AS in_no_park FROM operator_minute GROUP BY operator");
+            JsonNode scores = influx.query("bikefence", "SELECT last(" + InfluxSchema.FIELD_SCORE + ") AS score, last("
+                    + InfluxSchema.FIELD_NO_PARK_VIOLATIONS + ") AS violations, last(" + InfluxSchema.FIELD_DAY
+                    + ") AS day FROM " + InfluxSchema.OPERATOR_SCORE + " GROUP BY " + InfluxSchema.TAG_OPERATOR);
+            JsonNode minutes = influx.query("bikefence", "SELECT last(" + InfluxSchema.FIELD_BIKES_SEEN + ") AS seen, last("
+                    + InfluxSchema.FIELD_BIKES_IN_NO_PARK + ") AS in_no_park FROM " + InfluxSchema.OPERATOR_MINUTE
+                    + " GROUP BY " + InfluxSchema.TAG_OPERATOR);
             Map<String, double[]> rows = new TreeMap<>();
             Map<String, String> days = new TreeMap<>();
             for (JsonNode s : series(scores)) {
-                String op = s.path("tags").path("operator").asText();
+                String op = s.path("tags").path(InfluxSchema.TAG_OPERATOR).asText();
                 JsonNode v = s.path("values").path(0);
                 rows.computeIfAbsent(op, k -> new double[4])[0] = v.path(1).asDouble();
                 rows.get(op)[1] = v.path(2).asDouble();
                 days.put(op, v.path(3).asText());
             }
             for (JsonNode s : series(minutes)) {
-                String op = s.path("tags").path("operator").asText();
+                String op = s.path("tags").path(InfluxSchema.TAG_OPERATOR).asText();
                 JsonNode v = s.path("values").path(0);
                 double[] r = rows.computeIfAbsent(op, k -> new double[4]);
                 r[2] = v.path(1).asDouble();
