@@ -13,7 +13,10 @@ public final class InvalidRecordException extends Exception {
         this.reason = reason;
     }
 
-    /** Reason code: not_json, missing_field, bad_type, out_of_range, unknown_state, unknown_crs, future_timestamp. */
+    /**
+     * Reason code: not_json, missing_field, bad_type, out_of_range, unknown_state, unknown_crs, future_timestamp,
+     * too_large (the constants of {@link PositionDecoder}).
+     */
     public String reason() {
         return reason;
     }

@@ -24,6 +24,18 @@ public final class PositionDecoder {
     public static final String UNKNOWN_STATE = "unknown_state";
     public static final String UNKNOWN_CRS = "unknown_crs";
     public static final String FUTURE_TIMESTAMP = "future_timestamp";
+    /** A record over the size limit (never parsed), or a bike id over the length limit. */
+    public static final String TOO_LARGE = "too_large";
+
+    /**
+     * Longest bike id accepted by default, in characters (Unicode code points). Every id becomes keyed state
+     * and a tag, so a feed sending 100 KB ids must not be able to fill the state backend with them.
+     */
+    public static final int DEFAULT_MAX_BIKE_ID_LENGTH = 64;
+    /** Largest record accepted by default, in bytes (64 KiB); a contract record is about 150 bytes. */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 65_536;
+    /** How much of an over-long id a rejection's detail quotes. */
+    private static final int QUOTED_ID_CHARS = 16;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             // Accept NaN/Infinity tokens so they are rejected as out of range with a clear reason,
@@ -33,14 +45,34 @@ public final class PositionDecoder {
 
     private final LongSupplier clock;
     private final long maxFutureMs;
+    private final int maxBikeIdLength;
+    private final int maxRecordBytes;
 
     /**
+     * A decoder with the default size limits ({@link #DEFAULT_MAX_BIKE_ID_LENGTH}, {@link #DEFAULT_MAX_RECORD_BYTES}).
+     *
      * @param clock wall clock in epoch ms, for the future-timestamp check
      * @param maxFutureMs how far ahead of the clock an event time may be
      */
     public PositionDecoder(LongSupplier clock, long maxFutureMs) {
+        this(clock, maxFutureMs, DEFAULT_MAX_BIKE_ID_LENGTH, DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    /**
+     * @param clock wall clock in epoch ms, for the future-timestamp check
+     * @param maxFutureMs how far ahead of the clock an event time may be
+     * @param maxBikeIdLength longest bike id, in characters (Unicode code points)
+     * @param maxRecordBytes largest record, in bytes; a larger one is rejected without being parsed
+     */
+    public PositionDecoder(LongSupplier clock, long maxFutureMs, int maxBikeIdLength, int maxRecordBytes) {
+        if (maxBikeIdLength <= 0 || maxRecordBytes <= 0) {
+            throw new IllegalArgumentException("size limits must be positive, were bike id " + maxBikeIdLength
+                    + " characters and record " + maxRecordBytes + " bytes");
+        }
         this.clock = clock;
         this.maxFutureMs = maxFutureMs;
+        this.maxBikeIdLength = maxBikeIdLength;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     /** Decodes one message or says exactly why it is not a valid position (naming its operator if it could). */
@@ -56,6 +88,11 @@ public final class PositionDecoder {
     private BikePosition decode(byte[] value, String[] operatorSeen) throws InvalidRecordException {
         if (value == null || value.length == 0) {
             throw new InvalidRecordException(NOT_JSON, "empty message");
+        }
+        if (value.length > maxRecordBytes) {
+            // Checked before parsing: a megabyte of anything costs nothing to refuse and a lot to parse.
+            throw new InvalidRecordException(TOO_LARGE, "record is " + value.length + " bytes; at most "
+                    + maxRecordBytes + " allowed");
         }
         String operator = null;
         String bikeId = null;
@@ -82,6 +119,7 @@ public final class PositionDecoder {
                         break;
                     case "bikeId":
                         bikeId = text(field, v, p);
+                        requireShortId(bikeId);
                         break;
                     case "ts":
                         if (v != JsonToken.VALUE_NUMBER_INT) {
@@ -182,6 +220,18 @@ public final class PositionDecoder {
         }
         String got = p.currentToken() == JsonToken.VALUE_STRING ? "'" + p.getText() + "'" : p.getText();
         return new InvalidRecordException(BAD_TYPE, "field '" + field + "' must be " + expected + ", got " + got);
+    }
+
+    private void requireShortId(String bikeId) throws InvalidRecordException {
+        // length() counts UTF-16 units, never fewer than code points: only a long string needs counting.
+        if (bikeId.length() > maxBikeIdLength) {
+            int chars = bikeId.codePointCount(0, bikeId.length());
+            if (chars > maxBikeIdLength) {
+                String quoted = bikeId.substring(0, bikeId.offsetByCodePoints(0, Math.min(QUOTED_ID_CHARS, chars)));
+                throw new InvalidRecordException(TOO_LARGE, "field 'bikeId' = '" + quoted + "...' is " + chars
+                        + " characters long; at most " + maxBikeIdLength + " allowed");
+            }
+        }
     }
 
     private static void require(boolean present, String field) throws InvalidRecordException {

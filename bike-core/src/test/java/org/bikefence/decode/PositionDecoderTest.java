@@ -107,4 +107,100 @@ class PositionDecoderTest {
         assertThatThrownBy(() -> decoder.decode(binary))
                 .isInstanceOfSatisfying(InvalidRecordException.class, e -> assertThat(e.reason()).isEqualTo("not_json"));
     }
+    /** A valid record of the given bike id, padded with an ignored field to exactly {@code bytes} bytes. */
+    private static byte[] recordOf(String bikeId, int bytes) {
+        String head = "{\"operator\":\"hello\",\"bikeId\":\"" + bikeId
+                + "\",\"ts\":1,\"lat\":24.5,\"lng\":118.1,\"state\":\"parked\",\"pad\":\"";
+        String tail = "\"}";
+        int pad = bytes - head.getBytes(StandardCharsets.UTF_8).length - tail.length();
+        byte[] record = (head + "x".repeat(pad) + tail).getBytes(StandardCharsets.UTF_8);
+        assertThat(record).hasSize(bytes);
+        return record;
+    }
+
+    @Test
+    void acceptsABikeIdOfExactly64CharactersAndRejectsOneOf65AsTooLarge() throws Exception {
+        String id64 = "B".repeat(64);
+        assertThat(decode("{\"operator\":\"o\",\"bikeId\":\"" + id64
+                + "\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"}").bikeId).isEqualTo(id64);
+
+        assertThatThrownBy(() -> decode("{\"operator\":\"o\",\"bikeId\":\"" + id64 + "C"
+                + "\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"}"))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(PositionDecoder.TOO_LARGE);
+                    assertThat(e.detail()).contains("'bikeId'").contains("65 characters").contains("at most 64")
+                            // Quotes the start of the id, not all of it.
+                            .contains("'BBBBBBBBBBBBBBBB...'").doesNotContain(id64);
+                    assertThat(e.operator()).isEqualTo("o");
+                });
+    }
+
+    @Test
+    void countsBikeIdCharactersNotUtf16UnitsOrBytes() throws Exception {
+        // 64 characters outside the BMP: 128 UTF-16 units and 256 UTF-8 bytes, still 64 characters.
+        String id = "\uD83D\uDEB2".repeat(64);
+        assertThat(decode("{\"operator\":\"o\",\"bikeId\":\"" + id
+                + "\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"}").bikeId).isEqualTo(id);
+        assertThatThrownBy(() -> decode("{\"operator\":\"o\",\"bikeId\":\"" + id + "\u00e9"
+                + "\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"}"))
+                .isInstanceOfSatisfying(InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PositionDecoder.TOO_LARGE));
+    }
+
+    @Test
+    void rejectsA100KbBikeIdAsTooLarge() {
+        // Under the record limit only when that is raised: the id check is its own.
+        PositionDecoder lenient = new PositionDecoder(() -> NOW, TEN_MINUTES, 64, 1 << 20);
+        assertThatThrownBy(() -> lenient.decode(recordOf("x".repeat(100 * 1024), 110 * 1024)))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(PositionDecoder.TOO_LARGE);
+                    assertThat(e.detail()).contains("102400 characters");
+                });
+    }
+
+    @Test
+    void acceptsARecordOfExactly64KibAndRejectsOneByteMoreAsTooLarge() throws Exception {
+        assertThat(decoder.decode(recordOf("HB-1", 65_536)).bikeId).isEqualTo("HB-1");
+
+        assertThatThrownBy(() -> decoder.decode(recordOf("HB-1", 65_537)))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(PositionDecoder.TOO_LARGE);
+                    assertThat(e.detail()).isEqualTo("record is 65537 bytes; at most 65536 allowed");
+                    // Not parsed, so the operator it names is not known.
+                    assertThat(e.operator()).isNull();
+                });
+    }
+
+    @Test
+    void neverParsesARecordOverTheLimit() {
+        // A megabyte that is not JSON: too_large, not not_json, because the parser never sees it.
+        byte[] megabyte = "not json ".repeat(1 << 17).getBytes(StandardCharsets.UTF_8);
+        assertThat(megabyte.length).isGreaterThan(1_000_000);
+        assertThatThrownBy(() -> decoder.decode(megabyte))
+                .isInstanceOfSatisfying(InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PositionDecoder.TOO_LARGE));
+        // The same bytes under a limit that admits them are parsed, and are not JSON.
+        PositionDecoder lenient = new PositionDecoder(() -> NOW, TEN_MINUTES, 64, 2 << 20);
+        assertThatThrownBy(() -> lenient.decode(megabyte))
+                .isInstanceOfSatisfying(InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PositionDecoder.NOT_JSON));
+    }
+
+    @Test
+    void honoursConfiguredLimitsAndRefusesNonPositiveOnes() throws Exception {
+        PositionDecoder strict = new PositionDecoder(() -> NOW, TEN_MINUTES, 4, 200);
+        assertThat(strict.decode(recordOf("ABCD", 200)).bikeId).isEqualTo("ABCD");
+        assertThatThrownBy(() -> strict.decode(recordOf("ABCDE", 200)))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(PositionDecoder.TOO_LARGE);
+                    assertThat(e.detail()).contains("'ABCDE...'").contains("at most 4");
+                });
+        assertThatThrownBy(() -> strict.decode(recordOf("ABCD", 201)))
+                .isInstanceOfSatisfying(InvalidRecordException.class,
+                        e -> assertThat(e.detail()).contains("at most 200"));
+        assertThatThrownBy(() -> new PositionDecoder(() -> NOW, TEN_MINUTES, 0, 200))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PositionDecoder(() -> NOW, TEN_MINUTES, 64, -1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
