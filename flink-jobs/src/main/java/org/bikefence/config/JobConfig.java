@@ -28,7 +28,8 @@ public final class JobConfig {
     private static final String NO_VALUE = "__NO_VALUE_KEY";
     /** Options whose value must be a positive number. */
     private static final List<ConfigOption<? extends Number>> POSITIVE = List.of(JobOptions.MAX_OUT_OF_ORDER_MS,
-            JobOptions.IDLENESS_MS, JobOptions.MAX_FUTURE_MS, JobOptions.CHECKPOINT_INTERVAL_MS, JobOptions.PARALLELISM);
+            JobOptions.IDLENESS_MS, JobOptions.MAX_FUTURE_MS, JobOptions.MAX_BIKE_ID_LENGTH,
+            JobOptions.MAX_RECORD_BYTES, JobOptions.CHECKPOINT_INTERVAL_MS, JobOptions.PARALLELISM);
 
     private final Configuration given;
 

@@ -6,6 +6,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.description.Description;
 import org.apache.flink.configuration.description.Formatter;
+import org.bikefence.decode.PositionDecoder;
 import org.bikefence.model.DemoEndpoints;
 import org.bikefence.model.Topics;
 
@@ -82,6 +83,15 @@ public final class JobOptions {
     public static final ConfigOption<Long> MAX_FUTURE_MS = ConfigOptions.key("decode.max-future-ms")
             .longType().defaultValue(600_000L)
             .withDescription("How far ahead of the clock (ms) a record's ts may be.");
+
+    public static final ConfigOption<Integer> MAX_BIKE_ID_LENGTH = ConfigOptions.key("decode.max-bike-id-length")
+            .intType().defaultValue(PositionDecoder.DEFAULT_MAX_BIKE_ID_LENGTH)
+            .withDescription("Longest bike id, in characters; a longer one is a dead letter (too_large).");
+
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("decode.max-record-bytes")
+            .intType().defaultValue(PositionDecoder.DEFAULT_MAX_RECORD_BYTES)
+            .withDescription("Largest record, in bytes; a larger one is a dead letter (too_large) without being "
+                    + "parsed.");
 
     public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS = ConfigOptions.key("checkpoint.interval-ms")
             .longType().defaultValue(10_000L)
@@ -160,7 +170,8 @@ public final class JobOptions {
     public static final List<ConfigOption<?>> ALL = List.of(
             KAFKA_BOOTSTRAP, KAFKA_POSITIONS_TOPIC, KAFKA_DLQ_TOPIC, KAFKA_FENCES_TOPIC, KAFKA_VIOLATIONS_TOPIC,
             KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
-            FENCES, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, CHECKPOINT_INTERVAL_MS, PARALLELISM,
+            FENCES, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, MAX_BIKE_ID_LENGTH, MAX_RECORD_BYTES,
+            CHECKPOINT_INTERVAL_MS, PARALLELISM,
             INFLUX_URL, INFLUX_API, INFLUX_DB, INFLUX_RP, INFLUX_USERNAME, INFLUX_PASSWORD_ENV, INFLUX_PASSWORD_FILE,
             INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_ENV, INFLUX_TOKEN_FILE,
             INFLUX_BATCH_SIZE, INFLUX_FLUSH_INTERVAL_MS, INFLUX_MAX_RETRIES, INFLUX_INITIAL_BACKOFF_MS);

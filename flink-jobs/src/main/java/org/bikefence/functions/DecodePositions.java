@@ -21,6 +21,8 @@ public class DecodePositions extends ProcessFunction<RawRecord, BikePosition> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final long maxFutureMs;
+    private final int maxBikeIdLength;
+    private final int maxRecordBytes;
     /** A fixed clock for tests; null means the wall clock. */
     private final Long fixedNowMs;
 
@@ -29,14 +31,22 @@ public class DecodePositions extends ProcessFunction<RawRecord, BikePosition> {
     private transient Map<String, Counter> invalidByReason;
     private transient MetricGroup metrics;
 
-    public DecodePositions(long maxFutureMs, Long fixedNowMs) {
+    /**
+     * @param maxBikeIdLength longest bike id, in characters
+     * @param maxRecordBytes largest record, in bytes
+     * @param fixedNowMs a fixed clock for tests; null means the wall clock
+     */
+    public DecodePositions(long maxFutureMs, int maxBikeIdLength, int maxRecordBytes, Long fixedNowMs) {
         this.maxFutureMs = maxFutureMs;
+        this.maxBikeIdLength = maxBikeIdLength;
+        this.maxRecordBytes = maxRecordBytes;
         this.fixedNowMs = fixedNowMs;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        decoder = new PositionDecoder(fixedNowMs == null ? System::currentTimeMillis : () -> fixedNowMs, maxFutureMs);
+        decoder = new PositionDecoder(fixedNowMs == null ? System::currentTimeMillis : () -> fixedNowMs, maxFutureMs,
+                maxBikeIdLength, maxRecordBytes);
         metrics = getRuntimeContext().getMetricGroup();
         invalid = metrics.counter("invalidRecords");
         invalidByReason = new HashMap<>();

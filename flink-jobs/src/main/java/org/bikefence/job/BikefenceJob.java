@@ -130,7 +130,8 @@ public final class BikefenceJob {
                 .uid("bike-positions-source");
 
         SingleOutputStreamOperator<BikePosition> decoded = raw
-                .process(new DecodePositions(settings.maxFuture().toMillis(), settings.fixedNowMs()))
+                .process(new DecodePositions(settings.maxFuture().toMillis(), settings.maxBikeIdLength(),
+                        settings.maxRecordBytes(), settings.fixedNowMs()))
                 .name("decode-validate").uid("decode-validate");
         DataStream<DeadLetter> rejected = decoded.getSideOutput(DecodePositions.DEAD_LETTERS);
         rejected.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");

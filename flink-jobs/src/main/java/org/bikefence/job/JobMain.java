@@ -101,6 +101,8 @@ public final class JobMain {
                 .maxOutOfOrderness(config.getMillis(JobOptions.MAX_OUT_OF_ORDER_MS))
                 .idleness(config.getMillis(JobOptions.IDLENESS_MS))
                 .maxFuture(config.getMillis(JobOptions.MAX_FUTURE_MS))
+                .maxBikeIdLength(config.get(JobOptions.MAX_BIKE_ID_LENGTH))
+                .maxRecordBytes(config.get(JobOptions.MAX_RECORD_BYTES))
                 .build();
     }
 

@@ -16,6 +16,8 @@ public final class JobSettings {
     private final Duration maxOutOfOrderness;
     private final Duration idleness;
     private final Duration maxFuture;
+    private final int maxBikeIdLength;
+    private final int maxRecordBytes;
     private final Long fixedNowMs;
 
     private JobSettings(Builder b) {
@@ -26,6 +28,8 @@ public final class JobSettings {
         this.maxOutOfOrderness = b.maxOutOfOrderness;
         this.idleness = b.idleness;
         this.maxFuture = b.maxFuture;
+        this.maxBikeIdLength = b.maxBikeIdLength;
+        this.maxRecordBytes = b.maxRecordBytes;
         this.fixedNowMs = b.fixedNowMs;
     }
 
@@ -73,6 +77,16 @@ public final class JobSettings {
         return maxFuture;
     }
 
+    /** Longest bike id a record may name, in characters; a longer one is a dead letter. */
+    public int maxBikeIdLength() {
+        return maxBikeIdLength;
+    }
+
+    /** Largest record, in bytes; a larger one is a dead letter without being parsed. */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
     /** A fixed "now" for the future-timestamp check (tests); null means the wall clock. */
     public Long fixedNowMs() {
         return fixedNowMs;
@@ -87,6 +101,8 @@ public final class JobSettings {
         private Duration maxOutOfOrderness = Duration.ofMillis(JobOptions.MAX_OUT_OF_ORDER_MS.defaultValue());
         private Duration idleness = Duration.ofMillis(JobOptions.IDLENESS_MS.defaultValue());
         private Duration maxFuture = Duration.ofMillis(JobOptions.MAX_FUTURE_MS.defaultValue());
+        private int maxBikeIdLength = JobOptions.MAX_BIKE_ID_LENGTH.defaultValue();
+        private int maxRecordBytes = JobOptions.MAX_RECORD_BYTES.defaultValue();
         private Long fixedNowMs;
 
         public Builder fences(byte[] geoJson, String sourceName) {
@@ -118,6 +134,16 @@ public final class JobSettings {
 
         public Builder maxFuture(Duration d) {
             this.maxFuture = d;
+            return this;
+        }
+
+        public Builder maxBikeIdLength(int characters) {
+            this.maxBikeIdLength = characters;
+            return this;
+        }
+
+        public Builder maxRecordBytes(int bytes) {
+            this.maxRecordBytes = bytes;
             return this;
         }
 

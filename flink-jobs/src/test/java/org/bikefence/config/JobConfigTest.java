@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
+import org.bikefence.decode.PositionDecoder;
+import org.bikefence.job.JobMain;
+import org.bikefence.job.JobSettings;
 import org.bikefence.sink.InfluxDbSink;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +75,22 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--fences", FENCES, "--rules", RULES},
                 Map.of("BIKEFENCE_CHECKPOINT_INTERVAL_MS", "-5")))
                 .hasMessageContaining("option 'checkpoint.interval-ms' must be positive, was '-5'");
+    }
+
+    @Test
+    void decodeSizeLimitsDefaultToTheDecodersReachTheJobSettingsAndMustBePositive() {
+        JobSettings defaults = JobMain.settings(args());
+        assertThat(defaults.maxBikeIdLength()).isEqualTo(PositionDecoder.DEFAULT_MAX_BIKE_ID_LENGTH).isEqualTo(64);
+        assertThat(defaults.maxRecordBytes()).isEqualTo(PositionDecoder.DEFAULT_MAX_RECORD_BYTES).isEqualTo(65_536);
+
+        JobSettings given = JobMain.settings(args("--decode.max-bike-id-length", "32",
+                "--decode.max-record-bytes", "4096"));
+        assertThat(given.maxBikeIdLength()).isEqualTo(32);
+        assertThat(given.maxRecordBytes()).isEqualTo(4096);
+
+        assertThatThrownBy(() -> args("--decode.max-bike-id-length", "0", "--decode.max-record-bytes", "-1"))
+                .hasMessageContaining("option 'decode.max-bike-id-length' must be positive, was '0'")
+                .hasMessageContaining("option 'decode.max-record-bytes' must be positive, was '-1'");
     }
 
     @Test

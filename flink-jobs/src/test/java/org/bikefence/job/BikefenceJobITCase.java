@@ -49,6 +49,16 @@ class BikefenceJobITCase {
     private static String violationsTopic;
     /** Left empty here: this test runs on the fences given at submission. */
     private static final String FENCES_TOPIC = "it-geofences-empty";
+    /**
+     * Oversized input, dead-lettered only here (the shared {@code BAD} records feed other tests' counts): a
+     * 100 KB record (over the 64 KiB limit, never parsed) and a bike id of 65 characters (over 64).
+     */
+    private static final List<Msg> TOO_LARGE = List.of(
+            new Msg("X-6", "{\"operator\":\"meituan\",\"bikeId\":\"X-6\",\"ts\":" + T
+                    + ",\"lat\":24.5,\"lng\":118.1,\"state\":\"parked\",\"note\":\"" + "n".repeat(100 * 1024)
+                    + "\"}"),
+            new Msg("X-7", "{\"operator\":\"hello\",\"bikeId\":\"" + "X".repeat(65) + "\",\"ts\":" + T
+                    + ",\"lat\":24.5,\"lng\":118.1,\"state\":\"parked\"}"));
 
     @Test
     void scriptedMorningGivesExactViolationsCountsScoresAndDeadLetters() throws Exception {
@@ -109,6 +119,8 @@ class BikefenceJobITCase {
             for (int i = 0; i < BAD.size(); i++) {
                 all.add(3 + i * 5, BAD.get(i));
             }
+            all.add(7, TOO_LARGE.get(0));
+            all.add(all.size() - 2, TOO_LARGE.get(1));
             for (Msg m : all) {
                 producer.send(new ProducerRecord<>(topic, bytes(m.key()), bytes(m.value()))).get();
             }
@@ -132,7 +144,7 @@ class BikefenceJobITCase {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProps("dlq-check"))) {
             consumer.subscribe(List.of(dlq));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (reasonByKey.size() < BAD.size() && System.nanoTime() < deadline) {
+            while (reasonByKey.size() < BAD.size() + TOO_LARGE.size() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     String key = new String(r.key(), StandardCharsets.UTF_8);
                     reasonByKey.put(key, new String(r.headers().lastHeader(Topics.HEADER_REASON).value(),
@@ -149,6 +161,10 @@ class BikefenceJobITCase {
         for (int i = 0; i < BAD.size(); i++) {
             expectedReasons.put(BAD.get(i).key(), BAD_REASONS.get(i));
             expectedValues.put(BAD.get(i).key(), BAD.get(i).value());
+        }
+        for (Msg m : TOO_LARGE) {
+            expectedReasons.put(m.key(), "too_large");
+            expectedValues.put(m.key(), m.value());
         }
         assertThat(reasonByKey).isEqualTo(expectedReasons);
         assertThat(valueByKey).isEqualTo(expectedValues);
