@@ -12,6 +12,8 @@ public final class Reasons {
     public static final String BAD_TYPE = PositionDecoder.BAD_TYPE;
     public static final String OUT_OF_RANGE = PositionDecoder.OUT_OF_RANGE;
     public static final String UNKNOWN_STATE = PositionDecoder.UNKNOWN_STATE;
+    /** A record over the decoder's size limit, or a bike id over its length limit (the job's defaults). */
+    public static final String TOO_LARGE = PositionDecoder.TOO_LARGE;
     /** The document's declared version is unsupported, or its fields belong to another version. */
     public static final String WRONG_VERSION = "wrong_version";
     /** A valid position outside the configured city bounding box (GPS outliers, test vehicles, HQ sentinels). */

@@ -78,4 +78,30 @@ class PositionNormalizerTest {
         assertThat(n.normalize(observation("", T0, 24.5, 118.1, BikeState.PARKED)).rejection().reason())
                 .isEqualTo(PositionDecoder.MISSING_FIELD);
     }
+    @Test
+    void idsOverTheJobsLimitAreTooLargeAndNoDeadLetterKey() {
+        PositionNormalizer n = normalizer("hello", Crs.WGS84, T0);
+        String id64 = "h".repeat(PositionDecoder.DEFAULT_MAX_BIKE_ID_LENGTH);
+        assertThat(n.normalize(observation(id64, T0, 24.5, 118.1, BikeState.PARKED)).position().bikeId)
+                .isEqualTo(id64);
+
+        Rejection longId = n.normalize(observation(id64 + "h", T0, 24.5, 118.1, BikeState.PARKED)).rejection();
+        assertThat(longId.reason()).isEqualTo(Reasons.TOO_LARGE).isEqualTo("too_large");
+        assertThat(longId.detail()).contains("65 characters");
+        assertThat(longId.bikeId()).isNull();
+
+        // 100 KB: the contract record would be over 64 KiB, refused by the same decoder with the same reason.
+        Rejection huge = n.normalize(observation("h".repeat(100 * 1024), T0, 24.5, 118.1, BikeState.PARKED))
+                .rejection();
+        assertThat(huge.reason()).isEqualTo(Reasons.TOO_LARGE);
+        assertThat(huge.detail()).contains("bytes; at most 65536 allowed");
+        assertThat(huge.bikeId()).isNull();
+    }
+
+    @Test
+    void aRejectionKeepsItsIdAsKeyUpToTheLimitOnly() {
+        String id64 = "\uD83D\uDEB2".repeat(64);
+        assertThat(new Rejection(id64, Reasons.OUTSIDE_CITY, "d", new byte[0]).bikeId()).isEqualTo(id64);
+        assertThat(new Rejection(id64 + "x", Reasons.DUPLICATE_ID, "d", new byte[0]).bikeId()).isNull();
+    }
 }

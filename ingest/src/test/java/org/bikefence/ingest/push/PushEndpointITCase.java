@@ -226,6 +226,29 @@ class PushEndpointITCase {
     }
 
     @Test
+    void aBikeIdOverTheLimitIsADeadLetterTooLargeLikeInTheJob() throws Exception {
+        String longId = "q".repeat(PositionDecoder.DEFAULT_MAX_BIKE_ID_LENGTH + 1);
+        String batch = "[{\"operator\":\"qingju\",\"bikeId\":\"qj-1\",\"ts\":1780000000000,"
+                + "\"lat\":24.5,\"lng\":118.13,\"state\":\"parked\",\"crs\":\"WGS84\"},"
+                + "{\"operator\":\"qingju\",\"bikeId\":\"" + longId + "\",\"ts\":1780000000000,"
+                + "\"lat\":24.5,\"lng\":118.13,\"state\":\"parked\",\"crs\":\"WGS84\"}]";
+        HttpResponse<String> r = post("Bearer " + QINGJU_TOKEN, batch.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode answer = json(r);
+        assertThat(answer.path("accepted").asInt()).isEqualTo(1);
+        assertThat(answer.path("rejections").get(0).path("index").asInt()).isEqualTo(1);
+        assertThat(answer.path("rejections").get(0).path("reason").asText()).isEqualTo(PositionDecoder.TOO_LARGE);
+        assertThat(endOffsets()).containsExactly(1L, 1L);
+        try (TopicReader dead = new TopicReader(KafkaExtension.kafka(), dlq)) {
+            List<ConsumerRecord<byte[], byte[]>> d = dead.read(0, 1, DEADLINE);
+            // The over-long id is not the key: the dead letter is keyless, with the job's reason.
+            assertThat(keysAndReasons(d)).containsExactly("null too_large");
+            assertThat(new String(d.get(0).value(), StandardCharsets.UTF_8)).contains(longId);
+        }
+    }
+
+    @Test
     void nothingAcknowledgedIsLostWhenTheBrokerRestarts() throws Exception {
         LocalKafka kafka = KafkaExtension.kafka();
         Map<Integer, Integer> statusByBatch = new ConcurrentHashMap<>();
