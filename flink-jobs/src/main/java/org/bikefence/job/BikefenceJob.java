@@ -201,7 +201,7 @@ public final class BikefenceJob {
     private DataStream<OperatorScore> dailyScores(DataStream<OperatorMinute> minutes) {
         return minutes
                 .keyBy(m -> m.operator)
-                .process(new DailyScores(settings.rules()))
+                .process(new DailyScores(settings.registry(), settings.rules()))
                 .name("operator-score").uid("operator-score");
     }
 
