@@ -75,4 +75,21 @@ class MonthlyAssessmentsTest {
                 .containsExactly("huli-2026.1", "huli-2026.1", "huli-2026.1", "huli-2026.11");
         assertThat(points).filteredOn(p -> p.measurement().equals("operator_metrics")).hasSize(3);
     }
+    @Test
+    void aMonthBeforeTheRuleSetIsInForceKeepsItsMetricsButIsNotAssessedAndNeverFailsTheJob() throws Exception {
+        RuleSet huli = RuleSetLoader.load(HULI);
+        RuleSetRegistry registry = RuleSetRegistry.of(List.of(huli));
+
+        // huli.yaml is effective from 2026-01-01: December 2025 has no rule set in force.
+        List<InfluxPoint> points = run(registry, huli, counts("hello", "2025-12", 100, 3),
+                counts("meituan", "2025-12", 100, 0), counts("hello", "2026-01", 100, 0));
+
+        assertThat(points).filteredOn(p -> p.measurement().equals("operator_metrics"))
+                .extracting(p -> p.tags().get("operator")).containsExactly("hello", "meituan", "hello");
+        assertThat(points).filteredOn(p -> p.measurement().equals("operator_month"))
+                .singleElement().satisfies(p -> {
+                    assertThat(p.tags().get("operator")).isEqualTo("hello");
+                    assertThat(p.fields().get("rule_set")).isEqualTo("huli-2026.1");
+                });
+    }
 }
