@@ -125,8 +125,13 @@ public final class BikefenceJob {
 
     /** Raw records to positions; the rejected ones, with their reason, to the dead-letter sink. */
     private Decoded decodeAndValidate(StreamExecutionEnvironment env) {
+        // Watermarks per partition (split), from the records' event time: see RecordEventTime.
         DataStream<RawRecord> raw = env
-                .fromSource(positions, WatermarkStrategy.noWatermarks(), "bike-positions")
+                .fromSource(positions, WatermarkStrategy
+                        .<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+                        .withIdleness(settings.idleness())
+                        .withTimestampAssigner(new RecordEventTime(settings.maxFuture().toMillis(),
+                                settings.fixedNowMs())), "bike-positions")
                 .uid("bike-positions-source");
 
         SingleOutputStreamOperator<BikePosition> decoded = raw
@@ -150,11 +155,11 @@ public final class BikefenceJob {
                 .uid("geofences-source");
         BroadcastStream<FenceUpdate> fenceSets = updates.broadcast(ClassifyPositions.FENCE_STATE);
 
+        // The source made the timestamps (each position's ts) and the per-partition watermarks; this step only
+        // keeps its name and uid from when watermarks were made here, per subtask, which made the output depend
+        // on how partitions were spread over subtasks.
         return decoded
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<BikePosition>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
-                        .withIdleness(settings.idleness())
-                        .withTimestampAssigner((p, kafkaTs) -> p.ts))
+                .map(p -> p).returns(BikePosition.class)
                 .name("event-time").uid("event-time")
                 .connect(fenceSets)
                 .process(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource(),
