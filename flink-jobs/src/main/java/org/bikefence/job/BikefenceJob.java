@@ -32,7 +32,9 @@ import org.bikefence.functions.MonthlyAssessments;
 import org.bikefence.functions.OperatorMetrics;
 import org.bikefence.functions.DailyScores;
 import org.bikefence.functions.DecodePositions;
+import org.bikefence.functions.InfluxPointSerializer;
 import org.bikefence.functions.MinuteCounts;
+import org.bikefence.functions.MonthSoFarSerializer;
 import org.bikefence.functions.BikeTracker;
 import org.bikefence.functions.OperatorActivity;
 import org.bikefence.functions.StampMinute;
@@ -260,10 +262,11 @@ public final class BikefenceJob {
                         invalid,
                         accumulation)
                 .keyBy(s -> s.operator)
-                .process(new OperatorMetrics(settings.rules()))
+                .process(new OperatorMetrics(settings.rules())).returns(MonthSoFarSerializer.TYPE)
                 .name("operator-month-metrics").uid("operator-month-metrics")
                 .keyBy(c -> CITY_KEY)
                 .process(new MonthlyAssessments(settings.registry(), settings.rules()))
+                .returns(InfluxPointSerializer.TYPE)
                 .name("monthly-assessment").uid("monthly-assessment");
     }
 
@@ -272,15 +275,15 @@ public final class BikefenceJob {
             DataStream<OperatorMinute> minutes, DataStream<OperatorScore> scores,
             SingleOutputStreamOperator<ClassifiedPosition> classified, DataStream<InfluxPoint> assessments,
             SingleOutputStreamOperator<OperatorSignal> accumulation) {
-        return violations.map(InfluxSchema::violation).returns(InfluxPoint.class)
+        return violations.map(InfluxSchema::violation).returns(InfluxPointSerializer.TYPE)
                 .name("violation-points").uid("violation-points")
                 .union(
-                        minutes.map(InfluxSchema::minute).returns(InfluxPoint.class)
+                        minutes.map(InfluxSchema::minute).returns(InfluxPointSerializer.TYPE)
                                 .name("minute-points").uid("minute-points"),
-                        scores.map(InfluxSchema::score).returns(InfluxPoint.class)
+                        scores.map(InfluxSchema::score).returns(InfluxPointSerializer.TYPE)
                                 .name("score-points").uid("score-points"),
                         classified.getSideOutput(ClassifyPositions.FENCE_SET_EVENTS)
-                                .map(InfluxSchema::fenceSet).returns(InfluxPoint.class)
+                                .map(InfluxSchema::fenceSet).returns(InfluxPointSerializer.TYPE)
                                 .name("fence-set-points").uid("fence-set-points"),
                         assessments,
                         accumulation.getSideOutput(AccumulationMonitor.POINTS));
