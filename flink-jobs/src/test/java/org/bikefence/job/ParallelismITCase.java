@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The same input gives the same output at any parallelism: one simulated day of three operators (30 bikes and the scripted ones) (violations,
+ * The same input gives the same output at any parallelism: one simulated day of three operators (15 bikes and the scripted ones) (violations,
  * piles, zombie and faulty bikes, late and bad records, so month metrics and deductions with evidence) in a
  * 4-partition topic keyed by bike, through the real job at parallelism 1, 2 and 4, each into its own database and
  * violations topic. Every InfluxDB measurement must match row by row, tags and fields included, and the
@@ -120,10 +120,10 @@ class ParallelismITCase {
 
     /** A day with every simulator switch on (scripted incidents need 20 hours). */
     private static long produce(LocalKafka kafka, String topic) throws Exception {
-        Switches every = Switches.builder().zombies(2).longFaulty(2).noParkStays(4).outOfArea(3).piles(1).silent(2)
+        Switches every = Switches.builder().zombies(1).longFaulty(1).noParkStays(3).outOfArea(2).piles(1).silent(1)
                 .latePerMille(20).badPerMille(10).build();
         List<OperatorProfile> operators = OperatorProfile.demo().stream().map(o -> o.withSwitches(every)).toList();
-        FleetSimulator sim = new FleetSimulator(GeoJsonFenceLoader.load(Path.of(FENCES)), operators, 30, START, 7, 3);
+        FleetSimulator sim = new FleetSimulator(GeoJsonFenceLoader.load(Path.of(FENCES)), operators, 15, START, 7, 3);
         Properties props = kafka.producerProps();
         props.put("linger.ms", "20");
         AtomicReference<Exception> failed = new AtomicReference<>();
