@@ -38,6 +38,7 @@ import org.bikefence.simulator.Switches;
 import org.bikefence.testing.BoundedJobRun;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
+import org.bikefence.testing.NoKryo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -109,6 +110,15 @@ class ParallelismITCase {
             diff.append(difference(one, 1, outputs.get(p), p));
         }
         assertThat(diff.toString()).as("differences from parallelism 1").isEmpty();
+    }
+
+    /** The environment BoundedJobRun and the other whole-job tests use refuses Kryo on the test's MiniCluster. */
+    @Test
+    void wholeJobTestsRunWithGenericTypesDisabled() {
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env = NoKryo.environment();
+        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> env.fromData(new StringBuilder("no POJO")))
+                .hasMessageContaining("Generic types have been disabled");
     }
 
     /** What a run wrote: each measurement's rows (sorted), and the violation records (key and value). */
