@@ -23,7 +23,6 @@ import org.bikefence.model.OperatorScore;
 import org.bikefence.model.OperatorSignal;
 import org.bikefence.model.RawRecord;
 import org.bikefence.model.ViolationEvent;
-import org.bikefence.rules.OperatorMonthMetrics;
 import org.junit.jupiter.api.Test;
 
 /**
