@@ -4,8 +4,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.bikefence.rules.Evidence;
 import org.bikefence.rules.OperatorMonthMetrics;
@@ -17,7 +20,10 @@ import org.bikefence.rules.OperatorMonthMetrics;
  *
  * <p>It knows nothing of where the facts come from: the job's {@link MonthlyMetricsFolder} feeds it what the
  * stream saw, the simulator's ground truth what the simulator did. It is the job's keyed state, so it is a
- * Flink POJO: public fields, a public no-argument constructor, collections Flink's Kryo fallback rebuilds.
+ * Flink POJO: public fields, a public no-argument constructor, and collections declared by interface with concrete
+ * type arguments ({@code Set<String>}, {@code Map<String, Long>}, {@code List<String[]>}), which Flink 2
+ * serializes itself; concrete classes such as {@code HashSet} would fall back to Kryo. (Flink restores them as
+ * hash-based collections, so nothing here depends on their iteration order.)
  */
 public class MonthAccumulator {
     /** Evidence rows kept per operator and month; the violation points in InfluxDB hold them all. */
@@ -28,9 +34,14 @@ public class MonthAccumulator {
     /** yyyy-MM in the rule set's time zone. */
     public String month;
 
-    /** Distinct bikes per day (yyyy-MM-dd in the rule set's time zone). */
-    public TreeMap<String, HashSet<String>> bikesByDay = new TreeMap<>();
-    public HashSet<String> bikes = new HashSet<>();
+    /**
+     * Each bike seen on each day, as {@code yyyy-MM-dd|bikeId} (days in the rule set's time zone); flat, because
+     * Flink serializes a set of strings itself but not a map of sets.
+     */
+    public Set<String> bikeDays = new HashSet<>();
+    /** Distinct bikes per day (yyyy-MM-dd): the count of {@link #bikeDays} of the day. */
+    public Map<String, Long> bikesPerDay = new HashMap<>();
+    public Set<String> bikes = new HashSet<>();
     public long peakStanding;
 
     public long noParkOpened;
@@ -47,15 +58,15 @@ public class MonthAccumulator {
     public long accumulationClearedWithinDeadline;
     public long accumulationMinutesToClear;
 
-    public HashSet<String> outOfAreaBikes = new HashSet<>();
-    public HashSet<String> zombieBikes = new HashSet<>();
+    public Set<String> outOfAreaBikes = new HashSet<>();
+    public Set<String> zombieBikes = new HashSet<>();
 
-    public HashSet<String> faultyBikes = new HashSet<>();
-    public HashSet<String> faultyHandledBikes = new HashSet<>();
+    public Set<String> faultyBikes = new HashSet<>();
+    public Set<String> faultyHandledBikes = new HashSet<>();
     public long faultyHandledWithinDeadline;
     public long faultyMinutesToHandle;
 
-    public HashSet<String> reportGapBikes = new HashSet<>();
+    public Set<String> reportGapBikes = new HashSet<>();
     public long recordsReceived;
     public long lateRecords;
     public long outOfOrderRecords;
@@ -64,7 +75,7 @@ public class MonthAccumulator {
     public long feedGapMinutes;
 
     /** Evidence rows (kind, id, bike, fence, from, to; times as epoch ms), at most {@link #MAX_EVIDENCE}. */
-    public ArrayList<String[]> evidence = new ArrayList<>();
+    public List<String[]> evidence = new ArrayList<>();
 
     /** For Flink. */
     public MonthAccumulator() {}
@@ -78,7 +89,10 @@ public class MonthAccumulator {
     public void record(LocalDate day, String bikeId, boolean faulty, long arrivalDelayMs, long lateAfterMs) {
         recordsReceived++;
         bikes.add(bikeId);
-        bikesByDay.computeIfAbsent(day.toString(), d -> new HashSet<>()).add(bikeId);
+        String d = day.toString();
+        if (bikeDays.add(d + '|' + bikeId)) {
+            bikesPerDay.merge(d, 1L, Long::sum);
+        }
         if (faulty) {
             faultyBikes.add(bikeId);
         }
@@ -217,8 +231,8 @@ public class MonthAccumulator {
     /** The month so far in the rule set's terms, ready to score. */
     public OperatorMonthMetrics toMetrics() {
         TreeMap<LocalDate, Long> byDay = new TreeMap<>();
-        for (Map.Entry<String, HashSet<String>> e : bikesByDay.entrySet()) {
-            byDay.put(LocalDate.parse(e.getKey()), (long) e.getValue().size());
+        for (Map.Entry<String, Long> e : bikesPerDay.entrySet()) {
+            byDay.put(LocalDate.parse(e.getKey()), e.getValue());
         }
         OperatorMonthMetrics.Builder b = OperatorMonthMetrics.builder(operator, YearMonth.parse(month))
                 .fleet(new OperatorMonthMetrics.Fleet(byDay, bikes.size(), peakStanding))

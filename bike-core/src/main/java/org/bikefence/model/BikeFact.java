@@ -40,6 +40,21 @@ public class BikeFact {
     /** For STANDING_ENDED, FAULTY_ENDED and REPORT_GAP: how long, ms. */
     public long durationMs;
 
+    /** A total order on the fields (event time first), for folding facts in an order arrival cannot change. */
+    public static final java.util.Comparator<BikeFact> ORDER = java.util.Comparator
+            .comparingLong((BikeFact f) -> f.ts)
+            .thenComparing(f -> f.kind, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(f -> f.operator, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(f -> f.bikeId, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(f -> f.parkingFenceId, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparingLong(f -> f.durationMs)
+            .thenComparingLong(f -> f.h3Cell)
+            .thenComparingDouble(f -> f.lat)
+            .thenComparingDouble(f -> f.lng)
+            .thenComparingInt(f -> f.parkingCapacity)
+            .thenComparing(f -> f.inNoPark)
+            .thenComparing(f -> f.inOperatingArea);
+
     public BikeFact() {}
 
     public static BikeFact of(Kind kind, ClassifiedPosition p) {

@@ -1,5 +1,7 @@
 package org.bikefence.model;
 
+import java.util.Comparator;
+
 /**
  * One input of an operator's assessment metrics: a valid report, a violation opening or closing, a bike
  * fact, an invalid record or a report that arrived out of order. A single type so one keyed operator per
@@ -32,6 +34,25 @@ public class OperatorSignal {
     public boolean accumulationOpened;
     /** When the area went over its limit, epoch ms. */
     public long overSince;
+
+    /**
+     * The order signals of one operator and minute are folded in: by event time, kind and bike, then what
+     * tells two such signals apart. Signals reach the operator's subtask from every upstream subtask, so
+     * their arrival order within a minute changes with the parallelism; folding them in this order keeps
+     * what is order-sensitive (the first evidence rows kept, "first" handlings) the same at any parallelism.
+     */
+    public static final Comparator<OperatorSignal> FOLD_ORDER = Comparator
+            .comparingLong((OperatorSignal s) -> s.ts)
+            .thenComparing(s -> s.kind, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(s -> s.bikeId, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(s -> s.violation, Comparator.nullsFirst(ViolationEvent.ORDER))
+            .thenComparing(s -> s.fact, Comparator.nullsFirst(BikeFact.ORDER))
+            .thenComparing(s -> s.accumulationArea, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(s -> s.areaId, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(s -> s.accumulationOpened)
+            .thenComparingLong(s -> s.overSince)
+            .thenComparing(s -> s.state, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparingLong(s -> s.arrivalDelayMs);
 
     public OperatorSignal() {}
 

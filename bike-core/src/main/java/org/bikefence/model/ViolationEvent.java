@@ -38,6 +38,21 @@ public class ViolationEvent {
     /** The fence-set version that classified the report which started the violation. */
     public String fenceSetVersion;
 
+    /** A total order on the fields (event time first), for folding events in an order arrival cannot change. */
+    public static final java.util.Comparator<ViolationEvent> ORDER = java.util.Comparator
+            .comparingLong(ViolationEvent::eventTime)
+            .thenComparing(v -> v.kind, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(v -> v.type, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(v -> v.operator, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(v -> v.bikeId, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(v -> v.fenceId, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparingLong(v -> v.openedAt)
+            .thenComparingLong(v -> v.parkedSince)
+            .thenComparingLong(v -> v.closedAt)
+            .thenComparingDouble(v -> v.lat)
+            .thenComparingDouble(v -> v.lng)
+            .thenComparing(v -> v.fenceSetVersion, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+
     public ViolationEvent() {}
 
     public static ViolationEvent opened(String operator, String bikeId, String fenceId, double lat, double lng,

@@ -33,7 +33,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     private static final long MINUTE = MinuteBuffer.MINUTE;
 
     /** Fence occupancy and accumulation events, for the dashboards. */
-    public static final OutputTag<InfluxPoint> POINTS = new OutputTag<>("accumulation-points") {};
+    public static final OutputTag<InfluxPoint> POINTS = new OutputTag<>("accumulation-points", InfluxPointSerializer.TYPE);
 
     private final AccumulationRules rules;
 

@@ -1,6 +1,7 @@
 package org.bikefence.functions;
 
 import java.util.HashSet;
+import java.util.Set;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.bikefence.model.OperatorMinute;
 
@@ -10,8 +11,8 @@ public class MinuteCounts implements AggregateFunction<OperatorActivity, MinuteC
 
     /** The running counts of one window. */
     public static class Acc {
-        public HashSet<String> seen = new HashSet<>();
-        public HashSet<String> inNoPark = new HashSet<>();
+        public Set<String> seen = new HashSet<>();
+        public Set<String> inNoPark = new HashSet<>();
         public long opened;
         public long closed;
     }

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -57,7 +56,7 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar,
     @Override
     public void open(OpenContext openContext) {
         latest = getRuntimeContext().getMapState(new MapStateDescriptor<>("latest-month-metrics", Types.STRING,
-                TypeInformation.of(OperatorMonthMetrics.class)));
+                MonthMetricsSerializer.TYPE));
         failures = getRuntimeContext().getMetricGroup().counter("assessmentFailures");
     }
 

@@ -18,9 +18,9 @@ import org.bikefence.rules.RuleSet;
 
 /**
  * Keeps each operator's assessment metrics for the month (keyed by operator). Signals are gathered per
- * event-time minute and folded when the watermark passes the minute, in minute order, so running figures
- * (bikes standing at once, feed gaps) do not depend on arrival order; after each folded minute the
- * month so far goes downstream to be scored.
+ * event-time minute and folded when the watermark passes the minute, in minute order and within a minute in
+ * {@link OperatorSignal#FOLD_ORDER}, so running figures (bikes standing at once, feed gaps) and the evidence kept
+ * do not depend on arrival order; after each folded minute the month so far goes downstream to be scored.
  */
 public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal, MonthSoFar> {
     private static final long serialVersionUID = 1L;
@@ -66,7 +66,9 @@ public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal
         }
         long delta = 0;
         boolean data = false;
-        for (OperatorSignal s : signals) {
+        java.util.List<OperatorSignal> ordered = new java.util.ArrayList<>(signals);
+        ordered.sort(OperatorSignal.FOLD_ORDER);
+        for (OperatorSignal s : ordered) {
             folder.add(m, s);
             if (s.kind == OperatorSignal.Kind.POSITION) {
                 data = true;

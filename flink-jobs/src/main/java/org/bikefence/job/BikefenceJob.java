@@ -32,7 +32,9 @@ import org.bikefence.functions.MonthlyAssessments;
 import org.bikefence.functions.OperatorMetrics;
 import org.bikefence.functions.DailyScores;
 import org.bikefence.functions.DecodePositions;
+import org.bikefence.functions.InfluxPointSerializer;
 import org.bikefence.functions.MinuteCounts;
+import org.bikefence.functions.MonthSoFarSerializer;
 import org.bikefence.functions.BikeTracker;
 import org.bikefence.functions.OperatorActivity;
 import org.bikefence.functions.StampMinute;
@@ -125,8 +127,13 @@ public final class BikefenceJob {
 
     /** Raw records to positions; the rejected ones, with their reason, to the dead-letter sink. */
     private Decoded decodeAndValidate(StreamExecutionEnvironment env) {
+        // Watermarks per partition (split), from the records' event time: see RecordEventTime.
         DataStream<RawRecord> raw = env
-                .fromSource(positions, WatermarkStrategy.noWatermarks(), "bike-positions")
+                .fromSource(positions, WatermarkStrategy
+                        .<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+                        .withIdleness(settings.idleness())
+                        .withTimestampAssigner(new RecordEventTime(settings.maxFuture().toMillis(),
+                                settings.fixedNowMs())), "bike-positions")
                 .uid("bike-positions-source");
 
         SingleOutputStreamOperator<BikePosition> decoded = raw
@@ -151,11 +158,11 @@ public final class BikefenceJob {
                 .uid("geofences-source");
         BroadcastStream<FenceUpdate> fenceSets = updates.broadcast(ClassifyPositions.FENCE_STATE);
 
+        // The source made the timestamps (each position's ts) and the per-partition watermarks; this step only
+        // keeps its name and uid from when watermarks were made here, per subtask, which made the output depend
+        // on how partitions were spread over subtasks.
         return decoded
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<BikePosition>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
-                        .withIdleness(settings.idleness())
-                        .withTimestampAssigner((p, kafkaTs) -> p.ts))
+                .map(p -> p).returns(BikePosition.class)
                 .name("event-time").uid("event-time")
                 .connect(fenceSets)
                 .process(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource(),
@@ -256,10 +263,11 @@ public final class BikefenceJob {
                         invalid,
                         accumulation)
                 .keyBy(s -> s.operator)
-                .process(new OperatorMetrics(settings.rules()))
+                .process(new OperatorMetrics(settings.rules())).returns(MonthSoFarSerializer.TYPE)
                 .name("operator-month-metrics").uid("operator-month-metrics")
                 .keyBy(c -> CITY_KEY)
                 .process(new MonthlyAssessments(settings.registry(), settings.rules()))
+                .returns(InfluxPointSerializer.TYPE)
                 .name("monthly-assessment").uid("monthly-assessment");
     }
 
@@ -268,15 +276,15 @@ public final class BikefenceJob {
             DataStream<OperatorMinute> minutes, DataStream<OperatorScore> scores,
             SingleOutputStreamOperator<ClassifiedPosition> classified, DataStream<InfluxPoint> assessments,
             SingleOutputStreamOperator<OperatorSignal> accumulation) {
-        return violations.map(InfluxSchema::violation).returns(InfluxPoint.class)
+        return violations.map(InfluxSchema::violation).returns(InfluxPointSerializer.TYPE)
                 .name("violation-points").uid("violation-points")
                 .union(
-                        minutes.map(InfluxSchema::minute).returns(InfluxPoint.class)
+                        minutes.map(InfluxSchema::minute).returns(InfluxPointSerializer.TYPE)
                                 .name("minute-points").uid("minute-points"),
-                        scores.map(InfluxSchema::score).returns(InfluxPoint.class)
+                        scores.map(InfluxSchema::score).returns(InfluxPointSerializer.TYPE)
                                 .name("score-points").uid("score-points"),
                         classified.getSideOutput(ClassifyPositions.FENCE_SET_EVENTS)
-                                .map(InfluxSchema::fenceSet).returns(InfluxPoint.class)
+                                .map(InfluxSchema::fenceSet).returns(InfluxPointSerializer.TYPE)
                                 .name("fence-set-points").uid("fence-set-points"),
                         assessments,
                         accumulation.getSideOutput(AccumulationMonitor.POINTS));

@@ -94,14 +94,21 @@ class OperatorMetricsTest {
 
     /** The month so far after each folded minute, the signals given in reverse order. */
     private static List<MonthSoFar> run(List<OperatorSignal> signals) throws Exception {
+        // Reverse order: within and across minutes, arrival order must not change the result.
+        List<OperatorSignal> reversed = new java.util.ArrayList<>(signals);
+        java.util.Collections.reverse(reversed);
+        return arriving(reversed);
+    }
+
+    /** The month so far after each folded minute, the signals arriving in the order given. */
+    private static List<MonthSoFar> arriving(List<OperatorSignal> signals) throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, OperatorSignal, MonthSoFar> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(
                         RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml")))), s -> s.operator,
                         Types.STRING)) {
             h.open();
-            // Reverse order: within and across minutes, arrival order must not change the result.
-            for (int i = signals.size() - 1; i >= 0; i--) {
-                h.processElement(new StreamRecord<>(signals.get(i), signals.get(i).ts));
+            for (OperatorSignal sig : signals) {
+                h.processElement(new StreamRecord<>(sig, sig.ts));
             }
             h.processWatermark(new Watermark(T + 120 * MIN));
             return h.extractOutputValues();
@@ -138,6 +145,23 @@ class OperatorMetricsTest {
         assertThat(List.of(feed.feedGaps(), feed.feedGapMinutes())).containsExactly(1L, 39L);
         assertThat(c.evidence()).extracting(e -> e.kind().name()).contains("NO_PARK_VIOLATION",
                 "NO_PARK_CLEARED_LATE", "FENCE_OVER_CAPACITY", "CELL_OVER_THRESHOLD", "FEED_GAP");
+    }
+
+    @Test
+    void everyMonthSoFarIsTheSameWhateverOrderTheSignalsArriveIn() throws Exception {
+        // Many signals in one minute, more evidence than the month keeps: which rows are kept must not depend on
+        // arrival order (subtasks upstream interleave differently at each parallelism).
+        List<OperatorSignal> signals = new java.util.ArrayList<>(signals());
+        for (int i = 0; i < MonthAccumulator.MAX_EVIDENCE + 50; i++) {
+            signals.add(OperatorSignal.violation(noPark(String.format("MT-%04d", i), T + 60 * MIN + i % 7, -1)));
+        }
+        List<MonthSoFar> expected = arriving(signals);
+        assertThat(expected.get(expected.size() - 1).metrics().evidence()).hasSize(MonthAccumulator.MAX_EVIDENCE);
+        for (int seed = 0; seed < 3; seed++) {
+            List<OperatorSignal> shuffled = new java.util.ArrayList<>(signals);
+            java.util.Collections.shuffle(shuffled, new java.util.Random(seed));
+            assertThat(arriving(shuffled)).as("arrival order, seed " + seed).isEqualTo(expected);
+        }
     }
 
     @Test

@@ -117,7 +117,7 @@ class FenceUpdateITCase {
             "--influx.db", INFLUX.database(),
             "--influx.flush-interval-ms", "200",
         }, Map.of());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = org.bikefence.testing.NoKryo.environment();
         BikefenceJob job = JobMain.create(config);
         job.build(JobMain.configure(env, config));
         return env.executeAsync("fence-update-itcase");

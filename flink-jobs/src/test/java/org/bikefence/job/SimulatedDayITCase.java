@@ -267,7 +267,7 @@ class SimulatedDayITCase {
             "--influx.url", INFLUX.influxd().url(),
             "--influx.db", db,
         }, Map.of());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        StreamExecutionEnvironment env = org.bikefence.testing.NoKryo.environment(flink);
         JobMain.create(config).execute(JobMain.configure(env, config));
     }
 

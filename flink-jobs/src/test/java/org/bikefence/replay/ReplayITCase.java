@@ -180,7 +180,7 @@ class ReplayITCase {
                 "--influx.url", INFLUX.influxd().url(),
                 "--influx.db", db));
         JobConfig config = JobConfig.fromArgs(args.toArray(new String[0]), Map.of());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = org.bikefence.testing.NoKryo.environment();
         JobMain.create(config).execute(JobMain.configure(env, config));
     }
 
@@ -191,7 +191,7 @@ class ReplayITCase {
                 "--dlq", dlq.toString(), "--progress", "on"));
         ByteArrayOutputStream terminal = new ByteArrayOutputStream();
         Replay.Result result = Replay.run(ReplayCommand.parse(args.toArray(new String[0])), Map.of(),
-                StreamExecutionEnvironment.getExecutionEnvironment(), new PrintStream(terminal, true, StandardCharsets.UTF_8),
+                org.bikefence.testing.NoKryo.environment(), new PrintStream(terminal, true, StandardCharsets.UTF_8),
                 false);
         // The final progress line is printed when the job has finished.
         assertThat(terminal.toString(StandardCharsets.UTF_8)).contains("] 100%  " + String.format("%,d", result.records())

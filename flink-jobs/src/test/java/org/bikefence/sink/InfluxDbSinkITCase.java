@@ -62,9 +62,9 @@ class InfluxDbSinkITCase {
     }
 
     private static void runJob(InfluxDbSink sink) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = org.bikefence.testing.NoKryo.environment();
         env.setParallelism(2);
-        env.fromData(POINTS, TypeInformation.of(InfluxPoint.class))
+        env.fromData(POINTS, org.bikefence.functions.InfluxPointSerializer.TYPE)
                 .name("points")
                 .sinkTo(sink)
                 .name("influxdb")

@@ -56,7 +56,7 @@ public final class BoundedJobRun {
             args.add(v);
         });
         JobConfig config = JobConfig.fromArgs(args.toArray(new String[0]), Map.of());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = NoKryo.environment();
         JobMain.create(config).execute(JobMain.configure(env, config));
     }
 }

@@ -16,7 +16,8 @@ import java.util.Objects;
  *     applied to the category's sum, see {@link CategoryScore})
  * @param capped whether the rule's cap cut the deduction
  * @param category category id the points count against, or null for the daily score (no categories)
- * @param evidence the incidents of the metric's evidence kinds, empty when no points were deducted
+ * @param evidence the incidents of the metric's evidence kinds, empty when no points were deducted; kept in
+ *     {@link Evidence#ORDER}
  */
 public record Deduction(String metric, String ruleId, double metricValue, double points, boolean capped,
         String category, List<Evidence> evidence) implements Serializable {
@@ -24,7 +25,7 @@ public record Deduction(String metric, String ruleId, double metricValue, double
     public Deduction {
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(ruleId, "ruleId");
-        evidence = List.copyOf(evidence);
+        evidence = List.copyOf(evidence.stream().sorted(Evidence.ORDER).toList());
     }
 
     /** A daily-score deduction: no category, no evidence. */

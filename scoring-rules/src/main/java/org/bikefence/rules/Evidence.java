@@ -2,6 +2,7 @@ package org.bikefence.rules;
 
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,18 @@ import java.util.Objects;
  */
 public record Evidence(Kind kind, String id, String bikeId, String fenceId, Instant from, Instant to)
         implements Serializable {
+
+    /**
+     * The order evidence is listed in, wherever a list of it is published: by beginning, then kind, id, bike,
+     * fence and end. A total order on the fields, so a list never depends on the order the stream saw the
+     * incidents in (which differs with the job's parallelism).
+     */
+    public static final Comparator<Evidence> ORDER = Comparator.comparing(Evidence::from)
+            .thenComparing(Evidence::kind)
+            .thenComparing(Evidence::id, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(Evidence::bikeId, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(Evidence::fenceId, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(Evidence::to, Comparator.nullsLast(Comparator.naturalOrder()));
 
     /** What an evidence record shows; each {@link Metric} names the kinds that back it. */
     public enum Kind {

@@ -31,7 +31,8 @@ import java.util.TreeMap;
  *     {@code rules.zombies.idleDays} days at some point in the month (僵尸车)
  * @param condition faulty bikes (车辆完好率)
  * @param dataFeed data-feed quality (数据接入)
- * @param evidence references to the incidents behind the counts; each deduction keeps the ones of its metric
+ * @param evidence references to the incidents behind the counts, kept in {@link Evidence#ORDER}; each deduction
+ *     keeps the ones of its metric
  */
 public record OperatorMonthMetrics(
         String operator,
@@ -59,7 +60,7 @@ public record OperatorMonthMetrics(
         Objects.requireNonNull(dataFeed, "dataFeed");
         nonNegative("outOfAreaBikes", outOfAreaBikes);
         nonNegative("zombieBikes", zombieBikes);
-        evidence = List.copyOf(evidence);
+        evidence = List.copyOf(evidence.stream().sorted(Evidence.ORDER).toList());
         for (LocalDate day : fleet.distinctBikesByDay().keySet()) {
             if (!YearMonth.from(day).equals(month)) {
                 throw new IllegalArgumentException("fleet.distinctBikesByDay has " + day + ", outside " + month);
