@@ -38,10 +38,12 @@ public final class JobMain {
         LOG.info("bikefence job finished after {} ms", result.getNetRuntime());
     }
 
-    /** Applies the job-level settings (checkpointing, parallelism) to an environment. */
+    /** Applies the job-level settings (checkpoint interval, parallelism, max parallelism) to an environment. */
     public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, JobConfig config) {
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL_MS));
         env.setParallelism(config.get(JobOptions.PARALLELISM));
+        // Fixed, not derived from the parallelism, so a savepoint taken at one parallelism restores at another.
+        env.setMaxParallelism(config.get(JobOptions.MAX_PARALLELISM));
         return env;
     }
 
