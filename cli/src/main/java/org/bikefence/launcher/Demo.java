@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,6 +33,7 @@ import org.bikefence.influx.InfluxSchema;
 import org.bikefence.model.DemoEndpoints;
 import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
+import org.bikefence.config.LocalRuntime;
 import org.bikefence.geofence.FenceSet;
 import org.bikefence.geofence.GeoJsonFenceLoader;
 import org.bikefence.job.BikefenceJob;
@@ -108,6 +109,9 @@ public final class Demo implements Callable<Integer> {
                     + "adapter every 2 s, instead of writing its positions to Kafka directly (default: none)")
     String gbfsOperator;
 
+    /** Where {@code config.yaml} is read from; the demo runs from the repository root. */
+    Path flinkConfDir = LocalRuntime.CONF_DIR;
+
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong simClock = new AtomicLong();
@@ -155,8 +159,10 @@ public final class Demo implements Callable<Integer> {
         for (int[] p : new int[][] {{kafkaPort, 0}, {influxPort, 1}, {webPort, 2}}) {
             requireFreePort(p[0], new String[] {"--kafka-port", "--influx-port", "--web-port"}[p[1]]);
         }
-        // Kafka starts fresh each run (the simulator replays from scratch); InfluxDB keeps its data.
+        // Kafka starts fresh each run (the simulator replays from scratch), so do the checkpoints of its offsets;
+        // InfluxDB keeps its data.
         deleteRecursively(work.resolve("kafka"));
+        deleteRecursively(checkpointDir());
         String brokerClasspath = System.getProperty("bikefence.broker.classpath", System.getProperty("java.class.path"));
         say("starting Kafka (KRaft, own JVM) on 127.0.0.1:%d ...", kafkaPort);
         kafka = LocalKafka.builder(work.resolve("kafka"), brokerClasspath).port(kafkaPort).numPartitions(2).start();
@@ -182,13 +188,12 @@ public final class Demo implements Callable<Integer> {
             "--influx.url", influx.url(),
             "--influx.flush-interval-ms", "1000",
         }, Map.of());
-        Configuration flinkConf = flinkConfiguration();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConf);
         BikefenceJob pipeline = JobMain.create(config);
-        JobMain.configure(env, config);
+        StreamExecutionEnvironment env = environment(config);
         pipeline.build(env);
         job = env.executeAsync("bikefence demo");
-        say("Flink job %s running; web UI http://localhost:%d", job.getJobID(), flinkConf.get(RestOptions.PORT));
+        say("Flink job %s running (state backend %s, checkpoints in %s); web UI http://localhost:%d", job.getJobID(),
+                env.getConfiguration().get(StateBackendOptions.STATE_BACKEND), checkpointDir(), webPort);
         say("ready in %.1f s; while it runs: influx -port %d -database bikefence -execute "
                 + "'SELECT count(*) FROM violation'", (System.nanoTime() - t0) / 1e9, influx.port());
 
@@ -222,17 +227,26 @@ public final class Demo implements Callable<Integer> {
         System.exit(0);
     }
 
-    private Configuration flinkConfiguration() {
-        Path confDir = Path.of("docker", "flink");
-        Configuration conf = Files.isRegularFile(confDir.resolve("config.yaml"))
-                ? GlobalConfiguration.loadConfiguration(confDir.toString())
-                : new Configuration();
+    /**
+     * The local Flink's settings: {@code docker/flink/config.yaml} (RocksDB, incremental checkpoints), the web UI
+     * port, and checkpoints as files under the work directory: keyed state outgrows the JobManager's 5 MB
+     * in-memory checkpoints from a few thousand bikes on.
+     */
+    Configuration flinkConfiguration() {
+        Configuration conf = LocalRuntime.load(flinkConfDir);
         conf.set(RestOptions.PORT, webPort);
-        // Keyed state outgrows the JobManager's 5 MB in-memory checkpoints from a few ten thousand bikes on.
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                workDir.toAbsolutePath().resolve("checkpoints").toUri().toString());
+        conf.addAll(LocalRuntime.checkpointsIn(checkpointDir()));
         return conf;
+    }
+
+    /** The demo's Flink with the job's settings, ready for {@code pipeline.build(env)}. */
+    StreamExecutionEnvironment environment(JobConfig config) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfiguration());
+        return JobMain.configure(env, config);
+    }
+
+    private Path checkpointDir() {
+        return workDir.toAbsolutePath().resolve("checkpoints");
     }
 
     /**

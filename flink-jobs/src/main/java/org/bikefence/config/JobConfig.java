@@ -29,7 +29,8 @@ public final class JobConfig {
     /** Options whose value must be a positive number. */
     private static final List<ConfigOption<? extends Number>> POSITIVE = List.of(JobOptions.MAX_OUT_OF_ORDER_MS,
             JobOptions.IDLENESS_MS, JobOptions.MAX_FUTURE_MS, JobOptions.MAX_BIKE_ID_LENGTH,
-            JobOptions.MAX_RECORD_BYTES, JobOptions.CHECKPOINT_INTERVAL_MS, JobOptions.PARALLELISM);
+            JobOptions.MAX_RECORD_BYTES, JobOptions.CHECKPOINT_INTERVAL_MS, JobOptions.PARALLELISM,
+            JobOptions.MAX_PARALLELISM);
 
     private final Configuration given;
 
@@ -118,6 +119,17 @@ public final class JobConfig {
         for (ConfigOption<? extends Number> o : POSITIVE) {
             if (!unparsable.contains(o.key()) && given.get(o).longValue() <= 0) {
                 problems.add("option '" + o.key() + "' must be positive, was '" + raw.get(o.key()) + "'");
+            }
+        }
+        if (!unparsable.contains(JobOptions.MAX_PARALLELISM.key()) && !unparsable.contains(JobOptions.PARALLELISM.key())) {
+            int max = get(JobOptions.MAX_PARALLELISM);
+            if (max > JobOptions.UPPER_MAX_PARALLELISM) {
+                problems.add("option '" + JobOptions.MAX_PARALLELISM.key() + "' must be at most "
+                        + JobOptions.UPPER_MAX_PARALLELISM + ", was '" + max + "'");
+            } else if (max > 0 && get(JobOptions.PARALLELISM) > max) {
+                problems.add("option '" + JobOptions.PARALLELISM.key() + "' must not exceed '"
+                        + JobOptions.MAX_PARALLELISM.key() + "' (" + max + "), was '" + get(JobOptions.PARALLELISM)
+                        + "'");
             }
         }
         String offsets = get(JobOptions.KAFKA_STARTING_OFFSETS);

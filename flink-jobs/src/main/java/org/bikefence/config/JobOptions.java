@@ -102,6 +102,16 @@ public final class JobOptions {
             .intType().defaultValue(1)
             .withDescription("Job parallelism.");
 
+    /** The largest max parallelism Flink accepts (its number of key groups is a short). */
+    public static final int UPPER_MAX_PARALLELISM = 1 << 15;
+
+    public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key("max-parallelism")
+            .intType().defaultValue(128)
+            .withDescription("Highest parallelism the job can be rescaled to from a savepoint or checkpoint (the "
+                    + "number of key groups of its keyed state, 1.." + UPPER_MAX_PARALLELISM + ", at least "
+                    + "parallelism); fixed for the life of the state: a savepoint restores only with the same "
+                    + "value. 128 is what Flink chooses by itself for a parallelism up to 85.");
+
     // ---- InfluxDB sink ----
 
     public static final ConfigOption<String> INFLUX_URL = ConfigOptions.key("influx.url")
@@ -171,7 +181,7 @@ public final class JobOptions {
             KAFKA_BOOTSTRAP, KAFKA_POSITIONS_TOPIC, KAFKA_DLQ_TOPIC, KAFKA_FENCES_TOPIC, KAFKA_VIOLATIONS_TOPIC,
             KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
             FENCES, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, MAX_BIKE_ID_LENGTH, MAX_RECORD_BYTES,
-            CHECKPOINT_INTERVAL_MS, PARALLELISM,
+            CHECKPOINT_INTERVAL_MS, PARALLELISM, MAX_PARALLELISM,
             INFLUX_URL, INFLUX_API, INFLUX_DB, INFLUX_RP, INFLUX_USERNAME, INFLUX_PASSWORD_ENV, INFLUX_PASSWORD_FILE,
             INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_ENV, INFLUX_TOKEN_FILE,
             INFLUX_BATCH_SIZE, INFLUX_FLUSH_INTERVAL_MS, INFLUX_MAX_RETRIES, INFLUX_INITIAL_BACKOFF_MS);

@@ -38,10 +38,17 @@ public final class JobMain {
         LOG.info("bikefence job finished after {} ms", result.getNetRuntime());
     }
 
-    /** Applies the job-level settings (checkpointing, parallelism) to an environment. */
+    /**
+     * Applies the job-level settings (checkpoint interval, parallelism, max parallelism) to an environment. The
+     * state backend and the checkpoint storage are runtime settings: the cluster's config.yaml (RocksDB and a
+     * checkpoint directory in {@code docker/flink/config.yaml}), {@link org.bikefence.config.LocalRuntime} for
+     * the demo and the replay.
+     */
     public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, JobConfig config) {
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL_MS));
         env.setParallelism(config.get(JobOptions.PARALLELISM));
+        // Fixed, not derived from the parallelism, so a savepoint taken at one parallelism restores at another.
+        env.setMaxParallelism(config.get(JobOptions.MAX_PARALLELISM));
         return env;
     }
 

@@ -16,12 +16,15 @@ import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
+import org.bikefence.config.LocalRuntime;
 import org.bikefence.job.BikefenceJob;
 import org.bikefence.job.EmptySource;
 import org.bikefence.job.JobMain;
@@ -84,18 +87,7 @@ public final class Replay {
                     new EmptySource<>(TypeInformation.of(FenceUpdate.class)),
                     InfluxDbSink.fromConfig(config.configuration()), new DeadLetterFileSink(options.dlq()),
                     settings(config));
-            JobMain.configure(env, config);
-            // STREAMING, not BATCH, on purpose: batch execution sorts each key's input and never drops late
-            // records, so it could write points the live job would not. Bounded input in streaming mode runs
-            // exactly the live operators and watermarks, and ends with a final watermark like kafka.bounded.
-            env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
-            // A replay ends: a failure that persists (an unreadable file, InfluxDB refusing writes) must fail
-            // it after a few attempts from the last checkpoint, not retry forever like the live job.
-            Configuration restart = new Configuration();
-            restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
-            restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
-            env.configure(restart);
+            configure(env, config, options.checkpointDir());
             job.build(env);
             JobClient client = env.executeAsync("bikefence replay");
             if (!options.progress().equals("off") && (interactive || options.progress().equals("on"))) {
@@ -116,6 +108,32 @@ public final class Replay {
             }
             progress.close();
         }
+    }
+
+    /**
+     * The replay's settings on top of the environment's: the job options (as the live job), streaming mode, a
+     * few restarts, and checkpoints as files under {@code checkpointDir}. The state backend is the
+     * environment's (RocksDB from {@code docker/flink/config.yaml}, see {@link LocalRuntime}).
+     */
+    static void configure(StreamExecutionEnvironment env, JobConfig config, Path checkpointDir) {
+        JobMain.configure(env, config);
+        // STREAMING, not BATCH, on purpose: batch execution sorts each key's input and never drops late
+        // records, so it could write points the live job would not. Bounded input in streaming mode runs
+        // exactly the live operators and watermarks, and ends with a final watermark like kafka.bounded.
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+        // A replay ends: a failure that persists (an unreadable file, InfluxDB refusing writes) must fail
+        // it after a few attempts from the last checkpoint, not retry forever like the live job.
+        Configuration settings = new Configuration();
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
+        settings.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        // Never the JobManager's memory, whatever the environment says: the keyed state of 20,000 bikes
+        // (15 MB) is three times what it holds. A replay cannot resume from an old checkpoint, so none is
+        // kept once it ends.
+        settings.addAll(LocalRuntime.checkpointsIn(checkpointDir));
+        settings.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS);
+        env.configure(settings);
     }
 
     /** The job's settings, read from the same options as the live job's. */

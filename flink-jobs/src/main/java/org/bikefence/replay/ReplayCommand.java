@@ -1,7 +1,6 @@
 package org.bikefence.replay;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -13,10 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobOptions;
+import org.bikefence.config.LocalRuntime;
 import org.bikefence.geofence.tool.CliSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,6 +44,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class ReplayCommand implements Callable<Integer> {
     public static final String DEFAULT_TZ = "Asia/Shanghai";
     public static final String DEFAULT_DLQ = "replay-dlq.jsonl";
+    public static final String DEFAULT_CHECKPOINT_DIR = ".run/replay-checkpoints";
 
     @Spec
     CommandSpec spec;
@@ -81,6 +80,11 @@ public final class ReplayCommand implements Callable<Integer> {
     private Path dlq;
 
     private String progress;
+
+    @Option(names = "--checkpoint-dir", order = 11, paramLabel = "DIR", defaultValue = DEFAULT_CHECKPOINT_DIR,
+            description = "Directory of the replay's checkpoints while it runs (the keyed state of many bikes "
+                    + "does not fit the JobManager's memory); none is kept once it ends (default: ${DEFAULT-VALUE})")
+    private Path checkpointDir;
 
     @Option(names = {"-h", "--help"}, order = 100, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
@@ -178,11 +182,7 @@ public final class ReplayCommand implements Callable<Integer> {
         checkInputs();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            Path confDir = Path.of("docker", "flink");
-            Configuration conf = Files.isRegularFile(confDir.resolve("config.yaml"))
-                    ? GlobalConfiguration.loadConfiguration(confDir.toString())
-                    : new Configuration();
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            StreamExecutionEnvironment env = environment(LocalRuntime.CONF_DIR);
             Replay.Result r = Replay.run(this, System.getenv(), env, System.err, System.console() != null);
             spec.commandLine().getOut().println(r.summary());
             spec.commandLine().getOut().flush();
@@ -198,6 +198,11 @@ public final class ReplayCommand implements Callable<Integer> {
             err.flush();
             return spec.exitCodeOnExecutionException();
         }
+    }
+
+    /** The local Flink a replay runs on: {@code config.yaml} of {@code confDir} as {@link LocalRuntime} reads it. */
+    static StreamExecutionEnvironment environment(Path confDir) {
+        return StreamExecutionEnvironment.getExecutionEnvironment(LocalRuntime.load(confDir));
     }
 
     private static String rootMessage(Throwable e) {
@@ -231,6 +236,11 @@ public final class ReplayCommand implements Callable<Integer> {
 
     public Path dlq() {
         return dlq;
+    }
+
+    /** The directory the replay's checkpoints are written under. */
+    public Path checkpointDir() {
+        return checkpointDir;
     }
 
     /** auto, on or off. */

@@ -94,6 +94,22 @@ class JobConfigTest {
     }
 
     @Test
+    void theMaxParallelismIsFixedAt128UnlessGivenAndBoundsTheParallelism() {
+        assertThat(args().get(JobOptions.MAX_PARALLELISM)).isEqualTo(128);
+        assertThat(args("--max-parallelism", "256", "--parallelism", "256").get(JobOptions.MAX_PARALLELISM))
+                .isEqualTo(256);
+
+        assertThatThrownBy(() -> args("--max-parallelism", "0"))
+                .hasMessageContaining("option 'max-parallelism' must be positive, was '0'");
+        assertThatThrownBy(() -> args("--max-parallelism", "32769"))
+                .hasMessageContaining("option 'max-parallelism' must be at most 32768, was '32769'");
+        assertThatThrownBy(() -> args("--parallelism", "8", "--max-parallelism", "4"))
+                .hasMessageContaining("option 'parallelism' must not exceed 'max-parallelism' (4), was '8'");
+        assertThatThrownBy(() -> args("--parallelism", "200"))
+                .hasMessageContaining("option 'parallelism' must not exceed 'max-parallelism' (128), was '200'");
+    }
+
+    @Test
     void anOptionWithoutValueIsRefused() {
         assertThatThrownBy(() -> args("--parallelism")).hasMessageContaining("option '--parallelism' has no value");
         assertThatThrownBy(() -> args("--kafka.group-id", "--parallelism", "2"))

@@ -29,7 +29,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,6 +48,7 @@ import org.bikefence.rules.OperatorQuota;
 import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetLoader;
 import org.bikefence.testing.BoundedJobRun;
+import org.bikefence.testing.FlinkTestCluster;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,8 +66,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(KafkaExtension.class)
 class DashboardQueriesITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,10 +24,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bikefence.config.JobOptions;
 import org.bikefence.job.ScenarioFixtures.Msg;
-import org.bikefence.model.Topics;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
+import org.bikefence.model.Topics;
 import org.bikefence.testing.BoundedJobRun;
+import org.bikefence.testing.FlinkTestCluster;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
 import org.junit.jupiter.api.Test;
@@ -39,8 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(KafkaExtension.class)
 class BikefenceJobITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();
@@ -61,7 +63,8 @@ class BikefenceJobITCase {
                     + ",\"lat\":24.5,\"lng\":118.1,\"state\":\"parked\"}"));
 
     @Test
-    void scriptedMorningGivesExactViolationsCountsScoresAndDeadLetters() throws Exception {
+    void scriptedMorningGivesExactViolationsCountsScoresAndDeadLetters(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
         LocalKafka kafka = KafkaExtension.kafka();
         String positions = "it-positions-" + System.nanoTime();
         String dlq = "it-dlq-" + System.nanoTime();
@@ -69,7 +72,15 @@ class BikefenceJobITCase {
         kafka.createTopics(2, positions, dlq, FENCES_TOPIC, violationsTopic);
         produce(kafka, positions);
 
-        runJob(kafka, positions, dlq);
+        JobExecutionResult first = runJob(kafka, positions, dlq);
+
+        // On RocksDB, checkpointed as files under target/checkpoints, as a cluster with config.yaml runs it.
+        FlinkTestCluster.Checkpoints checkpoints = FlinkTestCluster.of(cluster, first.getJobID());
+        assertThat(checkpoints.stateBackend()).isEqualTo("EmbeddedRocksDBStateBackend");
+        assertThat(checkpoints.storage()).isEqualTo("FileSystemCheckpointStorage");
+        assertThat(checkpoints.completed()).isPositive();
+        assertThat(checkpoints.latestPath())
+                .startsWithRaw(FlinkTestCluster.CHECKPOINTS.toAbsolutePath().resolve(first.getJobID().toHexString()));
 
         LocalInfluxd influx = INFLUX.influxd();
         String db = INFLUX.database();
@@ -127,8 +138,8 @@ class BikefenceJobITCase {
         }
     }
 
-    private static void runJob(LocalKafka kafka, String positions, String dlq) throws Exception {
-        BoundedJobRun.over(kafka, positions, INFLUX.influxd(), INFLUX.database())
+    private static JobExecutionResult runJob(LocalKafka kafka, String positions, String dlq) throws Exception {
+        return BoundedJobRun.over(kafka, positions, INFLUX.influxd(), INFLUX.database())
                 .with(JobOptions.KAFKA_DLQ_TOPIC, dlq)
                 .with(JobOptions.KAFKA_FENCES_TOPIC, FENCES_TOPIC)
                 .with(JobOptions.KAFKA_VIOLATIONS_TOPIC, violationsTopic)

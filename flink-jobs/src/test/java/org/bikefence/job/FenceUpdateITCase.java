@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,6 +25,7 @@ import org.bikefence.config.JobOptions;
 import org.bikefence.job.ScenarioFixtures.Msg;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
+import org.bikefence.testing.FlinkTestCluster;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
 import org.junit.jupiter.api.Test;
@@ -40,8 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(KafkaExtension.class)
 class FenceUpdateITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();

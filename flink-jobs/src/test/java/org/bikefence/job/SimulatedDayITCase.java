@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,6 +45,7 @@ import org.bikefence.simulator.FleetSimulator;
 import org.bikefence.simulator.GroundTruth;
 import org.bikefence.simulator.OperatorProfile;
 import org.bikefence.simulator.Switches;
+import org.bikefence.testing.FlinkTestCluster;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
 import org.junit.jupiter.api.Test;
@@ -64,8 +64,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(KafkaExtension.class)
 class SimulatedDayITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();

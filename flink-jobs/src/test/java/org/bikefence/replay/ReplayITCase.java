@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,6 +30,7 @@ import org.bikefence.job.ReplayScenarioFixtures;
 import org.bikefence.job.ReplayScenarioFixtures.Record;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
+import org.bikefence.testing.FlinkTestCluster;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
 import org.junit.jupiter.api.Test;
@@ -44,8 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaExtension.class)
 class ReplayITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();
@@ -147,6 +148,29 @@ class ReplayITCase {
         assertThat(dead.get(1).get("detail").asText()).isEqualTo("field 'lat' must be a number, got '24.50O5'");
     }
 
+    @Test
+    void aReplayRunsOnRocksDbAndCheckpointsAsFilesUnderItsCheckpointDirectory(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        String db = INFLUX.database() + "_checkpoints";
+        INFLUX.influxd().createDatabase(db);
+        Path checkpoints = tmp.resolve("replay-checkpoints");
+
+        Replay.Result result = replay(db, tmp.resolve("checkpoints-dlq.jsonl"),
+                "--from", "src/test/resources/replay/meituan-morning.csv",
+                "--csv-columns", "bikeId=BIKE_ID,lat=LATITUDE,lng=LONGITUDE,ts=TIME,state=STATE",
+                "--operator", "meituan", "--checkpoint-dir", checkpoints.toString());
+
+        // Not the JobManager's memory, which a replay of 20,000 bikes (15 MB of state) overflows.
+        String job = result.job().getJobID().toHexString();
+        FlinkTestCluster.Checkpoints c = FlinkTestCluster.of(cluster, result.job().getJobID());
+        // The test cluster's RocksDB (the replay's own environment is checked in ReplayEnvironmentTest).
+        assertThat(c.stateBackend()).isEqualTo("EmbeddedRocksDBStateBackend");
+        assertThat(c.storage()).isEqualTo("FileSystemCheckpointStorage");
+        assertThat(c.completed()).isPositive();
+        assertThat(c.latestPath()).startsWithRaw(checkpoints.toAbsolutePath().resolve(job));
+        assertThat(checkpoints.resolve(job)).isDirectory();
+    }
+
     private void runStreaming(List<Record> records, String db) throws Exception {
         LocalKafka kafka = KafkaExtension.kafka();
         String positions = "it-replay-positions-" + System.nanoTime();
@@ -186,6 +210,10 @@ class ReplayITCase {
 
     private static Replay.Result replay(String db, Path dlq, String... inputOptions) throws Exception {
         List<String> args = new ArrayList<>(List.of(inputOptions));
+        if (!args.contains("--checkpoint-dir")) {
+            // Under target/, not the command's default .run/ of the module.
+            args.addAll(List.of("--checkpoint-dir", FlinkTestCluster.CHECKPOINTS.toString()));
+        }
         args.addAll(JOB_OPTIONS);
         args.addAll(List.of("--influx.url", INFLUX.influxd().url(), "--influx.db", db,
                 "--dlq", dlq.toString(), "--progress", "on"));

@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.util.List;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
+import org.bikefence.testing.FlinkTestCluster;
 import org.bikefence.testing.InfluxdExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,11 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InfluxDbSinkITCase {
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final MiniClusterExtension MINI_CLUSTER = FlinkTestCluster.twoSlots();
 
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobConfig;
@@ -48,8 +49,11 @@ public final class BoundedJobRun {
         return this;
     }
 
-    /** Runs the job to its end on the test's MiniCluster. */
-    public void run() throws Exception {
+    /**
+     * Runs the job to its end on the test's MiniCluster ({@link FlinkTestCluster}: RocksDB, checkpoints as files
+     * under {@code target/checkpoints}) and returns what Flink reports of it.
+     */
+    public JobExecutionResult run() throws Exception {
         List<String> args = new ArrayList<>();
         options.forEach((k, v) -> {
             args.add("--" + k);
@@ -57,6 +61,6 @@ public final class BoundedJobRun {
         });
         JobConfig config = JobConfig.fromArgs(args.toArray(new String[0]), Map.of());
         StreamExecutionEnvironment env = NoKryo.environment();
-        JobMain.create(config).execute(JobMain.configure(env, config));
+        return JobMain.create(config).execute(JobMain.configure(env, config));
     }
 }

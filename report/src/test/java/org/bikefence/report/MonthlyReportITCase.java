@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,6 +28,7 @@ import org.bikefence.job.ScenarioRecords;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
 import org.bikefence.testing.BoundedJobRun;
+import org.bikefence.testing.FlinkTestCluster;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
 import org.junit.jupiter.api.Assumptions;
@@ -45,8 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(KafkaExtension.class)
 class MonthlyReportITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();
