@@ -187,7 +187,7 @@ public final class PipelineBench {
         }
         if (jfr != null) {
             Path hot = jfr.resolveSibling(p.name() + ".hot.md");
-            Files.writeString(hot, HotMethods.report(HotMethods.stacks(jfr), 15), StandardCharsets.UTF_8);
+            Files.writeString(hot, HotMethods.report(HotMethods.samples(jfr), 15), StandardCharsets.UTF_8);
         }
         return r;
     }

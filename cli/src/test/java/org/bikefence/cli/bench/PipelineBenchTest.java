@@ -114,18 +114,29 @@ class PipelineBenchTest {
     }
 
     @Test
-    void hotMethodsBySelfAndTotalSamples() {
-        List<List<String>> stacks = List.of(
-                List.of("a.Json.parse", "b.Decode.run", "c.Task.run"),
-                List.of("a.Json.parse", "b.Decode.run", "c.Task.run"),
-                List.of("d.H3.cell", "b.Decode.run", "c.Task.run"),
-                List.of("e.Rec.rec", "e.Rec.rec", "c.Task.run"));
-        assertThat(HotMethods.top(stacks, 2, false)).containsExactly(
+    void hotMethodsByThreadSelfAndFirstProjectFrame() {
+        List<HotMethods.Sample> samples = List.of(
+                new HotMethods.Sample("decode", List.of("a.Json.parse", "org.bikefence.decode.D.decode", "c.Task.run")),
+                new HotMethods.Sample("decode", List.of("a.Json.parse", "org.bikefence.decode.D.decode", "c.Task.run")),
+                new HotMethods.Sample("classify", List.of("d.H3.cell", "org.bikefence.geofence.H.cell",
+                        "org.bikefence.functions.C.process", "c.Task.run")),
+                new HotMethods.Sample("sink", List.of("e.Kryo.write", "c.Task.run")));
+        assertThat(HotMethods.top(samples, 2, HotMethods::self)).containsExactly(
                 new HotMethods.Hot("a.Json.parse", 2, 50.0), new HotMethods.Hot("d.H3.cell", 1, 25.0));
-        assertThat(HotMethods.top(stacks, 3, true)).as("a recursive method counts once per sample").containsExactly(
-                new HotMethods.Hot("c.Task.run", 4, 100.0), new HotMethods.Hot("b.Decode.run", 3, 75.0),
-                new HotMethods.Hot("a.Json.parse", 2, 50.0));
-        assertThat(HotMethods.report(stacks, 1)).contains("4 execution samples",
-                "| 1 | `a.Json.parse` | 2 | 50.0 |", "| 1 | `c.Task.run` | 4 | 100.0 |");
+        assertThat(HotMethods.top(samples, 5, HotMethods::underProject)).as("the nearest project frame counts")
+                .containsExactly(new HotMethods.Hot("org.bikefence.decode.D.decode", 2, 50.0),
+                        new HotMethods.Hot(HotMethods.NO_PROJECT_FRAME, 1, 25.0),
+                        new HotMethods.Hot("org.bikefence.geofence.H.cell", 1, 25.0));
+        assertThat(HotMethods.top(samples, 1, HotMethods.Sample::thread))
+                .containsExactly(new HotMethods.Hot("decode", 2, 50.0));
+        assertThat(samples.stream().map(HotMethods::selfPackage).toList())
+                .containsExactly("a", "a", "d", "e");
+        assertThat(HotMethods.selfPackage(new HotMethods.Sample("t",
+                List.of("com.esotericsoftware.kryo.io.Input.readAscii_slow")))).isEqualTo("com.esotericsoftware.kryo.io");
+        assertThat(HotMethods.selfPackage(new HotMethods.Sample("t",
+                List.of("java.util.HashMap.putVal")))).isEqualTo("java.util");
+        assertThat(HotMethods.threadName("classify-fences -> (a, b) (1/1)#1")).isEqualTo("classify-fences -> (a, b) (1/1)");
+        assertThat(HotMethods.report(samples, 1)).contains("4 execution samples", "| 1 | `decode` | 2 | 50.0 |",
+                "| 1 | `a.Json.parse` | 2 | 50.0 |", "| 1 | `org.bikefence.decode.D.decode` | 2 | 50.0 |");
     }
 }
