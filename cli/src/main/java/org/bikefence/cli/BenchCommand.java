@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.bikefence.cli.bench.PipelineBench;
+import org.bikefence.cli.bench.Variant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Unmatched;
 
 /** {@code bench}: the benchmarks of BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (BENCHMARKS.md).",
-        subcommands = BenchCommand.Geofence.class)
+        subcommands = {BenchCommand.Geofence.class, BenchCommand.Pipeline.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -22,7 +24,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "a benchmark is needed: geofence");
+        throw new ParameterException(spec.commandLine(), "a benchmark is needed: geofence or pipeline");
     }
 
     /** JMH geofence benchmarks, then the index heap footprint; optionally on the real DCIC 2021 Xiamen data. */
@@ -77,6 +79,89 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
             return null;
+        }
+    }
+
+    /**
+     * Full job vs the bare Kafka pass-through: a topic pre-loaded with synthetic positions, then each variant at
+     * each parallelism as a fresh job in a JVM of its own (BENCHMARKS.md, "Pipeline: full job vs bare pass-through").
+     */
+    @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Records/s of the full job against the bare Kafka pass-through and decode only.",
+                "Starts a local Kafka broker and influxd, pre-loads a topic with synthetic positions, then runs each "
+                        + "variant (bare: KafkaSource of byte[] values, map, discard; decode: the job's source and "
+                        + "decode-validate, discard; full: the job as JobMain wires it, to influxd) at each "
+                        + "parallelism, each a fresh job in its own JVM, bounded from earliest, checkpoints every "
+                        + "10 s. Prints one line per run, and last: full/bare p=1 = 0.xx, p=2 = 0.xx (medians of "
+                        + "the runs)."})
+    static final class Pipeline implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--records", paramLabel = "N", defaultValue = "1000000",
+                description = "position records pre-loaded and read by every run (default: ${DEFAULT-VALUE})")
+        long records;
+
+        @Option(names = "--bikes", paramLabel = "B", defaultValue = "4000",
+                description = "simulated bikes the records come from, split over the demo's 3 operators "
+                        + "(default: ${DEFAULT-VALUE})")
+        int bikes;
+
+        @Option(names = "--partitions", paramLabel = "P", defaultValue = "2",
+                description = "partitions of the pre-loaded topic, records keyed by bike id (default: ${DEFAULT-VALUE})")
+        int partitions;
+
+        @Option(names = "--parallelism", paramLabel = "P", split = ",", defaultValue = "1,2",
+                description = "job parallelisms to run each variant at (default: ${DEFAULT-VALUE})")
+        List<Integer> parallelisms;
+
+        @Option(names = "--runs-per-variant", paramLabel = "R", defaultValue = "1",
+                description = "runs of each variant at each parallelism, interleaved; the ratio takes the "
+                        + "medians (default: ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--variants", paramLabel = "VARIANT", split = ",", defaultValue = "bare,decode,full",
+                converter = VariantConverter.class,
+                description = "variants to run, of bare, decode, full; a ratio without bare or full is n/a "
+                        + "(default: bare,decode,full)")
+        List<Variant> variants;
+
+        @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".run/bench-pipeline",
+                description = "where the broker, influxd and each run's log and result live (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Option(names = "--jfr", paramLabel = "DIR",
+                description = "record each run with Java Flight Recorder (settings=profile) to DIR/VARIANT-pP-rN.jfr, "
+                        + "its hottest methods beside it in .hot.md (default: none)")
+        Path jfrDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (records <= 0 || bikes <= 0 || partitions <= 0 || runs <= 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "options '--records', '--bikes', '--partitions' and '--runs-per-variant' must be positive");
+            }
+            if (parallelisms.isEmpty() || parallelisms.stream().anyMatch(p -> p <= 0)) {
+                throw new ParameterException(spec.commandLine(),
+                        "option '--parallelism' must list positive numbers, was " + parallelisms);
+            }
+            if (variants.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "option '--variants' must name a variant");
+            }
+            new PipelineBench(settings(), spec.commandLine().getOut()).run();
+            return 0;
+        }
+
+        PipelineBench.Settings settings() {
+            return new PipelineBench.Settings(records, bikes, partitions, List.copyOf(parallelisms), runs,
+                    List.copyOf(new java.util.LinkedHashSet<>(variants)), workDir, jfrDir, Maven.root());
+        }
+
+        static final class VariantConverter implements picocli.CommandLine.ITypeConverter<Variant> {
+            @Override
+            public Variant convert(String value) {
+                return Variant.of(value);
+            }
         }
     }
 }

@@ -1,0 +1,79 @@
+package org.bikefence.cli.bench;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * A metric reporter for the benchmark's local cluster: it keeps the {@code numRecordsOut} counter of every
+ * subtask of the operators whose name contains a given text (the positions source, {@code bike-positions}), so
+ * that once a bounded job has finished in this JVM its records can be counted the same way for every variant,
+ * the full job included, without touching the job. Only active where {@link #configure} put it.
+ */
+public final class SourceRecordCounter implements MetricReporter {
+    private static final String NAME = "bench-source-records";
+    private static final String OPERATOR = "<operator_name>";
+    private static final String SUBTASK = "<subtask_index>";
+
+    /** Operator name, then subtask index, to its counter. */
+    private static final Map<String, Map<String, Counter>> COUNTERS = new ConcurrentHashMap<>();
+
+    /** Adds this reporter to a local cluster's configuration. */
+    public static Configuration configure(Configuration conf) {
+        conf.setString("metrics.reporter." + NAME + ".factory.class", Factory.class.getName());
+        return conf;
+    }
+
+    /**
+     * The records sent on by the operators whose name contains {@code operatorName}, summed over their subtasks;
+     * -1 when no such operator reported.
+     */
+    public static long recordsOut(String operatorName) {
+        long sum = 0;
+        boolean found = false;
+        for (Map.Entry<String, Map<String, Counter>> e : COUNTERS.entrySet()) {
+            if (e.getKey().contains(operatorName)) {
+                found = true;
+                for (Counter c : e.getValue().values()) {
+                    sum += c.getCount();
+                }
+            }
+        }
+        return found ? sum : -1;
+    }
+
+    @Override
+    public void open(MetricConfig config) {}
+
+    @Override
+    public void close() {}
+
+    @Override
+    public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
+        Map<String, String> vars = group.getAllVariables();
+        if ("numRecordsOut".equals(metricName) && metric instanceof Counter c && vars.containsKey(OPERATOR)) {
+            COUNTERS.computeIfAbsent(vars.get(OPERATOR), k -> new ConcurrentHashMap<>())
+                    .put(vars.getOrDefault(SUBTASK, "0"), c);
+        }
+    }
+
+    @Override
+    public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
+        // Kept: a finished task's counter still holds its final count, which is what is read.
+    }
+
+    /** Found by Flink through META-INF/services, used only where {@link #configure} named it. */
+    public static final class Factory implements MetricReporterFactory {
+        @Override
+        public MetricReporter createMetricReporter(Properties properties) {
+            return new SourceRecordCounter();
+        }
+    }
+}
