@@ -130,7 +130,8 @@ public final class PipelineRun implements Callable<Integer> {
     private JobExecutionResult decode(StreamExecutionEnvironment env) throws Exception {
         settings(env);
         env.fromSource(source(new RawRecordDeserializer()), WatermarkStrategy.<RawRecord>noWatermarks(), SOURCE_NAME)
-                .process(new DecodePositions(JobOptions.MAX_FUTURE_MS.defaultValue(), null)).name("decode-validate")
+                .process(new DecodePositions(JobOptions.MAX_FUTURE_MS.defaultValue(),
+                        JobOptions.MAX_BIKE_ID_LENGTH.defaultValue(), JobOptions.MAX_RECORD_BYTES.defaultValue(), null)).name("decode-validate")
                 .sinkTo(new DiscardingSink<>()).name("discard");
         return env.execute("bench decode");
     }
