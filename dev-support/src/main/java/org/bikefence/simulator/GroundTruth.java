@@ -157,7 +157,6 @@ public final class GroundTruth {
             of(operator, kafkaTs).invalidRecord();
             return;
         }
-        MonthAccumulator m = of(operator, ts);
         bikeSets(operator, ts).record(day(ts), bikeId, faulty, kafkaTs - ts, lateAfterMs);
         dataMinutes.computeIfAbsent(operator, o -> new TreeSet<>()).add(minute(ts));
 
