@@ -5,25 +5,27 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.bikefence.rules.Evidence;
 import org.bikefence.rules.OperatorMonthMetrics;
 
 /**
- * One operator's month in the making: everything {@link OperatorMonthMetrics} needs, kept as sets and sums so
- * the month can be scored at any moment ({@link #toMetrics()}), and the arithmetic of each metric (what
- * counts once per bike, what "within the deadline" means, how durations become whole minutes).
+ * One operator's month in the making: everything {@link OperatorMonthMetrics} needs, kept as counts and sums
+ * so the month can be scored at any moment ({@link #toMetrics()}), and the arithmetic of each metric (what
+ * "within the deadline" means, how durations become whole minutes).
  *
- * <p>It knows nothing of where the facts come from: the job's {@link MonthlyMetricsFolder} feeds it what the
- * stream saw, the simulator's ground truth what the simulator did. It is the job's keyed state, so it is a
- * Flink POJO: public fields, a public no-argument constructor, and collections declared by interface with concrete
- * type arguments ({@code Set<String>}, {@code Map<String, Long>}, {@code List<String[]>}), which Flink 2
- * serializes itself; concrete classes such as {@code HashSet} would fall back to Kryo. (Flink restores them as
- * hash-based collections, so nothing here depends on their iteration order.)
+ * <p>It holds no bike ids, so its size does not grow with the fleet: which bike counts once per day or month
+ * is decided by whoever feeds it, and it only sums ({@link #bikeOfDay}, {@link #bikeOfMonth}, ...). The job
+ * decides that in state keyed by bike ({@link MonthlyMetricsFolder#firsts}), the simulator's ground truth with
+ * its own sets ({@link DistinctBikeSets}). It knows nothing of where the facts come from: the job's
+ * {@link MonthlyMetricsFolder} feeds it what the stream saw, the simulator's ground truth what the simulator
+ * did. It is the job's keyed state, so it is a Flink POJO: public fields, a public no-argument constructor, and
+ * collections declared by interface with concrete type arguments ({@code Map<String, Long>},
+ * {@code List<String[]>}), which Flink 2 serializes itself; concrete classes such as {@code HashMap} would fall
+ * back to Kryo. (Flink restores them as hash-based collections, so nothing here depends on their iteration
+ * order.)
  */
 public class MonthAccumulator {
     /** Evidence rows kept per operator and month; the violation points in InfluxDB hold them all. */
@@ -34,14 +36,10 @@ public class MonthAccumulator {
     /** yyyy-MM in the rule set's time zone. */
     public String month;
 
-    /**
-     * Each bike seen on each day, as {@code yyyy-MM-dd|bikeId} (days in the rule set's time zone); flat, because
-     * Flink serializes a set of strings itself but not a map of sets.
-     */
-    public Set<String> bikeDays = new HashSet<>();
-    /** Distinct bikes per day (yyyy-MM-dd): the count of {@link #bikeDays} of the day. */
+    /** Distinct bikes per day (yyyy-MM-dd, in the rule set's time zone); at most one entry per day of the month. */
     public Map<String, Long> bikesPerDay = new HashMap<>();
-    public Set<String> bikes = new HashSet<>();
+    /** Distinct bikes of the month. */
+    public long bikes;
     public long peakStanding;
 
     public long noParkOpened;
@@ -58,15 +56,20 @@ public class MonthAccumulator {
     public long accumulationClearedWithinDeadline;
     public long accumulationMinutesToClear;
 
-    public Set<String> outOfAreaBikes = new HashSet<>();
-    public Set<String> zombieBikes = new HashSet<>();
+    /** Distinct bikes of the month parked out of the operating area too long. */
+    public long outOfAreaBikes;
+    /** Distinct bikes of the month that stood unchanged too long. */
+    public long zombieBikes;
 
-    public Set<String> faultyBikes = new HashSet<>();
-    public Set<String> faultyHandledBikes = new HashSet<>();
+    /** Distinct bikes of the month reported faulty or handled as faulty. */
+    public long faultyBikes;
+    /** Distinct bikes of the month whose fault was handled (repaired or removed). */
+    public long faultyHandledBikes;
     public long faultyHandledWithinDeadline;
     public long faultyMinutesToHandle;
 
-    public Set<String> reportGapBikes = new HashSet<>();
+    /** Distinct bikes of the month (among {@link #bikes}) that once exceeded their report interval. */
+    public long reportGapBikes;
     public long recordsReceived;
     public long lateRecords;
     public long outOfOrderRecords;
@@ -85,20 +88,27 @@ public class MonthAccumulator {
         this.month = month.toString();
     }
 
-    /** A valid record of a bike: the bike is seen that day and month, faulty if it says so, late if delayed. */
-    public void record(LocalDate day, String bikeId, boolean faulty, long arrivalDelayMs, long lateAfterMs) {
+    /** A valid record: received, and late if delayed more than {@code lateAfterMs}. */
+    public void record(long arrivalDelayMs, long lateAfterMs) {
         recordsReceived++;
-        bikes.add(bikeId);
-        String d = day.toString();
-        if (bikeDays.add(d + '|' + bikeId)) {
-            bikesPerDay.merge(d, 1L, Long::sum);
-        }
-        if (faulty) {
-            faultyBikes.add(bikeId);
-        }
         if (arrivalDelayMs > lateAfterMs) {
             lateRecords++;
         }
+    }
+
+    /** A bike seen for the first time on {@code day}. */
+    public void bikeOfDay(LocalDate day) {
+        bikesPerDay.merge(day.toString(), 1L, Long::sum);
+    }
+
+    /** A bike seen for the first time this month. */
+    public void bikeOfMonth() {
+        bikes++;
+    }
+
+    /** A bike reported faulty, or handled as faulty, for the first time this month. */
+    public void faultyBike() {
+        faultyBikes++;
     }
 
     /** A record that could not be read: received, and invalid. */
@@ -170,33 +180,32 @@ public class MonthAccumulator {
         return false;
     }
 
-    /** A bike parked out of the operating area too long; returns whether it is the first time this month. */
-    public boolean outOfArea(String bikeId) {
-        return outOfAreaBikes.add(bikeId);
+    /** A bike parked out of the operating area too long, for the first time this month. */
+    public void outOfAreaBike() {
+        outOfAreaBikes++;
     }
 
-    /** A bike that stood unchanged too long; returns whether it is the first time this month. */
-    public boolean zombie(String bikeId) {
-        return zombieBikes.add(bikeId);
+    /** A bike that stood unchanged too long, for the first time this month. */
+    public void zombieBike() {
+        zombieBikes++;
     }
 
     /**
-     * A faulty bike repaired or removed after {@code tookMs}. Counted per bike: a bike handled twice in a month
-     * is one handled faulty bike, with the time of its first handling.
+     * A faulty bike handled (repaired or removed) for the first time this month, after {@code tookMs}: a bike
+     * handled twice in a month is one handled faulty bike, with the time of its first handling. (It is a faulty
+     * bike of the month too: the caller counts that with {@link #faultyBike()}.)
      */
-    public void faultyHandled(String bikeId, long tookMs, long handleDeadlineMs) {
-        faultyBikes.add(bikeId);
-        if (faultyHandledBikes.add(bikeId)) {
-            faultyMinutesToHandle += tookMs / MINUTE;
-            if (tookMs <= handleDeadlineMs) {
-                faultyHandledWithinDeadline++;
-            }
+    public void faultyHandled(long tookMs, long handleDeadlineMs) {
+        faultyHandledBikes++;
+        faultyMinutesToHandle += tookMs / MINUTE;
+        if (tookMs <= handleDeadlineMs) {
+            faultyHandledWithinDeadline++;
         }
     }
 
-    /** A bike that once exceeded its report interval this month. */
-    public void reportGap(String bikeId) {
-        reportGapBikes.add(bikeId);
+    /** A bike of the month that exceeded its report interval, for the first time this month. */
+    public void reportGapBike() {
+        reportGapBikes++;
     }
 
     /**
@@ -225,7 +234,7 @@ public class MonthAccumulator {
 
     /** Distinct bikes of the month that never exceeded their report interval. */
     public long bikesWithinReportInterval() {
-        return bikes.size() - reportGapBikes.stream().filter(bikes::contains).count();
+        return bikes - reportGapBikes;
     }
 
     /** The month so far in the rule set's terms, ready to score. */
@@ -235,15 +244,15 @@ public class MonthAccumulator {
             byDay.put(LocalDate.parse(e.getKey()), e.getValue());
         }
         OperatorMonthMetrics.Builder b = OperatorMonthMetrics.builder(operator, YearMonth.parse(month))
-                .fleet(new OperatorMonthMetrics.Fleet(byDay, bikes.size(), peakStanding))
+                .fleet(new OperatorMonthMetrics.Fleet(byDay, bikes, peakStanding))
                 .noPark(new OperatorMonthMetrics.NoPark(noParkOpened, noParkClosed, noParkClosedWithinDeadline,
                         noParkMinutesOpen))
                 .parking(new OperatorMonthMetrics.Parking(rideEndsInArea, rideEndsInFence))
                 .accumulation(new OperatorMonthMetrics.Accumulation(fenceOverCapacityEvents, cellOverThresholdEvents,
                         accumulationCleared, accumulationClearedWithinDeadline, accumulationMinutesToClear))
-                .outOfAreaBikes(outOfAreaBikes.size())
-                .zombieBikes(zombieBikes.size())
-                .condition(new OperatorMonthMetrics.Condition(faultyBikes.size(), faultyHandledBikes.size(),
+                .outOfAreaBikes(outOfAreaBikes)
+                .zombieBikes(zombieBikes)
+                .condition(new OperatorMonthMetrics.Condition(faultyBikes, faultyHandledBikes,
                         faultyHandledWithinDeadline, faultyMinutesToHandle))
                 // Never more late or out-of-order records than records: the scoring input requires it.
                 .dataFeed(new OperatorMonthMetrics.DataFeed(bikesWithinReportInterval(), recordsReceived,

@@ -47,21 +47,103 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
         return Instant.ofEpochMilli(ts).atZone(zone).toLocalDate();
     }
 
+    /** What one bike was already counted for: the bike-keyed state behind {@link #firsts}. */
+    public interface Counted {
+        /** Whether {@code key} is new for the bike (and remembers it from now on). */
+        boolean firstTime(String key) throws Exception;
+    }
+
+    /**
+     * The {@code OperatorSignal.FIRST_*} bits of one signal of one bike, given what the bike was already counted
+     * for: its first record of a day and of the month, its first faulty record or handling, first handling, first
+     * out-of-area and zombie violation and first report gap of the month. Called for each bike's signals in the
+     * order the operator's month folds them (minute, then {@link OperatorSignal#FOLD_ORDER}), so the signal that
+     * counts is the one the month would have counted first. Keys start with the month ({@code yyyy-MM}), so the
+     * caller can forget months it no longer needs.
+     */
+    public int firsts(OperatorSignal s, Counted counted) throws Exception {
+        String month = monthOf(s.ts);
+        int bits = 0;
+        switch (s.kind) {
+            case POSITION -> {
+                bits |= once(counted, dayOf(s.ts) + "|day", OperatorSignal.FIRST_OF_DAY);
+                bits |= once(counted, month + "|bike", OperatorSignal.FIRST_OF_MONTH);
+                if (s.state == BikeState.FAULTY) {
+                    bits |= once(counted, month + "|faulty", OperatorSignal.FIRST_FAULTY);
+                }
+            }
+            case VIOLATION -> {
+                if (s.violation.kind == ViolationEvent.Kind.OPENED) {
+                    if (s.violation.type == ViolationEvent.Type.OUT_OF_AREA) {
+                        bits |= once(counted, month + "|out-of-area", OperatorSignal.FIRST_OUT_OF_AREA);
+                    } else if (s.violation.type == ViolationEvent.Type.ZOMBIE) {
+                        bits |= once(counted, month + "|zombie", OperatorSignal.FIRST_ZOMBIE);
+                    }
+                }
+            }
+            case FACT -> {
+                if (s.fact.kind == BikeFact.Kind.FAULTY_ENDED) {
+                    bits |= once(counted, month + "|faulty", OperatorSignal.FIRST_FAULTY);
+                    bits |= once(counted, month + "|faulty-handled", OperatorSignal.FIRST_FAULTY_HANDLED);
+                } else if (s.fact.kind == BikeFact.Kind.REPORT_GAP) {
+                    bits |= once(counted, month + "|report-gap", OperatorSignal.FIRST_REPORT_GAP);
+                }
+            }
+            default -> {
+                // Nothing counted per bike.
+            }
+        }
+        return bits;
+    }
+
+    /** Whether {@link #firsts} decides anything for the signal (signals without a bike never need it). */
+    public static boolean countedPerBike(OperatorSignal s) {
+        return s.bikeId != null && switch (s.kind) {
+            case POSITION -> true;
+            case VIOLATION -> s.violation.kind == ViolationEvent.Kind.OPENED
+                    && (s.violation.type == ViolationEvent.Type.OUT_OF_AREA
+                            || s.violation.type == ViolationEvent.Type.ZOMBIE);
+            case FACT -> s.fact.kind == BikeFact.Kind.FAULTY_ENDED || s.fact.kind == BikeFact.Kind.REPORT_GAP;
+            default -> false;
+        };
+    }
+
+    private static int once(Counted counted, String key, int bit) throws Exception {
+        return counted.firstTime(key) ? bit : 0;
+    }
+
     /** Adds one signal to its month. */
     public void add(MonthAccumulator m, OperatorSignal s) {
         switch (s.kind) {
-            case POSITION -> m.record(dayOf(s.ts), s.bikeId, s.state == BikeState.FAULTY, s.arrivalDelayMs,
-                    lateAfterMs);
+            case POSITION -> position(m, s);
             case INVALID -> m.invalidRecord();
             case OUT_OF_ORDER -> m.outOfOrderRecord();
             case ACCUMULATION -> accumulation(m, s);
-            case VIOLATION -> violation(m, s.violation);
-            case FACT -> fact(m, s.fact);
+            case VIOLATION -> violation(m, s);
+            case FACT -> fact(m, s);
             default -> throw new IllegalStateException("unknown signal " + s.kind);
         }
     }
 
-    private void violation(MonthAccumulator m, ViolationEvent v) {
+    private void position(MonthAccumulator m, OperatorSignal s) {
+        m.record(s.arrivalDelayMs, lateAfterMs);
+        if (first(s, OperatorSignal.FIRST_OF_DAY)) {
+            m.bikeOfDay(dayOf(s.ts));
+        }
+        if (first(s, OperatorSignal.FIRST_OF_MONTH)) {
+            m.bikeOfMonth();
+        }
+        if (first(s, OperatorSignal.FIRST_FAULTY)) {
+            m.faultyBike();
+        }
+    }
+
+    private static boolean first(OperatorSignal s, int bit) {
+        return (s.firsts & bit) != 0;
+    }
+
+    private void violation(MonthAccumulator m, OperatorSignal s) {
+        ViolationEvent v = s.violation;
         boolean opened = v.kind == ViolationEvent.Kind.OPENED;
         switch (v.type) {
             case NO_PARK -> {
@@ -76,12 +158,14 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
                 }
             }
             case OUT_OF_AREA -> {
-                if (opened && m.outOfArea(v.bikeId)) {
+                if (opened && first(s, OperatorSignal.FIRST_OUT_OF_AREA)) {
+                    m.outOfAreaBike();
                     evidence(m, Evidence.Kind.OUT_OF_AREA, v);
                 }
             }
             case ZOMBIE -> {
-                if (opened && m.zombie(v.bikeId)) {
+                if (opened && first(s, OperatorSignal.FIRST_ZOMBIE)) {
+                    m.zombieBike();
                     evidence(m, Evidence.Kind.ZOMBIE, v);
                 }
             }
@@ -111,11 +195,23 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
         }
     }
 
-    private void fact(MonthAccumulator m, BikeFact f) {
+    private void fact(MonthAccumulator m, OperatorSignal s) {
+        BikeFact f = s.fact;
         switch (f.kind) {
             case RIDE_ENDED -> m.rideEnded(f.inOperatingArea, f.parkingFenceId != null);
-            case FAULTY_ENDED -> m.faultyHandled(f.bikeId, f.durationMs, faultyDeadlineMs);
-            case REPORT_GAP -> m.reportGap(f.bikeId);
+            case FAULTY_ENDED -> {
+                if (first(s, OperatorSignal.FIRST_FAULTY)) {
+                    m.faultyBike();
+                }
+                if (first(s, OperatorSignal.FIRST_FAULTY_HANDLED)) {
+                    m.faultyHandled(f.durationMs, faultyDeadlineMs);
+                }
+            }
+            case REPORT_GAP -> {
+                if (first(s, OperatorSignal.FIRST_REPORT_GAP)) {
+                    m.reportGapBike();
+                }
+            }
             case STANDING_STARTED, STANDING_ENDED -> {
                 // Counted by the caller, which keeps the running number of standing bikes across months.
             }

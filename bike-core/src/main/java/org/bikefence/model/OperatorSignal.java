@@ -36,6 +36,27 @@ public class OperatorSignal {
     public long overSince;
 
     /**
+     * What this signal is the first of for its bike, as {@code FIRST_*} bits: decided upstream in state keyed
+     * by bike, so the operator's month only sums counts (0 until decided).
+     */
+    public int firsts;
+
+    /** The bike's first valid record of the day. */
+    public static final int FIRST_OF_DAY = 1;
+    /** The bike's first valid record of the month. */
+    public static final int FIRST_OF_MONTH = 1 << 1;
+    /** The bike's first faulty record or faulty handling of the month. */
+    public static final int FIRST_FAULTY = 1 << 2;
+    /** The bike's first handling of a fault in the month. */
+    public static final int FIRST_FAULTY_HANDLED = 1 << 3;
+    /** The bike's first out-of-area violation opened in the month. */
+    public static final int FIRST_OUT_OF_AREA = 1 << 4;
+    /** The bike's first zombie violation opened in the month. */
+    public static final int FIRST_ZOMBIE = 1 << 5;
+    /** The bike's first report gap of the month. */
+    public static final int FIRST_REPORT_GAP = 1 << 6;
+
+    /**
      * The order signals of one operator and minute are folded in: by event time, kind and bike, then what
      * tells two such signals apart. Signals reach the operator's subtask from every upstream subtask, so
      * their arrival order within a minute changes with the parallelism; folding them in this order keeps

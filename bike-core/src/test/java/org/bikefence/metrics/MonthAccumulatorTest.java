@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The arithmetic of each month metric, with exact figures: the job and the simulator's ground truth both
- * count through it, so it is checked here on its own.
+ * count through it, so it is checked here on its own; bike ids go through {@link DistinctBikeSets}, the
+ * ground truth's way of deciding which bike counts once.
  */
 class MonthAccumulatorTest {
     private static final long MIN = 60_000L;
@@ -21,13 +22,15 @@ class MonthAccumulatorTest {
     private static final long T = Instant.parse("2026-10-12T00:00:00Z").toEpochMilli();
 
     private final MonthAccumulator m = new MonthAccumulator("hello", YearMonth.of(2026, 10));
+    /** Bike ids decided distinct by sets (as the ground truth does), counting into {@link #m}. */
+    private final DistinctBikeSets bikes = new DistinctBikeSets(m);
 
     @Test
     void recordsCountBikesPerDayAndMonthOnceAndLatenessStrictlyAfterTheLimit() {
-        m.record(DAY, "H-1", false, 0, 5 * MIN);
-        m.record(DAY, "H-1", true, 5 * MIN, 5 * MIN);
-        m.record(DAY.plusDays(1), "H-1", false, 5 * MIN + 1, 5 * MIN);
-        m.record(DAY.plusDays(1), "H-2", false, 0, 5 * MIN);
+        bikes.record(DAY, "H-1", false, 0, 5 * MIN);
+        bikes.record(DAY, "H-1", true, 5 * MIN, 5 * MIN);
+        bikes.record(DAY.plusDays(1), "H-1", false, 5 * MIN + 1, 5 * MIN);
+        bikes.record(DAY.plusDays(1), "H-2", false, 0, 5 * MIN);
         m.invalidRecord();
         m.outOfOrderRecord();
 
@@ -61,11 +64,11 @@ class MonthAccumulatorTest {
 
     @Test
     void aFaultyBikeIsHandledOncePerMonthWithItsFirstHandlingsTime() {
-        m.record(DAY, "H-1", true, 0, 5 * MIN);
-        m.faultyHandled("H-1", 90 * MIN, 24 * 60 * MIN);
-        m.faultyHandled("H-1", 5 * MIN, 24 * 60 * MIN);
+        bikes.record(DAY, "H-1", true, 0, 5 * MIN);
+        bikes.faultyHandled("H-1", 90 * MIN, 24 * 60 * MIN);
+        bikes.faultyHandled("H-1", 5 * MIN, 24 * 60 * MIN);
         // Handled without a faulty report this month (it broke last month): still a faulty bike of this month.
-        m.faultyHandled("H-2", 25 * 60 * MIN, 24 * 60 * MIN);
+        bikes.faultyHandled("H-2", 25 * 60 * MIN, 24 * 60 * MIN);
 
         assertThat(m.toMetrics().condition()).isEqualTo(new OperatorMonthMetrics.Condition(2, 2, 1, 90 + 25 * 60));
     }
@@ -82,10 +85,10 @@ class MonthAccumulatorTest {
 
     @Test
     void bikesCountOncePerMonthAndRideEndsOnlyInTheManagedArea() {
-        assertThat(m.outOfArea("H-1")).isTrue();
-        assertThat(m.outOfArea("H-1")).isFalse();
-        assertThat(m.zombie("H-2")).isTrue();
-        assertThat(m.zombie("H-2")).isFalse();
+        assertThat(bikes.outOfArea("H-1")).isTrue();
+        assertThat(bikes.outOfArea("H-1")).isFalse();
+        assertThat(bikes.zombie("H-2")).isTrue();
+        assertThat(bikes.zombie("H-2")).isFalse();
         m.rideEnded(true, true);
         m.rideEnded(true, false);
         m.rideEnded(false, true);
@@ -98,12 +101,12 @@ class MonthAccumulatorTest {
 
     @Test
     void bikesWithinTheReportIntervalAreTheMonthsBikesThatNeverMissedIt() {
-        m.record(DAY, "H-1", false, 0, 5 * MIN);
-        m.record(DAY, "H-2", false, 0, 5 * MIN);
-        m.record(DAY, "H-3", false, 0, 5 * MIN);
-        m.reportGap("H-1");
-        m.reportGap("H-1");
-        m.reportGap("H-9");
+        bikes.record(DAY, "H-1", false, 0, 5 * MIN);
+        bikes.record(DAY, "H-2", false, 0, 5 * MIN);
+        bikes.record(DAY, "H-3", false, 0, 5 * MIN);
+        bikes.reportGap("H-1");
+        bikes.reportGap("H-1");
+        bikes.reportGap("H-9");
 
         assertThat(m.bikesWithinReportInterval()).isEqualTo(2);
         assertThat(m.toMetrics().dataFeed().bikesWithinReportInterval()).isEqualTo(2);
@@ -138,5 +141,32 @@ class MonthAccumulatorTest {
         m.recordsReceived = 2;
 
         assertThat(m.toMetrics().dataFeed().lateRecords()).isEqualTo(2);
+    }
+
+    @Test
+    void theMonthOnlySumsTheDistinctBikesItIsTold() {
+        m.record(0, 5 * MIN);
+        m.record(0, 5 * MIN);
+        m.bikeOfDay(DAY);
+        m.bikeOfDay(DAY);
+        m.bikeOfDay(DAY.plusDays(1));
+        m.bikeOfMonth();
+        m.bikeOfMonth();
+        m.faultyBike();
+        m.faultyHandled(90 * MIN, 60 * MIN);
+        m.outOfAreaBike();
+        m.zombieBike();
+        m.zombieBike();
+        m.reportGapBike();
+
+        OperatorMonthMetrics metrics = m.toMetrics();
+
+        assertThat(metrics.fleet().distinctBikesByDay()).containsExactly(Map.entry(DAY, 2L),
+                Map.entry(DAY.plusDays(1), 1L));
+        assertThat(metrics.fleet().distinctBikesInMonth()).isEqualTo(2);
+        assertThat(metrics.condition()).isEqualTo(new OperatorMonthMetrics.Condition(1, 1, 0, 90));
+        assertThat(List.of(metrics.outOfAreaBikes(), metrics.zombieBikes())).containsExactly(1L, 2L);
+        assertThat(metrics.dataFeed().bikesWithinReportInterval()).isEqualTo(1);
+        assertThat(metrics.dataFeed().recordsReceived()).isEqualTo(2);
     }
 }

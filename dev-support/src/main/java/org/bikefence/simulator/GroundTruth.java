@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.bikefence.metrics.DistinctBikeSets;
 import org.bikefence.metrics.MonthAccumulator;
 import org.bikefence.rules.OperatorMonthMetrics;
 import org.bikefence.rules.RuleSet;
@@ -89,6 +90,8 @@ public final class GroundTruth {
     private final long pileDeadlineMs;
 
     private final Map<String, Map<YearMonth, MonthAccumulator>> months = new TreeMap<>();
+    /** The oracle's own distinct-bike sets per operator and month (the job decides the same keyed by bike). */
+    private final Map<String, DistinctBikeSets> bikeSets = new HashMap<>();
     private final Map<String, BikeLine> lines = new HashMap<>();
     private final Map<String, TreeMap<Long, Long>> standingDeltaByMinute = new TreeMap<>();
     private final Map<String, TreeSet<Long>> dataMinutes = new TreeMap<>();
@@ -124,6 +127,13 @@ public final class GroundTruth {
         return months.getOrDefault(operator, Map.of()).getOrDefault(month, new MonthAccumulator(operator, month));
     }
 
+    /** The bike ids behind the operator's month's distinct-bike counts; empty when the simulator sent nothing for it. */
+    public DistinctBikeSets bikes(String operator, YearMonth month) {
+        settle();
+        DistinctBikeSets sets = bikeSets.get(operator + '|' + month);
+        return sets != null ? sets : new DistinctBikeSets(new MonthAccumulator(operator, month));
+    }
+
     /** Violations of the operator by type ({@code no_park}, {@code out_of_area}, {@code zombie}, {@code faulty_overdue}). */
     public Violations violations(String operator, String type) {
         return violations.getOrDefault(operator, Map.of()).getOrDefault(type, new Violations());
@@ -147,14 +157,13 @@ public final class GroundTruth {
             of(operator, kafkaTs).invalidRecord();
             return;
         }
-        MonthAccumulator m = of(operator, ts);
-        m.record(day(ts), bikeId, faulty, kafkaTs - ts, lateAfterMs);
+        bikeSets(operator, ts).record(day(ts), bikeId, faulty, kafkaTs - ts, lateAfterMs);
         dataMinutes.computeIfAbsent(operator, o -> new TreeSet<>()).add(minute(ts));
 
         BikeLine b = lines.computeIfAbsent(operator + '\u0000' + bikeId, k -> new BikeLine());
         boolean stationary = !riding;
         if (b.hasReport && ts - b.lastTs > (b.lastRiding ? ridingIntervalMs : parkedIntervalMs)) {
-            m.reportGap(bikeId);
+            bikeSets(operator, ts).reportGap(bikeId);
         }
         boolean changed = !b.hasReport || riding != b.lastRiding || faulty != b.lastFaulty;
 
@@ -162,7 +171,7 @@ public final class GroundTruth {
         if (b.hasReport && b.standing && !b.zombieOpen && reached(ts, b.lastChange + zombieMs, changed)) {
             b.zombieOpen = true;
             opened(operator, "zombie");
-            of(operator, b.lastChange + zombieMs).zombie(bikeId);
+            bikeSets(operator, b.lastChange + zombieMs).zombie(bikeId);
         }
         if (changed) {
             if (b.zombieOpen) {
@@ -230,7 +239,7 @@ public final class GroundTruth {
         if (b.outSince >= 0 && !b.outOpen && reached(ts, b.outSince + outOfAreaMs, !outside)) {
             b.outOpen = true;
             opened(operator, "out_of_area");
-            of(operator, b.outSince + outOfAreaMs).outOfArea(bikeId);
+            bikeSets(operator, b.outSince + outOfAreaMs).outOfArea(bikeId);
         }
         if (outside) {
             if (b.outSince < 0) {
@@ -257,7 +266,7 @@ public final class GroundTruth {
             return;
         }
         if (b.faultySince >= 0) {
-            of(operator, ts).faultyHandled(bikeId, ts - b.faultySince, faultyDeadlineMs);
+            bikeSets(operator, ts).faultyHandled(bikeId, ts - b.faultySince, faultyDeadlineMs);
             if (b.faultyOpen) {
                 closed(operator, "faulty_overdue");
             }
@@ -331,6 +340,11 @@ public final class GroundTruth {
             }
         });
         settled = true;
+    }
+
+    /** The distinct-bike sets of the operator's month of {@code ts}, counting into that month. */
+    private DistinctBikeSets bikeSets(String operator, long ts) {
+        return bikeSets.computeIfAbsent(operator + '|' + monthOf(ts), k -> new DistinctBikeSets(of(operator, ts)));
     }
 
     private MonthAccumulator of(String operator, long ts) {

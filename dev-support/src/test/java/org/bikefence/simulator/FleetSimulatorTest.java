@@ -74,8 +74,8 @@ class FleetSimulatorTest {
         FleetSimulator sim = new FleetSimulator(FENCES, ops, 40, START, 1, 0).recordGroundTruth(RULES);
         sim.runAndFinish(START + 2 * HOUR);
         GroundTruth t = sim.groundTruth();
-        assertThat(t.month("hello", NOVEMBER).bikes).hasSize(20);
-        assertThat(t.month("meituan", NOVEMBER).bikes).hasSize(70);
+        assertThat(t.bikes("hello", NOVEMBER).bikes()).hasSize(20);
+        assertThat(t.bikes("meituan", NOVEMBER).bikes()).hasSize(70);
         assertThat(t.metrics("meituan", NOVEMBER).fleet().distinctBikesByDay().values()).containsExactly(70L);
     }
 
@@ -89,11 +89,11 @@ class FleetSimulatorTest {
         assertThat(zombie.stream().mapToLong(r -> r.ts).min().getAsLong()).isEqualTo(START - 8 * 24 * HOUR);
         assertThat(sim.historyStartMs()).isEqualTo(START - 8 * 24 * HOUR);
         GroundTruth t = sim.groundTruth();
-        assertThat(t.month("tidy", NOVEMBER).zombieBikes).hasSize(4);
+        assertThat(t.bikes("tidy", NOVEMBER).zombieBikes()).hasSize(4);
         assertThat(t.violations("tidy", "zombie").opened).isEqualTo(4);
         assertThat(t.violations("tidy", "zombie").closed).isZero();
         // Every 3 hours is within the 4-hour report interval; the silence between zombie reports is a feed gap.
-        assertThat(t.month("tidy", NOVEMBER).reportGapBikes).isEmpty();
+        assertThat(t.bikes("tidy", NOVEMBER).reportGapBikes()).isEmpty();
         assertThat(t.month("tidy", NOVEMBER).feedGaps).isGreaterThan(8 * 7);
     }
 
@@ -102,8 +102,9 @@ class FleetSimulatorTest {
         // Repairs after 6, 20, 30 and 40 hours, and never.
         GroundTruth t = truthOf(Switches.builder().longFaulty(5).build(), 20);
         MonthAccumulator m = t.month("tidy", NOVEMBER);
-        assertThat(m.faultyBikes).hasSize(5);
-        assertThat(m.faultyHandledBikes).hasSize(4);
+        assertThat(t.bikes("tidy", NOVEMBER).faultyBikes()).hasSize(5);
+        assertThat(t.bikes("tidy", NOVEMBER).faultyHandledBikes()).hasSize(4);
+        assertThat(List.of(m.faultyBikes, m.faultyHandledBikes)).containsExactly(5L, 4L);
         assertThat(m.faultyHandledWithinDeadline).isEqualTo(2);
         assertThat(m.faultyMinutesToHandle).isEqualTo((6 + 20 + 30 + 40) * 60);
         assertThat(t.violations("tidy", "faulty_overdue").opened).isEqualTo(3);
@@ -131,7 +132,8 @@ class FleetSimulatorTest {
         assertThat(RULES.monitoring().outOfArea().graceMinutes()).isEqualTo(30);
         GroundTruth t = scriptedOnly(Switches.builder().outOfArea(3).build());
         MonthAccumulator m = t.month("tidy", NOVEMBER);
-        assertThat(m.outOfAreaBikes).containsExactlyInAnyOrder("TD-O0002", "TD-O0003");
+        assertThat(t.bikes("tidy", NOVEMBER).outOfAreaBikes()).containsExactlyInAnyOrder("TD-O0002", "TD-O0003");
+        assertThat(m.outOfAreaBikes).isEqualTo(2);
         assertThat(t.violations("tidy", "out_of_area").closed).isEqualTo(2);
         assertThat(m.rideEndsInArea).isEqualTo(3);
         assertThat(m.rideEndsInFence).isEqualTo(3);
@@ -153,7 +155,7 @@ class FleetSimulatorTest {
     @Test
     void silentBikesMissTheReportInterval() {
         GroundTruth t = truthOf(Switches.builder().silent(3).build(), 20);
-        assertThat(t.month("tidy", NOVEMBER).reportGapBikes).containsExactlyInAnyOrder("TD-S0001", "TD-S0002",
+        assertThat(t.bikes("tidy", NOVEMBER).reportGapBikes()).containsExactlyInAnyOrder("TD-S0001", "TD-S0002",
                 "TD-S0003");
         assertThat(t.month("tidy", NOVEMBER).bikesWithinReportInterval()).isEqualTo(30);
     }
@@ -189,10 +191,12 @@ class FleetSimulatorTest {
         for (String op : List.of("hello", "meituan", "qingju")) {
             MonthAccumulator m = t.month(op, NOVEMBER);
             total += m.recordsReceived;
-            assertThat(m.bikes).hasSize(30);
+            assertThat(t.bikes(op, NOVEMBER).bikes()).hasSize(30);
+            assertThat(m.bikes).isEqualTo(30);
             assertThat(m.peakStanding).isBetween(20L, 30L);
             assertThat(m.rideEndsInFence).isLessThanOrEqualTo(m.rideEndsInArea).isPositive();
-            assertThat(m.reportGapBikes).isEmpty();
+            assertThat(t.bikes(op, NOVEMBER).reportGapBikes()).isEmpty();
+            assertThat(m.reportGapBikes).isZero();
         }
         assertThat(total).isEqualTo(records.size());
         // Meituan leaves a fifth of its rides in no-park zones and clears slowly; Hello hardly ever does.

@@ -36,6 +36,7 @@ import org.bikefence.functions.InfluxPointSerializer;
 import org.bikefence.functions.MinuteCounts;
 import org.bikefence.functions.MonthSoFarSerializer;
 import org.bikefence.functions.BikeTracker;
+import org.bikefence.functions.DistinctBikes;
 import org.bikefence.functions.OperatorActivity;
 import org.bikefence.functions.StampMinute;
 import org.bikefence.influx.InfluxSchema;
@@ -244,8 +245,9 @@ public final class BikefenceJob {
 
     /**
      * Everything the month's assessment counts, as signals per operator: positions, violations, standing and
-     * riding facts, late reports, invalid records, accumulation events; folded into month metrics per
-     * operator, then scored, graded and ranked for the whole city.
+     * riding facts, late reports, invalid records, accumulation events. Keyed by bike first, which bike counts
+     * once in a day or month is decided ({@link DistinctBikes}); then folded into month metrics per operator
+     * (counts only), scored, graded and ranked for the whole city.
      */
     private DataStream<InfluxPoint> monthlyAssessments(DataStream<ClassifiedPosition> classified,
             SingleOutputStreamOperator<ViolationEvent> violations, DataStream<OperatorSignal> invalid,
@@ -259,9 +261,11 @@ public final class BikefenceJob {
                         violations.getSideOutput(BikeTracker.FACTS).map(OperatorSignal::fact)
                                 .returns(OperatorSignal.class).name("fact-signals").uid("fact-signals"),
                         violations.getSideOutput(BikeTracker.OUT_OF_ORDER).map(OperatorSignal::outOfOrder)
-                                .returns(OperatorSignal.class).name("out-of-order-signals").uid("out-of-order-signals"),
-                        invalid,
-                        accumulation)
+                                .returns(OperatorSignal.class).name("out-of-order-signals").uid("out-of-order-signals"))
+                .keyBy(DistinctBikes::bikeKey)
+                .process(new DistinctBikes(settings.rules())).returns(OperatorSignal.class)
+                .name("distinct-bikes").uid("distinct-bikes")
+                .union(invalid, accumulation)
                 .keyBy(s -> s.operator)
                 .process(new OperatorMetrics(settings.rules())).returns(MonthSoFarSerializer.TYPE)
                 .name("operator-month-metrics").uid("operator-month-metrics")

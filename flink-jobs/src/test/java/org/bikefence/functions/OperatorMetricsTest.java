@@ -31,6 +31,7 @@ import org.bikefence.model.RawRecord;
 import org.bikefence.model.ViolationEvent;
 import org.bikefence.rules.Evidence;
 import org.bikefence.rules.OperatorMonthMetrics;
+import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetLoader;
 import org.junit.jupiter.api.Test;
 
@@ -100,14 +101,28 @@ class OperatorMetricsTest {
         return arriving(reversed);
     }
 
-    /** The month so far after each folded minute, the signals arriving in the order given. */
+    /**
+     * The month so far after each folded minute, the signals arriving in the order given: first keyed by bike
+     * through {@link DistinctBikes}, which decides what counts once per bike, as in the job.
+     */
     private static List<MonthSoFar> arriving(List<OperatorSignal> signals) throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<String, OperatorSignal, MonthSoFar> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(
-                        RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml")))), s -> s.operator,
-                        Types.STRING)) {
-            h.open();
+        RuleSet rules = RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));
+        List<OperatorSignal> decided;
+        try (KeyedOneInputStreamOperatorTestHarness<String, OperatorSignal, OperatorSignal> d =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new DistinctBikes(rules)),
+                        DistinctBikes::bikeKey, Types.STRING)) {
+            d.open();
             for (OperatorSignal sig : signals) {
+                d.processElement(new StreamRecord<>(sig, sig.ts));
+            }
+            d.processWatermark(new Watermark(T + 120 * MIN));
+            decided = d.extractOutputValues();
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, OperatorSignal, MonthSoFar> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(rules)),
+                        s -> s.operator, Types.STRING)) {
+            h.open();
+            for (OperatorSignal sig : decided) {
                 h.processElement(new StreamRecord<>(sig, sig.ts));
             }
             h.processWatermark(new Watermark(T + 120 * MIN));
@@ -173,8 +188,11 @@ class OperatorMetricsTest {
         assertThat(roundTrip(last.metrics(), OperatorMonthMetrics.class)).isEqualTo(last.metrics());
 
         MonthAccumulator m = new MonthAccumulator("meituan", YearMonth.of(2026, 10));
-        m.record(LocalDate.of(2026, 10, 12), "MT-1", true, 0, 300_000);
-        m.reportGap("MT-1");
+        m.record(0, 300_000);
+        m.bikeOfDay(LocalDate.of(2026, 10, 12));
+        m.bikeOfMonth();
+        m.faultyBike();
+        m.reportGapBike();
         m.evidence(Evidence.Kind.FEED_GAP, "gap-1", null, null, T, null);
         assertThat(roundTrip(m, MonthAccumulator.class).toMetrics()).isEqualTo(m.toMetrics());
     }
