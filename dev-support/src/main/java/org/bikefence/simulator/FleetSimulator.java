@@ -1,11 +1,15 @@
 package org.bikefence.simulator;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bikefence.geofence.Fence;
 import org.bikefence.geofence.FenceGeometry;
 import org.bikefence.geofence.FenceIndex;
@@ -173,6 +177,31 @@ public final class FleetSimulator {
             }
             queue.add(b);
         }
+    }
+
+    /**
+     * Ends the simulation as {@link #finish} does and sends every record to {@code topic}: keyed by bike (so a
+     * bike stays in one partition) and stamped with its Kafka timestamp. Returns how many were sent, once the
+     * producer has acknowledged every one; a failed send fails the call.
+     */
+    public long finishInto(Producer<byte[], byte[]> producer, String topic, long endMs) {
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        long[] sent = {0};
+        finish(endMs, r -> {
+            sent[0]++;
+            producer.send(new ProducerRecord<>(topic, null, r.kafkaTs, r.key.getBytes(StandardCharsets.UTF_8),
+                    r.value.getBytes(StandardCharsets.UTF_8)), (metadata, e) -> {
+                        if (e != null) {
+                            failed.compareAndSet(null, e);
+                        }
+                    });
+        });
+        producer.flush();
+        if (failed.get() != null) {
+            throw new IllegalStateException("sending the simulated records to " + topic + " failed: "
+                    + failed.get().getMessage(), failed.get());
+        }
+        return sent[0];
     }
 
     /**

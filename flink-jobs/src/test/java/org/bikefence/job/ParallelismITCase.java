@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,7 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.bikefence.config.JobOptions;
@@ -136,23 +134,10 @@ class ParallelismITCase {
         FleetSimulator sim = new FleetSimulator(GeoJsonFenceLoader.load(Path.of(FENCES)), operators, 15, START, 7, 3);
         Properties props = kafka.producerProps();
         props.put("linger.ms", "20");
-        AtomicReference<Exception> failed = new AtomicReference<>();
-        long[] n = {0};
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             // Keyed by bike, as the contract says: the default partitioner keeps each bike in one partition.
-            sim.finish(END, r -> {
-                n[0]++;
-                producer.send(new ProducerRecord<>(topic, null, r.kafkaTs, r.key.getBytes(StandardCharsets.UTF_8),
-                        r.value.getBytes(StandardCharsets.UTF_8)), (md, e) -> {
-                            if (e != null) {
-                                failed.compareAndSet(null, e);
-                            }
-                        });
-            });
-            producer.flush();
+            return sim.finishInto(producer, topic, END);
         }
-        assertThat(failed.get()).as("every record acknowledged").isNull();
-        return n[0];
     }
 
     /** Records keep their simulated (past) timestamps; time-based retention must not delete them. */

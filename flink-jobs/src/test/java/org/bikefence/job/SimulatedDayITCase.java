@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,7 +24,6 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.assertj.core.api.SoftAssertions;
 import org.bikefence.config.JobConfig;
@@ -197,22 +194,9 @@ class SimulatedDayITCase {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        AtomicReference<Exception> failed = new AtomicReference<>();
-        long[] n = {0};
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            sim.finish(END, r -> {
-                n[0]++;
-                producer.send(new ProducerRecord<>(topic, null, r.kafkaTs, r.key.getBytes(StandardCharsets.UTF_8),
-                        r.value.getBytes(StandardCharsets.UTF_8)), (md, e) -> {
-                            if (e != null) {
-                                failed.compareAndSet(null, e);
-                            }
-                        });
-            });
-            producer.flush();
+            return sim.finishInto(producer, topic, END);
         }
-        assertThat(failed.get()).as("every record acknowledged").isNull();
-        return n[0];
     }
 
     /**
@@ -231,8 +215,7 @@ class SimulatedDayITCase {
         keepForever(kafka, positions);
         long start = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
-            sim.finish(START + 3_600_000L, r -> producer.send(new ProducerRecord<>(positions, null, r.kafkaTs,
-                    r.key.getBytes(StandardCharsets.UTF_8), r.value.getBytes(StandardCharsets.UTF_8))));
+            sim.finishInto(producer, positions, START + 3_600_000L);
         }
         Configuration noRestarts = new Configuration();
         noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
