@@ -45,4 +45,7 @@ public class BikeTrack {
     public long faultyOpenedAt;
 
     public BikeTrack() {}
+
+    /** The expiry timer registered for the bike (the job's bookkeeping: see BikeTracker), 0 for none. */
+    public long expiryTimer;
 }

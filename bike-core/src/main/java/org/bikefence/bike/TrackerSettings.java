@@ -41,6 +41,20 @@ public final class TrackerSettings implements Serializable {
                 MOVE_THRESHOLD_METRES, Duration.ofHours(4), Duration.ofMinutes(2));
     }
 
+    /** The margin past the longest rule a bike's state is kept for after its last report. */
+    public static final long EXPIRY_MARGIN_MS = java.time.Duration.ofDays(1).toMillis();
+
+    /**
+     * How long after its last report a silent bike's track is kept: the longest of the rules' periods (the zombie
+     * period, 7 days by default) plus {@link #EXPIRY_MARGIN_MS}. By then every deadline the bike could still
+     * reach has passed; a bike that reports again later starts a new track.
+     */
+    public long expiryHorizonMs() {
+        long longest = Math.max(Math.max(noParkGraceMs, outOfAreaGraceMs), Math.max(zombieMs, faultyDeadlineMs));
+        longest = Math.max(longest, Math.max(parkedMaxGapMs, ridingMaxGapMs));
+        return longest + EXPIRY_MARGIN_MS;
+    }
+
     private static long positive(Duration d, String what) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(what + " must be positive, was " + d);

@@ -47,46 +47,68 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
         return Instant.ofEpochMilli(ts).atZone(zone).toLocalDate();
     }
 
-    /** What one bike was already counted for: the bike-keyed state behind {@link #firsts}. */
+    /** What a bike counts once a month for (beyond being a bike of the month). */
+    public enum Category { BIKE, FAULTY, FAULTY_HANDLED, OUT_OF_AREA, ZOMBIE, REPORT_GAP }
+
+    /** What one bike was already counted for: the bike-keyed state behind {@link #firsts} ({@link BikeCounted}). */
     public interface Counted {
-        /** Whether {@code key} is new for the bike (and remembers it from now on). */
-        boolean firstTime(String key) throws Exception;
+        /** Whether {@code day} is new for the bike (and remembers it from now on). */
+        boolean firstOfDay(LocalDate day);
+
+        /** Whether the bike is counted for {@code what} in {@code month} for the first time (and remembers it). */
+        boolean firstInMonth(YearMonth month, Category what);
+
+        /**
+         * Whether the minute starting at {@code minute} is new for the bike among its minutes seen
+         * ({@code noPark} false) or standing in a no-park zone ({@code noPark} true), and remembers it.
+         */
+        boolean firstOfMinute(long minute, boolean noPark);
     }
 
     /**
      * The {@code OperatorSignal.FIRST_*} bits of one signal of one bike, given what the bike was already counted
-     * for: its first record of a day and of the month, its first faulty record or handling, first handling, first
-     * out-of-area and zombie violation and first report gap of the month. Called for each bike's signals in the
-     * order the operator's month folds them (minute, then {@link OperatorSignal#FOLD_ORDER}), so the signal that
-     * counts is the one the month would have counted first. Keys start with the month ({@code yyyy-MM}), so the
-     * caller can forget months it no longer needs.
+     * for: its first record of a minute (and of a minute in a no-park zone), of a day and of the month, its first
+     * faulty record or handling, first handling, first out-of-area and zombie violation and first report gap of
+     * the month. Called for each bike's signals in event-time order, so the signal that counts is the one the
+     * month would have counted first.
      */
-    public int firsts(OperatorSignal s, Counted counted) throws Exception {
-        String month = monthOf(s.ts);
+    public int firsts(OperatorSignal s, Counted counted) {
+        return firsts(zone, s, counted);
+    }
+
+    /** {@link #firsts(OperatorSignal, Counted)} with days and months cut in {@code zone}. */
+    public static int firsts(ZoneId zone, OperatorSignal s, Counted counted) {
+        YearMonth month = YearMonth.from(Instant.ofEpochMilli(s.ts).atZone(zone));
         int bits = 0;
         switch (s.kind) {
             case POSITION -> {
-                bits |= once(counted, dayOf(s.ts) + "|day", OperatorSignal.FIRST_OF_DAY);
-                bits |= once(counted, month + "|bike", OperatorSignal.FIRST_OF_MONTH);
+                long minute = MinuteSlice.minuteOf(s.ts);
+                bits |= counted.firstOfMinute(minute, false) ? OperatorSignal.FIRST_OF_MINUTE : 0;
+                if (s.inNoPark) {
+                    bits |= counted.firstOfMinute(minute, true) ? OperatorSignal.FIRST_IN_NO_PARK_OF_MINUTE : 0;
+                }
+                bits |= counted.firstOfDay(Instant.ofEpochMilli(s.ts).atZone(zone).toLocalDate())
+                        ? OperatorSignal.FIRST_OF_DAY : 0;
+                bits |= once(counted, month, Category.BIKE, OperatorSignal.FIRST_OF_MONTH);
                 if (s.state == BikeState.FAULTY) {
-                    bits |= once(counted, month + "|faulty", OperatorSignal.FIRST_FAULTY);
+                    bits |= once(counted, month, Category.FAULTY, OperatorSignal.FIRST_FAULTY);
                 }
             }
             case VIOLATION -> {
                 if (s.violation.kind == ViolationEvent.Kind.OPENED) {
                     if (s.violation.type == ViolationEvent.Type.OUT_OF_AREA) {
-                        bits |= once(counted, month + "|out-of-area", OperatorSignal.FIRST_OUT_OF_AREA);
+                        bits |= once(counted, month, Category.OUT_OF_AREA, OperatorSignal.FIRST_OUT_OF_AREA);
                     } else if (s.violation.type == ViolationEvent.Type.ZOMBIE) {
-                        bits |= once(counted, month + "|zombie", OperatorSignal.FIRST_ZOMBIE);
+                        bits |= once(counted, month, Category.ZOMBIE, OperatorSignal.FIRST_ZOMBIE);
                     }
                 }
             }
             case FACT -> {
                 if (s.fact.kind == BikeFact.Kind.FAULTY_ENDED) {
-                    bits |= once(counted, month + "|faulty", OperatorSignal.FIRST_FAULTY);
-                    bits |= once(counted, month + "|faulty-handled", OperatorSignal.FIRST_FAULTY_HANDLED);
+                    bits |= once(counted, month, Category.FAULTY, OperatorSignal.FIRST_FAULTY);
+                    bits |= once(counted, month, Category.FAULTY_HANDLED, OperatorSignal.FIRST_FAULTY_HANDLED);
                 } else if (s.fact.kind == BikeFact.Kind.REPORT_GAP) {
-                    bits |= once(counted, month + "|report-gap", OperatorSignal.FIRST_REPORT_GAP);
+                    bits |= once(counted, month, Category.REPORT_GAP, OperatorSignal.FIRST_REPORT_GAP);
                 }
             }
             default -> {
@@ -108,34 +130,137 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
         };
     }
 
-    private static int once(Counted counted, String key, int bit) throws Exception {
-        return counted.firstTime(key) ? bit : 0;
+    private static int once(Counted counted, YearMonth month, Category what, int bit) {
+        return counted.firstInMonth(month, what) ? bit : 0;
     }
 
-    /** Adds one signal to its month. */
-    public void add(MonthAccumulator m, OperatorSignal s) {
+    /**
+     * Counts one signal into the slice of its operator and minute. Counts add up in any order; a signal that
+     * leaves evidence (violations, accumulation episodes) is not counted here:
+     *
+     * @return whether the signal must be kept in the slice's {@link MinuteSlice#events}, to be folded in order
+     */
+    public boolean count(MinuteSlice sl, OperatorSignal s) {
         switch (s.kind) {
-            case POSITION -> position(m, s);
-            case INVALID -> m.invalidRecord();
-            case OUT_OF_ORDER -> m.outOfOrderRecord();
-            case ACCUMULATION -> accumulation(m, s);
-            case VIOLATION -> violation(m, s);
-            case FACT -> fact(m, s);
+            case POSITION -> {
+                sl.increment(MinuteSlice.Count.RECORDS);
+                if (s.arrivalDelayMs > lateAfterMs) {
+                    sl.increment(MinuteSlice.Count.LATE_RECORDS);
+                }
+                countIf(sl, s, OperatorSignal.FIRST_OF_MINUTE, MinuteSlice.Count.BIKES_SEEN);
+                countIf(sl, s, OperatorSignal.FIRST_IN_NO_PARK_OF_MINUTE, MinuteSlice.Count.BIKES_IN_NO_PARK);
+                countIf(sl, s, OperatorSignal.FIRST_OF_DAY, MinuteSlice.Count.BIKES_OF_DAY);
+                countIf(sl, s, OperatorSignal.FIRST_OF_MONTH, MinuteSlice.Count.BIKES_OF_MONTH);
+                countIf(sl, s, OperatorSignal.FIRST_FAULTY, MinuteSlice.Count.FAULTY_BIKES);
+                return false;
+            }
+            case INVALID -> {
+                sl.increment(MinuteSlice.Count.INVALID_RECORDS);
+                return false;
+            }
+            case OUT_OF_ORDER -> {
+                sl.increment(MinuteSlice.Count.OUT_OF_ORDER_RECORDS);
+                return false;
+            }
+            case FACT -> {
+                countFact(sl, s);
+                return false;
+            }
+            case VIOLATION -> {
+                ViolationEvent v = s.violation;
+                boolean opened = v.kind == ViolationEvent.Kind.OPENED;
+                return switch (v.type) {
+                    case NO_PARK -> {
+                        sl.increment(opened ? MinuteSlice.Count.NO_PARK_OPENED : MinuteSlice.Count.NO_PARK_CLOSED);
+                        yield true;
+                    }
+                    case OUT_OF_AREA -> opened && first(s, OperatorSignal.FIRST_OUT_OF_AREA);
+                    case ZOMBIE -> opened && first(s, OperatorSignal.FIRST_ZOMBIE);
+                    case FAULTY_OVERDUE -> opened;
+                };
+            }
+            case ACCUMULATION -> {
+                return true;
+            }
             default -> throw new IllegalStateException("unknown signal " + s.kind);
         }
     }
 
-    private void position(MonthAccumulator m, OperatorSignal s) {
-        m.record(s.arrivalDelayMs, lateAfterMs);
-        if (first(s, OperatorSignal.FIRST_OF_DAY)) {
-            m.bikeOfDay(dayOf(s.ts));
+    private static void countIf(MinuteSlice sl, OperatorSignal s, int bit, MinuteSlice.Count c) {
+        if (first(s, bit)) {
+            sl.increment(c);
         }
-        if (first(s, OperatorSignal.FIRST_OF_MONTH)) {
-            m.bikeOfMonth();
+    }
+
+    private void countFact(MinuteSlice sl, OperatorSignal s) {
+        BikeFact f = s.fact;
+        switch (f.kind) {
+            case RIDE_ENDED -> {
+                if (f.inOperatingArea) {
+                    sl.increment(MinuteSlice.Count.RIDE_ENDS_IN_AREA);
+                    if (f.parkingFenceId != null) {
+                        sl.increment(MinuteSlice.Count.RIDE_ENDS_IN_FENCE);
+                    }
+                }
+            }
+            case FAULTY_ENDED -> {
+                countIf(sl, s, OperatorSignal.FIRST_FAULTY, MinuteSlice.Count.FAULTY_BIKES);
+                if (first(s, OperatorSignal.FIRST_FAULTY_HANDLED)) {
+                    sl.increment(MinuteSlice.Count.FAULTY_HANDLED);
+                    sl.add(MinuteSlice.Count.FAULTY_MINUTES_TO_HANDLE, f.durationMs / MINUTE);
+                    if (f.durationMs <= faultyDeadlineMs) {
+                        sl.increment(MinuteSlice.Count.FAULTY_HANDLED_WITHIN_DEADLINE);
+                    }
+                }
+            }
+            case REPORT_GAP -> countIf(sl, s, OperatorSignal.FIRST_REPORT_GAP, MinuteSlice.Count.REPORT_GAP_BIKES);
+            case STANDING_STARTED -> sl.increment(MinuteSlice.Count.STANDING_DELTA);
+            case STANDING_ENDED -> sl.add(MinuteSlice.Count.STANDING_DELTA, -1);
+            default -> throw new IllegalStateException("unknown fact " + f.kind);
         }
-        if (first(s, OperatorSignal.FIRST_FAULTY)) {
-            m.faultyBike();
+    }
+
+    /**
+     * Folds a minute's (merged) slice into its month: the counts, then the evidence-leaving signals in
+     * {@link OperatorSignal#FOLD_ORDER}, so which evidence rows are kept does not depend on arrival order. The
+     * running figures across minutes (bikes standing at once, feed gaps) are the caller's.
+     */
+    public void fold(MonthAccumulator m, MinuteSlice sl) {
+        long[] c = sl.counts;
+        m.recordsReceived += c[MinuteSlice.Count.RECORDS.ordinal()] + c[MinuteSlice.Count.INVALID_RECORDS.ordinal()];
+        m.lateRecords += c[MinuteSlice.Count.LATE_RECORDS.ordinal()];
+        m.invalidRecords += c[MinuteSlice.Count.INVALID_RECORDS.ordinal()];
+        m.outOfOrderRecords += c[MinuteSlice.Count.OUT_OF_ORDER_RECORDS.ordinal()];
+        long bikesOfDay = c[MinuteSlice.Count.BIKES_OF_DAY.ordinal()];
+        if (bikesOfDay > 0) {
+            m.bikesPerDay.merge(dayOf(sl.minute).toString(), bikesOfDay, Long::sum);
         }
+        m.bikes += c[MinuteSlice.Count.BIKES_OF_MONTH.ordinal()];
+        m.faultyBikes += c[MinuteSlice.Count.FAULTY_BIKES.ordinal()];
+        m.faultyHandledBikes += c[MinuteSlice.Count.FAULTY_HANDLED.ordinal()];
+        m.faultyHandledWithinDeadline += c[MinuteSlice.Count.FAULTY_HANDLED_WITHIN_DEADLINE.ordinal()];
+        m.faultyMinutesToHandle += c[MinuteSlice.Count.FAULTY_MINUTES_TO_HANDLE.ordinal()];
+        m.reportGapBikes += c[MinuteSlice.Count.REPORT_GAP_BIKES.ordinal()];
+        m.rideEndsInArea += c[MinuteSlice.Count.RIDE_ENDS_IN_AREA.ordinal()];
+        m.rideEndsInFence += c[MinuteSlice.Count.RIDE_ENDS_IN_FENCE.ordinal()];
+        OperatorSignal[] events = sl.events.clone();
+        java.util.Arrays.sort(events, OperatorSignal.FOLD_ORDER);
+        for (OperatorSignal s : events) {
+            if (s.kind == OperatorSignal.Kind.VIOLATION) {
+                violation(m, s);
+            } else {
+                accumulation(m, s);
+            }
+        }
+    }
+
+    /** Adds one signal to its month (a slice of one signal; for tests and oracles). */
+    public void add(MonthAccumulator m, OperatorSignal s) {
+        MinuteSlice sl = new MinuteSlice(s.operator, MinuteSlice.minuteOf(s.ts));
+        if (count(sl, s)) {
+            sl.events = new OperatorSignal[] {s};
+        }
+        fold(m, sl);
     }
 
     private static boolean first(OperatorSignal s, int bit) {
@@ -192,30 +317,6 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
                 m.evidence(Evidence.Kind.ACCUMULATION_CLEARED_LATE, id, null, fence ? s.areaId : null, s.overSince,
                         s.ts + 1);
             }
-        }
-    }
-
-    private void fact(MonthAccumulator m, OperatorSignal s) {
-        BikeFact f = s.fact;
-        switch (f.kind) {
-            case RIDE_ENDED -> m.rideEnded(f.inOperatingArea, f.parkingFenceId != null);
-            case FAULTY_ENDED -> {
-                if (first(s, OperatorSignal.FIRST_FAULTY)) {
-                    m.faultyBike();
-                }
-                if (first(s, OperatorSignal.FIRST_FAULTY_HANDLED)) {
-                    m.faultyHandled(f.durationMs, faultyDeadlineMs);
-                }
-            }
-            case REPORT_GAP -> {
-                if (first(s, OperatorSignal.FIRST_REPORT_GAP)) {
-                    m.reportGapBike();
-                }
-            }
-            case STANDING_STARTED, STANDING_ENDED -> {
-                // Counted by the caller, which keeps the running number of standing bikes across months.
-            }
-            default -> throw new IllegalStateException("unknown fact " + f.kind);
         }
     }
 

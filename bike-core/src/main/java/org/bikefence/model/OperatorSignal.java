@@ -21,6 +21,8 @@ public class OperatorSignal {
     public BikeState state;
     /** The record arrived this long after its event time, ms (0 when unknown). */
     public long arrivalDelayMs;
+    /** The bike stood inside a no-park fence (counted per minute in the operator's minute counts). */
+    public boolean inNoPark;
 
     // VIOLATION
     public ViolationEvent violation;
@@ -55,6 +57,10 @@ public class OperatorSignal {
     public static final int FIRST_ZOMBIE = 1 << 5;
     /** The bike's first report gap of the month. */
     public static final int FIRST_REPORT_GAP = 1 << 6;
+    /** The bike's first valid record of its event-time minute (the minute's bikes seen). */
+    public static final int FIRST_OF_MINUTE = 1 << 7;
+    /** The bike's first record of the minute standing in a no-park fence (the minute's bikes in no-park zones). */
+    public static final int FIRST_IN_NO_PARK_OF_MINUTE = 1 << 8;
 
     /**
      * The order signals of one operator and minute are folded in: by event time, kind and bike, then what
@@ -73,7 +79,8 @@ public class OperatorSignal {
             .thenComparing(s -> s.accumulationOpened)
             .thenComparingLong(s -> s.overSince)
             .thenComparing(s -> s.state, Comparator.nullsFirst(Comparator.naturalOrder()))
-            .thenComparingLong(s -> s.arrivalDelayMs);
+            .thenComparingLong(s -> s.arrivalDelayMs)
+            .thenComparing(s -> s.inNoPark);
 
     public OperatorSignal() {}
 
@@ -81,6 +88,7 @@ public class OperatorSignal {
         OperatorSignal s = base(Kind.POSITION, p.operator, p.bikeId, p.ts);
         s.state = p.state;
         s.arrivalDelayMs = p.receivedAt > 0 ? Math.max(0, p.receivedAt - p.ts) : 0;
+        s.inNoPark = p.stationaryInNoPark();
         return s;
     }
 

@@ -69,10 +69,18 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar,
             out.collect(p);
         }
         List<OperatorMonthMetrics> month = new ArrayList<>();
+        List<String> finalMonths = new ArrayList<>();
+        YearMonth oldestKept = scored.minusMonths(1);
         for (Map.Entry<String, OperatorMonthMetrics> e : latest.entries()) {
             if (e.getValue().month().equals(scored)) {
                 month.add(e.getValue());
+            } else if (e.getValue().month().isBefore(oldestKept)) {
+                finalMonths.add(e.getKey());
             }
+        }
+        // Months two or more before the one scored are final: the per-operator step no longer folds into them.
+        for (String key : finalMonths) {
+            latest.remove(key);
         }
         MonthlyAssessment a;
         try {

@@ -1,5 +1,8 @@
 package org.bikefence.functions;
 
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -9,28 +12,42 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.bikefence.metrics.MinuteSlice;
 import org.bikefence.metrics.MonthAccumulator;
 import org.bikefence.metrics.MonthSoFar;
 import org.bikefence.metrics.MonthlyMetricsFolder;
-import org.bikefence.model.BikeFact;
-import org.bikefence.model.OperatorSignal;
+import org.bikefence.model.OperatorMinute;
 import org.bikefence.rules.RuleSet;
 
 /**
- * Keeps each operator's assessment metrics for the month (keyed by operator). Signals are gathered per
- * event-time minute and folded when the watermark passes the minute, in minute order and within a minute in
- * {@link OperatorSignal#FOLD_ORDER}, so running figures (bikes standing at once, feed gaps) and the evidence kept
- * do not depend on arrival order; after each folded minute the month so far goes downstream to be scored.
+ * Keeps each operator's assessment metrics for the month (keyed by operator), from {@link MinuteSlice}s: the
+ * parts of a minute from every upstream subtask are merged as they arrive (one aggregate per pending minute,
+ * never a list of records) and folded when the watermark passes the minute, in minute order, so running figures
+ * (bikes standing at once, feed gaps) and the evidence kept do not depend on arrival order. After each folded
+ * minute the month so far goes downstream to be scored, and the minute's own counts (bikes seen, bikes in
+ * no-park zones, no-park violations) go to {@link #MINUTES}.
+ *
+ * <p>A month's state is dropped once a minute two months later is folded: the month is final (the bike state
+ * upstream no longer counts anything into it either), and what still arrives for it (a report late by more than
+ * a month) is dropped and counted in the metric {@code finalMonthSlicesDropped}, so the month's written figures
+ * stay as they are.
  */
-public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal, MonthSoFar> {
+public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, MonthSoFar> {
     private static final long serialVersionUID = 1L;
+    private static final long MINUTE = 60_000L;
+
+    /** Each minute's counts of the operator, once, when the minute is folded the first time. */
+    public static final OutputTag<OperatorMinute> MINUTES = new OutputTag<>("operator-minutes") {};
 
     private final MonthlyMetricsFolder folder;
 
-    private transient MinuteBuffer<OperatorSignal> pending;
+    private transient MapState<Long, MinuteSlice> pending;
     private transient MapState<String, MonthAccumulator> months;
     private transient ValueState<Long> standingNow;
     private transient ValueState<Long> lastDataMinute;
+    private transient ValueState<Long> lastFoldedMinute;
+    private transient org.apache.flink.metrics.Counter finalMonthSlices;
 
     public OperatorMetrics(RuleSet rules) {
         this.folder = new MonthlyMetricsFolder(rules);
@@ -38,59 +55,91 @@ public class OperatorMetrics extends KeyedProcessFunction<String, OperatorSignal
 
     @Override
     public void open(OpenContext openContext) {
-        pending = new MinuteBuffer<>(getRuntimeContext(), "pending-signals", OperatorSignal.class);
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-slices", Types.LONG,
+                Types.POJO(MinuteSlice.class)));
         months = getRuntimeContext().getMapState(new MapStateDescriptor<>("months", Types.STRING,
                 TypeInformation.of(MonthAccumulator.class)));
         standingNow = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-now", Types.LONG));
         lastDataMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("last-data-minute", Types.LONG));
+        lastFoldedMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("last-folded-minute",
+                Types.LONG));
+        finalMonthSlices = getRuntimeContext().getMetricGroup().counter("finalMonthSlicesDropped");
     }
 
     @Override
-    public void processElement(OperatorSignal s, Context ctx, Collector<MonthSoFar> out) throws Exception {
-        pending.add(s.ts, s, ctx.timerService());
+    public void processElement(MinuteSlice s, Context ctx, Collector<MonthSoFar> out) throws Exception {
+        MinuteSlice merged = pending.get(s.minute);
+        pending.put(s.minute, merged == null ? s : merged.merge(s));
+        ctx.timerService().registerEventTimeTimer(Math.max(s.minute + MINUTE - 1,
+                ctx.timerService().currentWatermark() + 1));
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<MonthSoFar> out) throws Exception {
-        for (MinuteBuffer.Minute<OperatorSignal> m : pending.takeDue(t)) {
-            fold(m.start(), m.elements(), ctx.getCurrentKey(), out);
+        List<Long> due = new ArrayList<>();
+        for (Long minute : pending.keys()) {
+            if (minute + MINUTE - 1 <= t) {
+                due.add(minute);
+            }
+        }
+        due.sort(null);
+        for (Long minute : due) {
+            MinuteSlice s = pending.get(minute);
+            pending.remove(minute);
+            fold(s, ctx, out);
         }
     }
 
-    private void fold(long minute, java.util.List<OperatorSignal> signals, String operator, Collector<MonthSoFar> out)
-            throws Exception {
+    private void fold(MinuteSlice s, OnTimerContext ctx, Collector<MonthSoFar> out) throws Exception {
+        long minute = s.minute;
         String monthKey = folder.monthOf(minute);
+        Long folded = lastFoldedMinute.value();
+        if (folded != null && monthKey.compareTo(
+                YearMonth.parse(folder.monthOf(folded)).minusMonths(1).toString()) < 0) {
+            // A final month: its figures were written and stay as they are.
+            finalMonthSlices.inc();
+            return;
+        }
         MonthAccumulator m = months.get(monthKey);
         if (m == null) {
-            m = new MonthAccumulator(operator, java.time.YearMonth.parse(monthKey));
+            m = new MonthAccumulator(ctx.getCurrentKey(), YearMonth.parse(monthKey));
+            forgetMonthsBefore(YearMonth.parse(monthKey).minusMonths(1).toString());
         }
-        long delta = 0;
-        boolean data = false;
-        java.util.List<OperatorSignal> ordered = new java.util.ArrayList<>(signals);
-        ordered.sort(OperatorSignal.FOLD_ORDER);
-        for (OperatorSignal s : ordered) {
-            folder.add(m, s);
-            if (s.kind == OperatorSignal.Kind.POSITION) {
-                data = true;
-            } else if (s.kind == OperatorSignal.Kind.FACT) {
-                if (s.fact.kind == BikeFact.Kind.STANDING_STARTED) {
-                    delta++;
-                } else if (s.fact.kind == BikeFact.Kind.STANDING_ENDED) {
-                    delta--;
-                }
-            }
-        }
+        folder.fold(m, s);
         Long last = lastDataMinute.value();
-        if (data && (last == null || minute > last)) {
+        if (s.hasData() && (last == null || minute > last)) {
             if (last != null) {
                 folder.feedGap(m, last, minute);
             }
             lastDataMinute.update(minute);
         }
-        long standing = (standingNow.value() == null ? 0 : standingNow.value()) + delta;
+        long standing = (standingNow.value() == null ? 0 : standingNow.value())
+                + s.get(MinuteSlice.Count.STANDING_DELTA);
         standingNow.update(standing);
         m.standing(standing);
         months.put(monthKey, m);
         out.collect(new MonthSoFar(m.toMetrics(), minute));
+
+        if (folded == null || minute > folded) {
+            lastFoldedMinute.update(minute);
+            if (s.hasMinuteActivity()) {
+                ctx.output(MINUTES, new OperatorMinute(ctx.getCurrentKey(), minute, s.get(MinuteSlice.Count.BIKES_SEEN),
+                        s.get(MinuteSlice.Count.BIKES_IN_NO_PARK), s.get(MinuteSlice.Count.NO_PARK_OPENED),
+                        s.get(MinuteSlice.Count.NO_PARK_CLOSED)));
+            }
+        }
+    }
+
+    /** Drops the months before {@code month} (yyyy-MM): final, nothing counts into them any more. */
+    private void forgetMonthsBefore(String month) throws Exception {
+        List<String> old = new ArrayList<>();
+        for (String key : months.keys()) {
+            if (key.compareTo(month) < 0) {
+                old.add(key);
+            }
+        }
+        for (String key : old) {
+            months.remove(key);
+        }
     }
 }

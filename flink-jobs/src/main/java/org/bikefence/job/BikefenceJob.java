@@ -1,6 +1,5 @@
 package org.bikefence.job;
 
-import java.time.Duration;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -13,7 +12,6 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.bikefence.model.BikePosition;
 import org.bikefence.model.ClassifiedPosition;
 import org.bikefence.model.DeadLetter;
@@ -31,14 +29,15 @@ import org.bikefence.functions.ClassifyPositions;
 import org.bikefence.functions.MonthlyAssessments;
 import org.bikefence.functions.OperatorMetrics;
 import org.bikefence.functions.DailyScores;
+import org.bikefence.functions.MinuteSlicer;
+import org.bikefence.metrics.MinuteSlice;
+import org.bikefence.metrics.MonthSoFar;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.bikefence.functions.DecodePositions;
 import org.bikefence.functions.InfluxPointSerializer;
-import org.bikefence.functions.MinuteCounts;
 import org.bikefence.functions.MonthSoFarSerializer;
 import org.bikefence.functions.BikeTracker;
-import org.bikefence.functions.DistinctBikes;
-import org.bikefence.functions.OperatorActivity;
-import org.bikefence.functions.StampMinute;
 import org.bikefence.influx.InfluxSchema;
 import org.bikefence.influx.InfluxPoint;
 
@@ -114,11 +113,12 @@ public final class BikefenceJob {
         Decoded decoded = decodeAndValidate(env);
         SingleOutputStreamOperator<ClassifiedPosition> classified = classifyAgainstFences(env, decoded.positions());
         SingleOutputStreamOperator<ViolationEvent> violations = trackBikes(classified);
-        DataStream<OperatorMinute> minutes = operatorMinutes(classified, violations);
-        DataStream<OperatorScore> scores = dailyScores(minutes);
         DataStream<OperatorSignal> invalid = invalidRecordSignals(decoded.rejected());
         SingleOutputStreamOperator<OperatorSignal> accumulation = accumulation(violations);
-        DataStream<InfluxPoint> assessments = monthlyAssessments(classified, violations, invalid, accumulation);
+        SingleOutputStreamOperator<MonthSoFar> months = operatorMetrics(violations, invalid, accumulation);
+        DataStream<OperatorMinute> minutes = months.getSideOutput(OperatorMetrics.MINUTES);
+        DataStream<OperatorScore> scores = dailyScores(minutes);
+        DataStream<InfluxPoint> assessments = monthlyAssessments(months);
         influxPoints(violations, minutes, scores, classified, assessments, accumulation)
                 .sinkTo(influx).name("influxdb").uid("influxdb-sink");
     }
@@ -173,13 +173,15 @@ public final class BikefenceJob {
 
     /**
      * Keyed by bike, each bike's reports in event-time order: violations opened and closed (published when
-     * there is a sink for them), with standing periods ({@link BikeTracker#FACTS}) and late reports
-     * ({@link BikeTracker#OUT_OF_ORDER}) on side outputs.
+     * there is a sink for them), with standing periods ({@link BikeTracker#FACTS}), late reports
+     * ({@link BikeTracker#OUT_OF_ORDER}) and everything the month counts, its per-bike firsts decided
+     * ({@link BikeTracker#SIGNALS}), on side outputs. The only step after decoding that every record crosses the
+     * network for.
      */
     private SingleOutputStreamOperator<ViolationEvent> trackBikes(DataStream<ClassifiedPosition> classified) {
         SingleOutputStreamOperator<ViolationEvent> violations = classified
                 .keyBy(BikeTracker::bikeKey)
-                .process(new BikeTracker(settings.tracker()))
+                .process(new BikeTracker(settings.tracker(), settings.rules().timeZone()))
                 .name("bike-tracker").uid("bike-tracker");
         if (violationsOut != null) {
             violations.sinkTo(violationsOut).name("bike-violations").uid("bike-violations-sink");
@@ -187,28 +189,9 @@ public final class BikefenceJob {
         return violations;
     }
 
-    /** Per operator and event-time minute: bikes seen, bikes in no-park zones, no-park violations. */
-    private DataStream<OperatorMinute> operatorMinutes(DataStream<ClassifiedPosition> classified,
-            DataStream<ViolationEvent> violations) {
-        DataStream<ViolationEvent> noParkViolations = violations
-                .filter(v -> v.type == ViolationEvent.Type.NO_PARK)
-                .name("no-park-only").uid("no-park-only");
-
-        return classified
-                .map(OperatorActivity::of).returns(OperatorActivity.class)
-                .name("position-activity").uid("position-activity")
-                .union(noParkViolations.map(OperatorActivity::of).returns(OperatorActivity.class)
-                        .name("violation-activity").uid("violation-activity"))
-                .keyBy(a -> a.operator)
-                .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
-                .aggregate(new MinuteCounts(), new StampMinute())
-                .name("operator-minute").uid("operator-minute");
-    }
-
-    /** Per operator and day: the no-park score (scoring-rules) from its minute counts. */
+    /** Per operator and day: the no-park score (scoring-rules) from its minute counts (already keyed by operator). */
     private DataStream<OperatorScore> dailyScores(DataStream<OperatorMinute> minutes) {
-        return minutes
-                .keyBy(m -> m.operator)
+        return DataStreamUtils.reinterpretAsKeyedStream(minutes, m -> m.operator, Types.STRING)
                 .process(new DailyScores(settings.registry(), settings.rules()))
                 .name("operator-score").uid("operator-score");
     }
@@ -244,31 +227,34 @@ public final class BikefenceJob {
     }
 
     /**
-     * Everything the month's assessment counts, as signals per operator: positions, violations, standing and
-     * riding facts, late reports, invalid records, accumulation events. Keyed by bike first, which bike counts
-     * once in a day or month is decided ({@link DistinctBikes}); then folded into month metrics per operator
-     * (counts only), scored, graded and ranked for the whole city.
+     * Everything the month's assessment and the minute counts need, per operator: the bikes' signals (firsts
+     * decided per bike by the tracker), invalid records and accumulation events, each pre-aggregated per subtask
+     * and minute ({@link MinuteSlicer}, chained to where the signals are made) and only then keyed by operator, so
+     * the per-operator step sees slices, not records. It folds them into the month (counts only) and the minute's
+     * counts ({@link OperatorMetrics#MINUTES}).
      */
-    private DataStream<InfluxPoint> monthlyAssessments(DataStream<ClassifiedPosition> classified,
+    private SingleOutputStreamOperator<MonthSoFar> operatorMetrics(
             SingleOutputStreamOperator<ViolationEvent> violations, DataStream<OperatorSignal> invalid,
             DataStream<OperatorSignal> accumulation) {
-        return classified
-                .map(OperatorSignal::position).returns(OperatorSignal.class)
-                .name("position-signals").uid("position-signals")
-                .union(
-                        violations.map(OperatorSignal::violation).returns(OperatorSignal.class)
-                                .name("violation-signals").uid("violation-signals"),
-                        violations.getSideOutput(BikeTracker.FACTS).map(OperatorSignal::fact)
-                                .returns(OperatorSignal.class).name("fact-signals").uid("fact-signals"),
-                        violations.getSideOutput(BikeTracker.OUT_OF_ORDER).map(OperatorSignal::outOfOrder)
-                                .returns(OperatorSignal.class).name("out-of-order-signals").uid("out-of-order-signals"))
-                .keyBy(DistinctBikes::bikeKey)
-                .process(new DistinctBikes(settings.rules())).returns(OperatorSignal.class)
-                .name("distinct-bikes").uid("distinct-bikes")
-                .union(invalid, accumulation)
+        TypeInformation<MinuteSlice> slice = Types.POJO(MinuteSlice.class);
+        DataStream<MinuteSlice> bikeSlices = violations.getSideOutput(BikeTracker.SIGNALS)
+                .transform("bike-minute-slices", slice, new MinuteSlicer(settings.rules()))
+                .uid("bike-minute-slices");
+        DataStream<MinuteSlice> invalidSlices = invalid
+                .transform("invalid-minute-slices", slice, new MinuteSlicer(settings.rules()))
+                .uid("invalid-minute-slices");
+        DataStream<MinuteSlice> accumulationSlices = accumulation
+                .transform("accumulation-minute-slices", slice, new MinuteSlicer(settings.rules()))
+                .uid("accumulation-minute-slices");
+        return bikeSlices.union(invalidSlices, accumulationSlices)
                 .keyBy(s -> s.operator)
                 .process(new OperatorMetrics(settings.rules())).returns(MonthSoFarSerializer.TYPE)
-                .name("operator-month-metrics").uid("operator-month-metrics")
+                .name("operator-month-metrics").uid("operator-month-metrics");
+    }
+
+    /** Each operator's month so far scored, graded and ranked for the whole city (a few records per minute). */
+    private DataStream<InfluxPoint> monthlyAssessments(DataStream<MonthSoFar> months) {
+        return months
                 .keyBy(c -> CITY_KEY)
                 .process(new MonthlyAssessments(settings.registry(), settings.rules()))
                 .returns(InfluxPointSerializer.TYPE)

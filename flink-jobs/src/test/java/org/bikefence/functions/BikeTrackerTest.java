@@ -15,6 +15,7 @@ import org.bikefence.bike.TrackerSettings;
 import org.bikefence.model.BikePosition;
 import org.bikefence.model.BikeState;
 import org.bikefence.model.ClassifiedPosition;
+import org.bikefence.model.OperatorSignal;
 import org.bikefence.model.ViolationEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,8 @@ class BikeTrackerTest {
     private static final long GRACE_ENDS = PARKS_AT + GRACE.toMillis();
     private static final String ZONE = "NP-01";
     private static final String OTHER_ZONE = "NP-02";
+    private static final java.time.ZoneId XIAMEN = java.time.ZoneId.of("Asia/Shanghai");
+    private static final long DAY = 24 * 60 * MIN;
 
     private KeyedOneInputStreamOperatorTestHarness<String, ClassifiedPosition, ViolationEvent> harness;
 
@@ -44,7 +47,7 @@ class BikeTrackerTest {
             throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ClassifiedPosition, ViolationEvent> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new BikeTracker(TrackerSettings.defaults(GRACE))), BikeTracker::bikeKey, Types.STRING);
+                        new KeyedProcessOperator<>(new BikeTracker(TrackerSettings.defaults(GRACE), XIAMEN)), BikeTracker::bikeKey, Types.STRING);
         h.open();
         return h;
     }
@@ -221,7 +224,80 @@ class BikeTrackerTest {
         send(riding("b1", PARKS_AT + 30 * MIN));
         assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
         harness.processWatermark(new Watermark(PARKS_AT + 60 * MIN));
-        // The bike's track and last-seen time stay; the report buffer is gone.
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        // The bike's track, last-seen time and what it was counted for stay; the report buffer is gone.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(3);
+    }
+
+    private List<String> signals() {
+        List<String> out = new ArrayList<>();
+        for (var r : harness.getSideOutput(BikeTracker.SIGNALS)) {
+            OperatorSignal s = r.getValue();
+            out.add(s.bikeId + "@" + (s.ts - PARKS_AT) / MIN + " " + s.kind + ":" + s.firsts);
+        }
+        return out;
+    }
+
+    @Test
+    void everyReportLeavesAsASignalInEventTimeOrderWithWhatItIsTheFirstOf() throws Exception {
+        send(riding("b1", PARKS_AT + 2 * MIN));
+        send(riding("b1", PARKS_AT + MIN));
+        send(riding("b1", PARKS_AT + MIN + 1));
+        send(riding("b1", PARKS_AT));
+        assertThat(signals()).as("older than one received: out of order at once, counted nowhere else")
+                .containsExactly("b1@1 OUT_OF_ORDER:0", "b1@1 OUT_OF_ORDER:0", "b1@0 OUT_OF_ORDER:0");
+        harness.processWatermark(new Watermark(PARKS_AT + 10 * MIN));
+        int minuteDayMonth = OperatorSignal.FIRST_OF_MINUTE | OperatorSignal.FIRST_OF_DAY
+                | OperatorSignal.FIRST_OF_MONTH;
+        assertThat(signals()).containsExactly("b1@1 OUT_OF_ORDER:0", "b1@1 OUT_OF_ORDER:0", "b1@0 OUT_OF_ORDER:0",
+                "b1@0 POSITION:" + minuteDayMonth,
+                "b1@1 POSITION:" + OperatorSignal.FIRST_OF_MINUTE,
+                "b1@1 POSITION:0",
+                "b1@2 POSITION:" + OperatorSignal.FIRST_OF_MINUTE);
+    }
+
+    @Test
+    void aViolationAndTheFactsOfAReportFollowItsPositionSignal() throws Exception {
+        send(riding("b1", PARKS_AT - MIN));
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        harness.processWatermark(new Watermark(GRACE_ENDS));
+        assertThat(signals()).extracting(s -> s.substring(s.indexOf(' ') + 1, s.indexOf(':')))
+                .containsExactly("POSITION", "POSITION", "FACT", "FACT", "VIOLATION");
+        assertThat(harness.getSideOutput(BikeTracker.SIGNALS)).extracting(r -> r.getValue().kind == OperatorSignal.Kind.FACT
+                ? r.getValue().fact.kind.name() : r.getValue().kind.name())
+                .containsExactly("POSITION", "POSITION", "RIDE_ENDED", "STANDING_STARTED", "VIOLATION");
+    }
+
+    @Test
+    void aLateReportIsStillARecordOfTheBikesMonth() throws Exception {
+        harness.processWatermark(new Watermark(PARKS_AT + 30 * MIN));
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        assertThat(signals()).containsExactly("b1@0 POSITION:" + (OperatorSignal.FIRST_OF_MINUTE
+                | OperatorSignal.FIRST_IN_NO_PARK_OF_MINUTE | OperatorSignal.FIRST_OF_DAY
+                | OperatorSignal.FIRST_OF_MONTH));
+    }
+
+    @Test
+    void aBikeSilentPastTheHorizonIsForgottenAndItsMonthOnceTheMonthCanNoLongerCount() throws Exception {
+        send(riding("b1", PARKS_AT - MIN));
+        send(aReport("b1", PARKS_AT, BikeState.PARKED, null));
+        harness.processWatermark(new Watermark(PARKS_AT + 7 * DAY + MIN));
+        assertThat(output()).as("standing for 7 days: a zombie").extracting(v -> v.type + " " + v.kind)
+                .containsExactly("ZOMBIE OPENED");
+        assertThat(harness.numKeyedStateEntries()).as("track, last seen, counted").isEqualTo(3);
+
+        long horizon = TrackerSettings.defaults(GRACE).expiryHorizonMs();
+        assertThat(horizon).as("the zombie period plus a day").isEqualTo(8 * DAY);
+        harness.processWatermark(new Watermark(PARKS_AT + horizon + 60 * MIN));
+        assertThat(harness.numKeyedStateEntries()).as("only what the bike was counted for in October").isEqualTo(1);
+
+        // Back in October: a new track, but not a new bike of the month.
+        send(riding("b1", PARKS_AT + 10 * DAY));
+        harness.processWatermark(new Watermark(PARKS_AT + 10 * DAY + MIN));
+        assertThat(signals()).last().isEqualTo("b1@" + 10 * DAY / MIN + " POSITION:"
+                + (OperatorSignal.FIRST_OF_MINUTE | OperatorSignal.FIRST_OF_DAY));
+
+        // Silent again until December begins: nothing of October can count any more, and nothing is left.
+        harness.processWatermark(new Watermark(Instant.parse("2026-12-02T00:00:00Z").toEpochMilli()));
+        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 }

@@ -9,6 +9,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer;
 import org.bikefence.bike.BikeTrack;
 import org.bikefence.influx.InfluxPoint;
+import org.bikefence.metrics.BikeCounted;
+import org.bikefence.metrics.MinuteSlice;
 import org.bikefence.metrics.MonthAccumulator;
 import org.bikefence.metrics.MonthSoFar;
 import org.bikefence.model.AreaDelta;
@@ -33,10 +35,9 @@ import org.junit.jupiter.api.Test;
 class NoKryoTypesTest {
     static final List<Class<?>> CROSSING = List.of(RawRecord.class, BikePosition.class, ClassifiedPosition.class,
             FenceUpdate.class, FenceSetEvent.class, DeadLetter.class, ViolationEvent.class, BikeFact.class,
-            AreaDelta.class, OperatorSignal.class, OperatorActivity.class, OperatorMinute.class, OperatorScore.class,
+            AreaDelta.class, OperatorSignal.class, MinuteSlice.class, OperatorMinute.class, OperatorScore.class,
             // Keyed state.
-            BikeTrack.class, AreaEpisode.class, DayCount.class, MonthAccumulator.class,
-            MinuteCounts.Acc.class);
+            BikeTrack.class, BikeCounted.class, AreaEpisode.class, DayCount.class, MonthAccumulator.class);
 
     @Test
     void everyTypeCrossingTheNetworkOrKeptInStateHasItsOwnSerializer() {

@@ -18,7 +18,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.bikefence.metrics.BikeCounted;
+import org.bikefence.metrics.MinuteSlice;
 import org.bikefence.metrics.MonthAccumulator;
+import org.bikefence.metrics.MonthlyMetricsFolder;
+import org.bikefence.model.OperatorMinute;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.bikefence.metrics.MonthSoFar;
 import org.bikefence.model.AreaDelta;
 import org.bikefence.model.BikeFact;
@@ -101,32 +106,56 @@ class OperatorMetricsTest {
         return arriving(reversed);
     }
 
+    /** What the operator step put out: the month so far after each folded minute, and the minutes' counts. */
+    private record Out(List<MonthSoFar> months, List<OperatorMinute> minutes) {}
+
     /**
-     * The month so far after each folded minute, the signals arriving in the order given: first keyed by bike
-     * through {@link DistinctBikes}, which decides what counts once per bike, as in the job.
+     * The month so far after each folded minute, the signals arriving in the order given: their per-bike firsts
+     * decided in each bike's event-time order (as the bike tracker does), then sliced per minute by two "subtasks"
+     * taking the signals in turn ({@link MinuteSlicer}), then merged and folded keyed by operator.
      */
     private static List<MonthSoFar> arriving(List<OperatorSignal> signals) throws Exception {
+        return operatorStep(signals).months();
+    }
+
+    private static Out operatorStep(List<OperatorSignal> signals) throws Exception {
         RuleSet rules = RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));
-        List<OperatorSignal> decided;
-        try (KeyedOneInputStreamOperatorTestHarness<String, OperatorSignal, OperatorSignal> d =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new DistinctBikes(rules)),
-                        DistinctBikes::bikeKey, Types.STRING)) {
-            d.open();
-            for (OperatorSignal sig : signals) {
-                d.processElement(new StreamRecord<>(sig, sig.ts));
+        List<OperatorSignal> inEventTime = new java.util.ArrayList<>(signals);
+        inEventTime.sort(OperatorSignal.FOLD_ORDER);
+        Map<String, BikeCounted> bikes = new java.util.HashMap<>();
+        for (OperatorSignal sig : inEventTime) {
+            if (sig.bikeId != null) {
+                sig.firsts = MonthlyMetricsFolder.firsts(rules.timeZone(), sig,
+                        bikes.computeIfAbsent(sig.bikeId, b -> new BikeCounted()));
             }
-            d.processWatermark(new Watermark(T + 120 * MIN));
-            decided = d.extractOutputValues();
         }
-        try (KeyedOneInputStreamOperatorTestHarness<String, OperatorSignal, MonthSoFar> h =
+        List<MinuteSlice> slices = new java.util.ArrayList<>();
+        List<OneInputStreamOperatorTestHarness<OperatorSignal, MinuteSlice>> subtasks = List.of(
+                new OneInputStreamOperatorTestHarness<>(new MinuteSlicer(rules)),
+                new OneInputStreamOperatorTestHarness<>(new MinuteSlicer(rules)));
+        for (var subtask : subtasks) {
+            subtask.open();
+        }
+        for (int i = 0; i < signals.size(); i++) {
+            OperatorSignal sig = signals.get(i);
+            subtasks.get(i % 2).processElement(new StreamRecord<>(sig, sig.ts));
+        }
+        for (var subtask : subtasks) {
+            subtask.processWatermark(new Watermark(T + 120 * MIN));
+            slices.addAll(subtask.extractOutputValues());
+            subtask.close();
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, MinuteSlice, MonthSoFar> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(rules)),
                         s -> s.operator, Types.STRING)) {
             h.open();
-            for (OperatorSignal sig : decided) {
-                h.processElement(new StreamRecord<>(sig, sig.ts));
+            for (MinuteSlice sl : slices) {
+                h.processElement(new StreamRecord<>(sl, sl.minute + MIN - 1));
             }
             h.processWatermark(new Watermark(T + 120 * MIN));
-            return h.extractOutputValues();
+            List<OperatorMinute> minutes = new java.util.ArrayList<>();
+            h.getSideOutput(OperatorMetrics.MINUTES).forEach(r -> minutes.add(r.getValue()));
+            return new Out(h.extractOutputValues(), minutes);
         }
     }
 
@@ -180,6 +209,57 @@ class OperatorMetricsTest {
     }
 
     @Test
+    void eachMinuteWithRecordsOrNoParkViolationsGetsItsCountsOnce() throws Exception {
+        List<OperatorSignal> signals = new java.util.ArrayList<>(signals());
+        // Two reports of one bike in a no-park zone in minute 3: one bike seen there.
+        signals.add(OperatorSignal.position(inNoPark("MT-6", T + 3 * MIN)));
+        signals.add(OperatorSignal.position(inNoPark("MT-6", T + 3 * MIN + 5_000)));
+        List<String> minutes = operatorStep(signals).minutes().stream()
+                .map(m -> (m.minuteStart - T) / MIN + ": seen " + m.bikesSeen + ", no-park " + m.bikesInNoPark
+                        + ", opened " + m.violationsOpened + ", closed " + m.violationsClosed)
+                .toList();
+        assertThat(minutes).containsExactly(
+                "0: seen 1, no-park 0, opened 0, closed 0",
+                "1: seen 1, no-park 0, opened 1, closed 0",
+                "2: seen 1, no-park 0, opened 1, closed 0",
+                "3: seen 1, no-park 1, opened 0, closed 0",
+                "21: seen 0, no-park 0, opened 0, closed 1",
+                "42: seen 1, no-park 0, opened 0, closed 0",
+                "52: seen 0, no-park 0, opened 0, closed 1");
+    }
+
+    @Test
+    void aMonthIsDroppedOnceAMinuteTwoMonthsLaterIsFolded() throws Exception {
+        RuleSet rules = RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));
+        long oct = T;
+        long nov = Instant.parse("2026-11-12T00:00:00Z").toEpochMilli();
+        long dec = Instant.parse("2026-12-12T00:00:00Z").toEpochMilli();
+        try (KeyedOneInputStreamOperatorTestHarness<String, MinuteSlice, MonthSoFar> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(rules)),
+                        s -> s.operator, Types.STRING)) {
+            h.open();
+            for (long minute : new long[] {oct, nov, dec}) {
+                h.processElement(new StreamRecord<>(oneRecord(minute), minute + MIN - 1));
+                h.processWatermark(new Watermark(minute + MIN));
+            }
+            // Late parts of November (kept: the month before December) and October (final: dropped, its figures
+            // stay as written).
+            h.processElement(new StreamRecord<>(oneRecord(nov + MIN), nov + 2 * MIN - 1));
+            h.processElement(new StreamRecord<>(oneRecord(oct + MIN), oct + 2 * MIN - 1));
+            h.processWatermark(new Watermark(dec + 2 * MIN));
+            assertThat(h.extractOutputValues()).extracting(m -> m.metrics().month() + " "
+                    + m.metrics().dataFeed().recordsReceived())
+                    .containsExactly("2026-10 1", "2026-11 1", "2026-12 1", "2026-11 2");
+        }
+    }
+
+    private static MinuteSlice oneRecord(long minute) {
+        MinuteSlice s = new MinuteSlice("meituan", minute);
+        s.increment(MinuteSlice.Count.RECORDS);
+        return s;
+    }
+
+    @Test
     void theMonthSurvivesFlinksSerializersAsStateAndOnTheWire() throws Exception {
         List<MonthSoFar> out = run(signals());
         MonthSoFar last = out.get(out.size() - 1);
@@ -202,6 +282,13 @@ class OperatorMetricsTest {
         DataOutputSerializer out = new DataOutputSerializer(256);
         serializer.serialize(value, out);
         return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    }
+
+    private static ClassifiedPosition inNoPark(String bike, long ts) {
+        ClassifiedPosition p = new ClassifiedPosition(new BikePosition("meituan", bike, ts, 24.5, 118.1,
+                BikeState.PARKED), "NP-1", null, true, "v1");
+        p.receivedAt = ts;
+        return p;
     }
 
     private static DeadLetter deadLetter() {

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The job's operator graph, as a savepoint sees it: every operator's uid, name and parallelism, every edge
- * with its partitioning and side output, and the chained tasks. Captured from the pipeline before it was split
- * into named sub-pipelines; any change here is a change of topology and must be deliberate.
+ * with its partitioning and side output, and the chained tasks. Any change here is a change of topology and must
+ * be deliberate. Last changed on purpose when the per-bike decisions moved into the tracker and the per-operator
+ * steps began to take per-subtask minute slices: positions now cross the network once after decoding (HASH into
+ * bike-tracker); everything else that is keyed by operator or city receives slices or month figures.
  */
 class BikefenceJobTopologyTest {
 
@@ -99,86 +101,67 @@ class BikefenceJobTopologyTest {
 
     static final List<String> NODES = List.of(
             "accumulation | accumulation | 2",
+            "accumulation-minute-slices | accumulation-minute-slices | 2",
             "area-deltas | area-deltas | 2",
+            "bike-minute-slices | bike-minute-slices | 2",
             "bike-positions-source | Source: bike-positions | 2",
             "bike-tracker | bike-tracker | 2",
             "bike-violations-sink | bike-violations: Writer | 2",
             "classify-fences | classify-fences | 2",
             "dead-letters-sink | dead-letters: Writer | 2",
             "decode-validate | decode-validate | 2",
-            "distinct-bikes | distinct-bikes | 2",
             "event-time | event-time | 2",
-            "fact-signals | fact-signals | 2",
             "fence-set-points | fence-set-points | 2",
             "geofences-source | Source: geofences | 2",
             "influxdb-sink | influxdb: Writer | 2",
+            "invalid-minute-slices | invalid-minute-slices | 2",
             "invalid-signal-time | invalid-signal-time | 2",
             "invalid-signals | invalid-signals | 2",
             "invalid-with-operator | invalid-with-operator | 2",
             "minute-points | minute-points | 2",
             "monthly-assessment | monthly-assessment | 2",
-            "no-park-only | no-park-only | 2",
-            "operator-minute | operator-minute | 2",
             "operator-month-metrics | operator-month-metrics | 2",
             "operator-score | operator-score | 2",
-            "out-of-order-signals | out-of-order-signals | 2",
-            "position-activity | position-activity | 2",
-            "position-signals | position-signals | 2",
             "score-points | score-points | 2",
-            "violation-activity | violation-activity | 2",
-            "violation-points | violation-points | 2",
-            "violation-signals | violation-signals | 2");
+            "violation-points | violation-points | 2");
     static final List<String> EDGES = List.of(
+            "accumulation -> accumulation-minute-slices [FORWARD]",
             "accumulation -> influxdb-sink [FORWARD, accumulation-points]",
-            "accumulation -> operator-month-metrics [HASH]",
+            "accumulation-minute-slices -> operator-month-metrics [HASH]",
             "area-deltas -> accumulation [HASH]",
+            "bike-minute-slices -> operator-month-metrics [HASH]",
             "bike-positions-source -> decode-validate [FORWARD]",
             "bike-tracker -> area-deltas [FORWARD, bike-facts]",
+            "bike-tracker -> bike-minute-slices [FORWARD, bike-signals]",
             "bike-tracker -> bike-violations-sink [FORWARD]",
-            "bike-tracker -> fact-signals [FORWARD, bike-facts]",
-            "bike-tracker -> no-park-only [FORWARD]",
-            "bike-tracker -> out-of-order-signals [FORWARD, out-of-order]",
             "bike-tracker -> violation-points [FORWARD]",
-            "bike-tracker -> violation-signals [FORWARD]",
             "classify-fences -> bike-tracker [HASH]",
             "classify-fences -> fence-set-points [FORWARD, fence-set-events]",
-            "classify-fences -> position-activity [FORWARD]",
-            "classify-fences -> position-signals [FORWARD]",
             "decode-validate -> dead-letters-sink [FORWARD, dead-letters]",
             "decode-validate -> event-time [FORWARD]",
             "decode-validate -> invalid-with-operator [FORWARD, dead-letters]",
-            "distinct-bikes -> operator-month-metrics [HASH]",
             "event-time -> classify-fences [FORWARD, input 1]",
-            "fact-signals -> distinct-bikes [HASH]",
             "fence-set-points -> influxdb-sink [FORWARD]",
             "geofences-source -> classify-fences [BROADCAST, input 2]",
-            "invalid-signal-time -> operator-month-metrics [HASH]",
+            "invalid-minute-slices -> operator-month-metrics [HASH]",
+            "invalid-signal-time -> invalid-minute-slices [FORWARD]",
             "invalid-signals -> invalid-signal-time [FORWARD]",
             "invalid-with-operator -> invalid-signals [FORWARD]",
             "minute-points -> influxdb-sink [FORWARD]",
             "monthly-assessment -> influxdb-sink [FORWARD]",
-            "no-park-only -> violation-activity [FORWARD]",
-            "operator-minute -> minute-points [FORWARD]",
-            "operator-minute -> operator-score [HASH]",
+            "operator-month-metrics -> minute-points [FORWARD, operator-minutes]",
             "operator-month-metrics -> monthly-assessment [HASH]",
+            "operator-month-metrics -> operator-score [FORWARD, operator-minutes]",
             "operator-score -> score-points [FORWARD]",
-            "out-of-order-signals -> distinct-bikes [HASH]",
-            "position-activity -> operator-minute [HASH]",
-            "position-signals -> distinct-bikes [HASH]",
             "score-points -> influxdb-sink [FORWARD]",
-            "violation-activity -> operator-minute [HASH]",
-            "violation-points -> influxdb-sink [FORWARD]",
-            "violation-signals -> distinct-bikes [HASH]");
+            "violation-points -> influxdb-sink [FORWARD]");
     static final List<String> TASKS = List.of(
-            "Source: bike-positions -> decode-validate -> (dead-letters: Writer, event-time, invalid-with-operator -> invalid-signals -> invalid-signal-time) | 2 | b7ddf05fc8734f560238d2765b111587,8cab2cfea2c02efa081a087e2e5be5df,cfb90f52363cf49fc3fa6af3c6a588f8,e6220f5e836c69b23fffe06bde68fb9f,412c3a6f751031862bbdbaed05216ff8,7257485d5460223ea0996e285e568049,c881b0ed1ddc6b236ab32bcdb0c37a9d",
+            "Source: bike-positions -> decode-validate -> (dead-letters: Writer, event-time, invalid-with-operator -> invalid-signals -> invalid-signal-time -> invalid-minute-slices) | 2 | b7ddf05fc8734f560238d2765b111587,8cab2cfea2c02efa081a087e2e5be5df,c65bea337b544ccde8665466e7762d2f,cfb90f52363cf49fc3fa6af3c6a588f8,e6220f5e836c69b23fffe06bde68fb9f,412c3a6f751031862bbdbaed05216ff8,7257485d5460223ea0996e285e568049,c881b0ed1ddc6b236ab32bcdb0c37a9d",
             "Source: geofences | 2 | d5ac73d4da9c89857f101f585be7baeb",
-            "accumulation | 2 | 9d797e46ff58417ae4654114383f04b2",
-            "bike-tracker -> (bike-violations: Writer, no-park-only -> violation-activity, area-deltas, violation-signals, fact-signals, out-of-order-signals, violation-points) | 2 | fcad102d03aadea920a3f35de922de3a,f9098f9a35bd8125839e3f23afaaf845,9184deda6c60be821aad3ed067135b24,83e69c50ded860de0f875a9b1a03fe47,70738c36f212482b79c94b84f436034a,20091452ddb916817d15a0977ba966af,fbf94f8320a4bcf91a0bbaf7bac2c58c,7f488b1a78d1f81e51de7b3eefdf48a9,dd74d12165958a458c4ab3fb12564ee9",
-            "classify-fences -> (position-activity, position-signals, fence-set-points) | 2 | 1a0881f863a978978b5744e1d78a7535,c874c7d9d0ba13fc9dde1c288e30cadf,524486c14534fc5cfa8f549a89d5cef9,b1b6e94c17f78677fd80a4f448555159",
-            "distinct-bikes | 2 | ee0cf76beef63099644856f6a86cdf45",
+            "accumulation -> accumulation-minute-slices | 2 | 162c1c580ed3a10e3164fcdf82f60d9f,9d797e46ff58417ae4654114383f04b2",
+            "bike-tracker -> (bike-violations: Writer, area-deltas, bike-minute-slices, violation-points) | 2 | fcad102d03aadea920a3f35de922de3a,83e69c50ded860de0f875a9b1a03fe47,f1cb0e926dabd584e795c952287777e0,7f488b1a78d1f81e51de7b3eefdf48a9,dd74d12165958a458c4ab3fb12564ee9",
+            "classify-fences -> fence-set-points | 2 | 524486c14534fc5cfa8f549a89d5cef9,b1b6e94c17f78677fd80a4f448555159",
             "influxdb: Writer | 2 | 0687028cd1c2a19d2dec1efe221d0988",
             "monthly-assessment | 2 | a05c8a273559c3878762c635c2e578cb",
-            "operator-minute -> minute-points | 2 | 8efc129ed7dbced437d222a86e1b528e,2ceeaaa92e4adb11fefb81e673ec99d1",
-            "operator-month-metrics | 2 | b18ec819e4db10e935ae849a706fb83a",
-            "operator-score -> score-points | 2 | a4e3dc939624b8c7bd1097d11948f27c,1ba0bd0ff83a7c506a3633a94e145d3b");
+            "operator-month-metrics -> (operator-score -> score-points, minute-points) | 2 | a4e3dc939624b8c7bd1097d11948f27c,1ba0bd0ff83a7c506a3633a94e145d3b,8efc129ed7dbced437d222a86e1b528e,b18ec819e4db10e935ae849a706fb83a");
 }
