@@ -29,4 +29,36 @@ class RecordEventTimeTest {
         assertThat(of("{\"ts\":" + (NOW + 60_001) + "}")).as("beyond max future").isEqualTo(Long.MIN_VALUE);
         assertThat(of("{\"ts\":" + (NOW + 60_000) + "}")).as("at max future").isEqualTo(NOW + 60_000);
     }
+
+    @Test
+    void theScanAnswersAsTheParserOnWellFormedRecords() {
+        String[] records = {
+            "{\"operator\":\"hello\",\"bikeId\":\"HL-1\",\"ts\":" + NOW + ",\"lat\":24.5,\"lng\":118.1}",
+            "{ \"ts\" : -12 }",
+            "{\"a\":\"x\\\"ts\\\":5\",\"ts\":7}",
+            "{\"a\":[1,{\"ts\":3},\"]\"],\"b\":{\"c\":{}},\"ts\":8}",
+            "{\"a\":true,\"b\":null,\"c\":-1.5e3,\"ts\":9}",
+            "{\"a\":\"\u00e9\u4e2d\",\"ts\":10}",
+            "{\"ts\":1.5}",
+            "{\"ts\":1e3}",
+            "{\"ts\":\"1\"}",
+            "{\"ts\":null}",
+            "{\"ts\":99999999999999999999}",
+            "{\"ts\":007}",
+            "{\"t\\u0073\":11}",
+            "{\"other\":1}",
+            "{}",
+            "[]",
+            "{\"ts\":12",
+            "\"ts\"",
+            "",
+        };
+        for (String r : records) {
+            byte[] bytes = r.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(RecordEventTime.eventTime(bytes)).as(r).isEqualTo(RecordEventTime.parse(bytes));
+        }
+        assertThat(RecordEventTime.scan("{\"ts\":1.5}".getBytes())).as("left to the parser")
+                .isEqualTo(RecordEventTime.UNDECIDED);
+        assertThat(RecordEventTime.scan(("{\"a\":[1,2],\"ts\":" + NOW + "}").getBytes())).isEqualTo(NOW);
+    }
 }
