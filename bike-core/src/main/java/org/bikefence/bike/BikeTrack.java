@@ -48,4 +48,10 @@ public class BikeTrack {
 
     /** The expiry timer registered for the bike (the job's bookkeeping: see BikeTracker), 0 for none. */
     public long expiryTimer;
+
+    /**
+     * What the bike was counted for (the job's bookkeeping, kept here so one state read serves both); it outlives
+     * the track when the track expires. Null until the first report is applied.
+     */
+    public org.bikefence.metrics.BikeCounted counted;
 }

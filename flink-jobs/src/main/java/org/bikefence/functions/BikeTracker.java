@@ -92,9 +92,15 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
             late.inc();
             ctx.output(LATE_POSITIONS, p);
             // Not applied, but still a record of the bike's month.
-            BikeCounted c = countedOrNew();
-            signal(ctx, OperatorSignal.position(p), c);
-            counted.update(c);
+            BikeTrack tr = track.value();
+            if (tr != null) {
+                signal(ctx, OperatorSignal.position(p), countedOf(tr));
+                track.update(tr);
+            } else {
+                BikeCounted c = countedOrNew();
+                signal(ctx, OperatorSignal.position(p), c);
+                counted.update(c);
+            }
             return;
         }
         List<ClassifiedPosition> atTs = buffer.get(p.ts);
@@ -123,7 +129,7 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
         if (tr == null) {
             tr = new BikeTrack();
         }
-        BikeCounted c = countedOrNew();
+        BikeCounted c = countedOf(tr);
         BikeRules.Emitter emitter = new BikeRules.Emitter() {
             @Override
             public void violation(ViolationEvent v) {
@@ -145,9 +151,9 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
                 rules.onReport(tr, p, emitter);
             }
         }
+        Long seen = lastSeen.value();
         long evidenceUpTo = Long.MAX_VALUE;
         if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
-            Long seen = lastSeen.value();
             evidenceUpTo = seen == null ? Long.MIN_VALUE : seen;
         }
         rules.onTime(tr, t, evidenceUpTo, emitter);
@@ -155,7 +161,6 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
         if (next != Long.MAX_VALUE && next > t) {
             ctx.timerService().registerEventTimeTimer(next);
         }
-        Long seen = lastSeen.value();
         if (seen != null) {
             // Rounded up to the hour, and registered only when it moves: most reports change nothing here.
             long expiry = roundUpToHour(seen + expiryMs);
@@ -165,7 +170,6 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
             }
         }
         track.update(tr);
-        counted.update(c);
     }
 
     /**
@@ -194,8 +198,9 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
         track.clear();
         lastSeen.clear();
         expired.inc();
-        BikeCounted c = counted.value();
+        BikeCounted c = tr.counted;
         if (c != null) {
+            counted.update(c);
             long forget = c.forgettableAt(zone);
             if (forget <= t) {
                 counted.clear();
@@ -206,6 +211,19 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
         return true;
     }
 
+    /**
+     * What the bike was counted for, kept in its track: taken over from the state of a bike whose track expired
+     * (see {@link #expire}), else new.
+     */
+    private BikeCounted countedOf(BikeTrack tr) throws Exception {
+        if (tr.counted == null) {
+            tr.counted = countedOrNew();
+            counted.clear();
+        }
+        return tr.counted;
+    }
+
+    /** What an expired bike was counted for, or nothing yet. */
     private BikeCounted countedOrNew() throws Exception {
         BikeCounted c = counted.value();
         return c != null ? c : new BikeCounted();
