@@ -1,8 +1,9 @@
 # The ingest adapters' image: one process per polled operator (ingest gbfs|mds --operator ID) or the push
 # endpoint for all push operators (ingest push), main class org.bikefence.ingest.IngestMain, no Flink.
 #
-# Build context: the repository root, after the build (mvn package), which stages the ingest jar and its
-# runtime dependencies in deploy-tests/target/image/ingest/lib:
+# Build context: the repository root, after the build, which stages the ingest jar and its runtime
+# dependencies in deploy-tests/target/image/ingest/lib (DockerImagesITCase checks them):
+#   mvn -B package -DskipTests -pl deploy-tests -am
 #   docker build -f docker/ingest.Dockerfile -t bikefence-ingest:0.1.0 .
 ARG JAVA_IMAGE=eclipse-temurin:17-jre
 FROM ${JAVA_IMAGE}

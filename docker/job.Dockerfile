@@ -2,10 +2,11 @@
 # flink.version), the job jar in usrlib/ (application mode: the JobManager runs JobMain), Flink's Prometheus
 # reporter as a plugin, RocksDB, and the demo fences and rule set (a city mounts or bakes its own).
 #
-# Build context: the repository root, after the build (./bikefence jar, or mvn package), which stages the
-# copied files under deploy-tests/target/image:
+# Build context: the repository root, after the build, which stages the copied files under
+# deploy-tests/target/image:
+#   mvn -B package -DskipTests -pl deploy-tests -am
 #   docker build -f docker/job.Dockerfile -t bikefence-job:0.1.0 .
-# DeployFilesITCase checks that every COPY source below exists after the build.
+# DockerImagesITCase checks that every COPY source below exists after the build.
 ARG FLINK_IMAGE=flink:2.2.0-java17
 FROM ${FLINK_IMAGE}
 
