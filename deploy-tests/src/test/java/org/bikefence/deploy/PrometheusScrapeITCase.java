@@ -52,7 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The alert and recording rules against a real scrape: the job runs on a MiniCluster with Flink's Prometheus
  * reporter configured as docker/flink/cluster.yaml configures it, reading a real broker and writing a real
  * influxd; Debian's prometheus scrapes it with the shipped rules loaded, and every Flink series a rule reads,
- * and every recording rule, must return data.
+ * and every recording rule, must return data; so must every query of the operations dashboard.
  */
 @ExtendWith(KafkaExtension.class)
 class PrometheusScrapeITCase {
@@ -148,6 +148,13 @@ class PrometheusScrapeITCase {
                 if (m.matches() && m.group(2) != null) {
                     missing.put(query, "series of " + m.group(1) + ": " + query(webPort, m.group(1)).findValues("metric"));
                 }
+                m.reset();
+                while (m.find()) {
+                    String suffix = m.group(1).substring(m.group(1).lastIndexOf('_') + 1);
+                    missing.put(query, missing.get(query) + "; names ending in " + suffix + ": "
+                            + query(webPort, "group by (__name__) ({__name__=~\"flink_.*" + suffix + "\"})")
+                                    .findValues("metric"));
+                }
             }
             assertThat(missing).as("queries of docker/prometheus/rules/bikefence-alerts.yml without data after %s "
                     + "(reporter on port %d; Prometheus log %s)", DEADLINE, REPORTER_PORT, tmp.resolve("prometheus.log"))
@@ -184,6 +191,10 @@ class PrometheusScrapeITCase {
             }
         }
         assertThat(queries).as("the rules read Flink's metrics").hasSizeGreaterThan(3);
+        // Every query of the operations dashboard, as Grafana sends it (no template variables in it).
+        for (OperationsDashboard.Query q : OperationsDashboard.load().queries()) {
+            queries.add(q.expr());
+        }
         return queries;
     }
 
