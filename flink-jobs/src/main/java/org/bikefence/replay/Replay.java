@@ -25,6 +25,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
 import org.bikefence.config.LocalRuntime;
+import org.bikefence.influx.InfluxPreflight;
 import org.bikefence.job.BikefenceJob;
 import org.bikefence.job.EmptySource;
 import org.bikefence.job.JobMain;
@@ -67,6 +68,11 @@ public final class Replay {
         JobConfig config = JobConfig.of(options.jobOptions(), environment);
         CsvMapping csv = options.csvMapping();
         List<InputFile> files = inputs(options, csv);
+        // Before anything starts: a missing database or a stopped influxd is one line now, not minutes of restarts.
+        InfluxPreflight.Result influx = JobMain.checkInflux(config, true);
+        if (influx.outcome() == InfluxPreflight.Outcome.CREATED) {
+            terminal.println("replay: " + influx.message());
+        }
         long totalBytes = files.stream().mapToLong(InputFile::size).sum();
         int parallelism = config.get(JobOptions.PARALLELISM);
         List<Path> dlqFiles = resetDeadLetterFiles(options.dlq(), parallelism);

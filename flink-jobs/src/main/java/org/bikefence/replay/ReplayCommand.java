@@ -16,6 +16,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobOptions;
 import org.bikefence.config.LocalRuntime;
 import org.bikefence.geofence.tool.CliSupport;
+import org.bikefence.influx.InfluxPreflightException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -192,6 +193,11 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println(spec.qualifiedName() + ": " + CliSupport.oneLine(e));
             err.flush();
             return spec.exitCodeOnInvalidInput();
+        } catch (InfluxPreflightException e) {
+            // InfluxDB cannot take the points: the one line says why and how to fix it; no trace.
+            err.println(spec.qualifiedName() + ": " + e.getMessage());
+            err.flush();
+            return spec.exitCodeOnExecutionException();
         } catch (Exception e) {
             err.println(spec.qualifiedName() + " failed: " + rootMessage(e));
             e.printStackTrace(err);
