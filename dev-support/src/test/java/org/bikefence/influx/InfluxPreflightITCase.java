@@ -92,7 +92,8 @@ class InfluxPreflightITCase {
     void aStoppedInfluxdIsNotReachable() throws Exception {
         // A second influxd of our own, stopped: its port then has nothing listening.
         String url;
-        try (LocalInfluxd stopped = LocalInfluxd.start(java.nio.file.Paths.get("target", "influxd-preflight-stopped"))) {
+        try (LocalInfluxd stopped = LocalInfluxd.start(
+                java.nio.file.Paths.get("target", "influxd-preflight-stopped-" + System.nanoTime()))) {
             url = stopped.url();
             assertThat(InfluxPreflight.v1(url, "bikefence").createDatabase(true).check().outcome())
                     .isEqualTo(InfluxPreflight.Outcome.CREATED);
