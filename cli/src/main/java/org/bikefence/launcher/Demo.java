@@ -464,7 +464,12 @@ public final class Demo implements Callable<Integer> {
         try {
             say("stopping: simulator, Flink job, Kafka, influxd ...");
             if (simulatorThread != null) {
-                simulatorThread.interrupt();
+                // It sees `stopping` within its 100 ms pace and closes its producer while the broker is up; an
+                // interrupt would make that close log an error with a stack trace.
+                simulatorThread.join(2_000);
+                if (simulatorThread.isAlive()) {
+                    simulatorThread.interrupt();
+                }
             }
             if (gbfsAdapter != null) {
                 gbfsAdapter.stop();
@@ -486,6 +491,8 @@ public final class Demo implements Callable<Integer> {
             }
             say("stopped in %.1f s; InfluxDB data kept in %s", (System.nanoTime() - t0) / 1e9,
                     workDir.resolve("influxdb").toAbsolutePath());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             finished.countDown();
         }

@@ -15,6 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +30,14 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code ./bikefence demo} as people run it, stopped as a terminal stops it: the demo's JVM (the same main and
  * classpath as the launcher, on free ports) runs in a process group of its own, and once influxd holds points
- * the whole group gets SIGINT, as Ctrl-C sends it. Everything must be gone within 10 s, with no stack trace.
+ * the whole group gets SIGINT, as Ctrl-C sends it. Everything must be gone within 10 s, with no stack trace, in
+ * the order job, broker, influxd (read from their logs).
  */
 class DemoITCase {
 
     private static final Duration POINTS_DEADLINE = Duration.ofSeconds(120);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
+    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
     private static final Path REPO = Paths.get("..").toAbsolutePath().normalize();
 
     private Process demo;
@@ -89,7 +95,31 @@ class DemoITCase {
                 .doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("Caused by")
                 .doesNotContain(" ERROR ").doesNotContain(" WARN ");
         // Nothing failed behind the scenes either: no write against a stopped service, no task failure.
-        assertThat(Files.readString(run.resolve("demo.log"), StandardCharsets.UTF_8)).doesNotContain(" ERROR ");
+        String demoLog = Files.readString(run.resolve("demo.log"), StandardCharsets.UTF_8);
+        assertThat(demoLog).doesNotContain(" ERROR ");
+
+        // The order, from the three logs: the job ended, then the broker got its SIGTERM from the demo (never
+        // the terminal's SIGINT), then influxd its signal.
+        String kafkaLog = Files.readString(run.resolve("work/kafka/kafka.log"), StandardCharsets.UTF_8);
+        String influxLog = Files.readString(run.resolve("work/influxdb/influxd.log"), StandardCharsets.UTF_8);
+        assertThat(kafkaLog).doesNotContain("due to signal SIGINT");
+        Instant jobEnded = localTime(line(demoLog, "switched from state CANCELLING to CANCELED."), 0);
+        Instant brokerStopped = localTime(line(kafkaLog, "Terminating process due to signal SIGTERM"), 1);
+        String influxSignal = line(influxLog, "Signal received");
+        Instant influxStopped = Instant.parse(influxSignal.substring(3, influxSignal.indexOf(' ')));
+        assertThat(brokerStopped).as("broker stopped after the job ended").isAfterOrEqualTo(jobEnded);
+        assertThat(influxStopped).as("influxd stopped after the broker").isAfterOrEqualTo(brokerStopped);
+    }
+
+    private static String line(String log, String containing) {
+        return log.lines().filter(l -> l.contains(containing)).findFirst()
+                .orElseThrow(() -> new AssertionError("no log line with '" + containing + "'"));
+    }
+
+    /** A log4j time {@code 2026-12-01 11:44:14,268} at {@code offset} in the line, in this machine's zone. */
+    private static Instant localTime(String line, int offset) {
+        return LocalDateTime.parse(line.substring(offset, offset + 23), LOG_TIME).atZone(ZoneId.systemDefault())
+                .toInstant();
     }
 
     /** Polls the demo's influxd until operator_minute has points; fails early when the demo ends. */
