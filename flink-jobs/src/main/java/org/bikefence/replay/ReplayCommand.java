@@ -183,6 +183,9 @@ public final class ReplayCommand implements Callable<Integer> {
         checkInputs();
         PrintWriter err = spec.commandLine().getErr();
         try {
+            // InfluxDB first, before the local Flink is even set up: a stopped influxd or a missing database is
+            // one line within seconds.
+            Replay.checkInflux(org.bikefence.config.JobConfig.of(jobOptions, System.getenv()), System.err);
             StreamExecutionEnvironment env = environment(LocalRuntime.CONF_DIR);
             Replay.Result r = Replay.run(this, System.getenv(), env, System.err, System.console() != null);
             spec.commandLine().getOut().println(r.summary());

@@ -115,7 +115,9 @@ class ReplayFailFastITCase {
             p.destroyForcibly().waitFor();
             throw new AssertionError("replay did not end within 120 s; stderr: " + read(err));
         }
-        return new Run(p.exitValue(), read(out), read(err), Duration.ofNanos(System.nanoTime() - t0));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        System.out.printf("replay %s: exit %d after %d ms%n", name, p.exitValue(), took.toMillis());
+        return new Run(p.exitValue(), read(out), read(err), took);
     }
 
     private static String read(Path p) throws IOException {
