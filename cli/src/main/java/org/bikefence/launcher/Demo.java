@@ -60,6 +60,8 @@ import picocli.CommandLine.Spec;
 public final class Demo implements Callable<Integer> {
     private static final ZoneId XIAMEN = ZoneId.of("Asia/Shanghai");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(XIAMEN);
+    /** How long the job may take to end once cancelled before the broker and influxd are stopped anyway. */
+    private static final Duration JOB_STOP_TIMEOUT = Duration.ofSeconds(6);
 
     @Spec
     CommandSpec spec;
@@ -111,9 +113,6 @@ public final class Demo implements Callable<Integer> {
 
     /** Where {@code config.yaml} is read from; the demo runs from the repository root. */
     Path flinkConfDir = LocalRuntime.CONF_DIR;
-
-    /** How long the job may take to reach CANCELED before the broker and influxd are stopped anyway. */
-    private static final Duration JOB_STOP_TIMEOUT = Duration.ofSeconds(6);
 
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -503,6 +502,7 @@ public final class Demo implements Callable<Integer> {
      * cluster shuts itself down when its job ends, so the end is read from the job's result, not its status.
      */
     private void stopJob() {
+        long deadline = System.nanoTime() + JOB_STOP_TIMEOUT.toNanos();
         try {
             job.cancel().get(JOB_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -512,7 +512,7 @@ public final class Demo implements Callable<Integer> {
             // Already ending (or ended): its result below says when.
         }
         try {
-            job.getJobExecutionResult().get(JOB_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            job.getJobExecutionResult().get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
             say("Flink job finished");
         } catch (java.util.concurrent.ExecutionException cancelled) {
             // The result of a cancelled job is a JobCancellationException: the expected end.
