@@ -60,6 +60,8 @@ import picocli.CommandLine.Spec;
 public final class Demo implements Callable<Integer> {
     private static final ZoneId XIAMEN = ZoneId.of("Asia/Shanghai");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(XIAMEN);
+    /** How long the job may take to end once cancelled before the broker and influxd are stopped anyway. */
+    private static final Duration JOB_STOP_TIMEOUT = Duration.ofSeconds(6);
 
     @Spec
     CommandSpec spec;
@@ -114,6 +116,7 @@ public final class Demo implements Callable<Integer> {
 
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicLong simClock = new AtomicLong();
     private LocalKafka kafka;
     private Admin admin;
@@ -151,7 +154,20 @@ public final class Demo implements Callable<Integer> {
     }
 
     private void run() throws Exception {
+        // Ctrl-C, kill and a closed terminal stop everything in order (job, broker, influxd) before the JVM's
+        // shutdown starts; the hook covers every other way out. Kafka and influxd run in sessions of their own
+        // (dev-support OwnSession), so the terminal's SIGINT reaches only this JVM.
+        installSignalHandlers();
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "demo-shutdown"));
+        try {
+            start();
+        } catch (Exception | Error e) {
+            shutdown();
+            throw e;
+        }
+    }
+
+    private void start() throws Exception {
         long t0 = System.nanoTime();
         Path work = workDir.toAbsolutePath();
         Files.createDirectories(work);
@@ -177,7 +193,6 @@ public final class Demo implements Callable<Integer> {
 
         say("starting influxd on 127.0.0.1:%d (data in %s) ...", influxPort, work.resolve("influxdb"));
         influx = LocalInfluxd.start(work.resolve("influxdb"), influxPort);
-        influx.createDatabase("bikefence");
         say("influxd ready in %.1f s", influx.startupTime().toMillis() / 1000.0);
 
         JobConfig config = JobConfig.fromArgs(new String[] {
@@ -188,6 +203,8 @@ public final class Demo implements Callable<Integer> {
             "--influx.url", influx.url(),
             "--influx.flush-interval-ms", "1000",
         }, Map.of());
+        // The job's own check: influxd answers, and the default database is created when it is new.
+        JobMain.checkInflux(config, true);
         BikefenceJob pipeline = JobMain.create(config);
         StreamExecutionEnvironment env = environment(config);
         pipeline.build(env);
@@ -221,10 +238,39 @@ public final class Demo implements Callable<Integer> {
             }
             printScoreboard(t0);
         }
+        if (stopping.get()) {
+            // A signal is stopping everything, and its handler exits the JVM with the signal's status when that
+            // is done: returning from here would race it with exit status 0.
+            new CountDownLatch(1).await();
+        }
         printScoreboard(t0);
         say("done; to query the kept data later: ./bikefence influxd --port %d, then influx -port %d "
                 + "-database bikefence", influx.port(), influx.port());
+        shutdown();
         System.exit(0);
+    }
+
+    /**
+     * Replaces the JVM's handlers of SIGINT, SIGTERM and SIGHUP, which would start the shutdown hooks at once, all
+     * together: Flink's own hooks (deleting its blob and temporary directories) would then run while the job still
+     * writes. The handler first stops everything in order ({@link #shutdown()}), then exits with 128 + the signal
+     * number, as a shell reports a process ended by a signal. A second Ctrl-C while stopping exits at once (the
+     * hooks still stop Kafka and influxd). Where a signal cannot be handled (-Xrs), the shutdown hook does it all.
+     */
+    private void installSignalHandlers() {
+        for (String name : List.of("INT", "TERM", "HUP")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    if (stopping.get()) {
+                        Runtime.getRuntime().exit(128 + signal.getNumber());
+                    }
+                    shutdown();
+                    Runtime.getRuntime().exit(128 + signal.getNumber());
+                });
+            } catch (IllegalArgumentException notHere) {
+                // This JVM keeps the signal for itself: the shutdown hook stops everything.
+            }
+        }
     }
 
     /**
@@ -397,38 +443,86 @@ public final class Demo implements Callable<Integer> {
         return out;
     }
 
+    /**
+     * Stops everything this demo started, in the order that loses nothing and logs no failure: the simulator, the
+     * Flink job (cancelled, and awaited until it is CANCELED: its writers close while InfluxDB and Kafka still
+     * answer), then the broker, then influxd. Called once; a second caller (the shutdown hook after a signal)
+     * waits until the first is done.
+     */
     private void shutdown() {
         if (!stopping.compareAndSet(false, true)) {
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
+        long t0 = System.nanoTime();
         stopped.countDown();
-        say("stopping: simulator, Flink job, Kafka, influxd ...");
-        if (simulatorThread != null) {
-            simulatorThread.interrupt();
-        }
-        if (gbfsAdapter != null) {
-            gbfsAdapter.stop();
-        }
-        if (gbfsFeed != null) {
-            gbfsFeed.close();
-        }
-        if (job != null) {
-            try {
-                job.cancel().get(20, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // The local cluster goes down with this JVM anyway.
+        try {
+            say("stopping: simulator, Flink job, Kafka, influxd ...");
+            if (simulatorThread != null) {
+                // It sees `stopping` within its 100 ms pace and closes its producer while the broker is up; an
+                // interrupt would make that close log an error with a stack trace.
+                simulatorThread.join(2_000);
+                if (simulatorThread.isAlive()) {
+                    simulatorThread.interrupt();
+                }
             }
+            if (gbfsAdapter != null) {
+                gbfsAdapter.stop();
+            }
+            if (gbfsFeed != null) {
+                gbfsFeed.close();
+            }
+            if (job != null) {
+                stopJob();
+            }
+            if (admin != null) {
+                admin.close(java.time.Duration.ofSeconds(2));
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            if (influx != null) {
+                influx.close();
+            }
+            say("stopped in %.1f s; InfluxDB data kept in %s", (System.nanoTime() - t0) / 1e9,
+                    workDir.resolve("influxdb").toAbsolutePath());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            finished.countDown();
         }
-        if (admin != null) {
-            admin.close(java.time.Duration.ofSeconds(2));
+    }
+
+    /**
+     * Cancels the job and waits (bounded) for its end, so nothing writes once the services stop. The local
+     * cluster shuts itself down when its job ends, so the end is read from the job's result, not its status.
+     */
+    private void stopJob() {
+        long deadline = System.nanoTime() + JOB_STOP_TIMEOUT.toNanos();
+        try {
+            job.cancel().get(JOB_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Already ending (or ended): its result below says when.
         }
-        if (kafka != null) {
-            kafka.close();
+        try {
+            job.getJobExecutionResult().get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+            say("Flink job finished");
+        } catch (java.util.concurrent.ExecutionException cancelled) {
+            // The result of a cancelled job is a JobCancellationException: the expected end.
+            say("Flink job CANCELED");
+        } catch (java.util.concurrent.TimeoutException e) {
+            say("the Flink job did not stop within %d s; stopping Kafka and influxd anyway",
+                    JOB_STOP_TIMEOUT.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        if (influx != null) {
-            influx.close();
-        }
-        say("stopped; InfluxDB data kept in %s", workDir.resolve("influxdb").toAbsolutePath());
     }
 
     private static void requireFreePort(int port, String option) {

@@ -89,7 +89,9 @@ public final class LocalInfluxd implements AutoCloseable {
         Path log = abs.resolve("influxd.log");
 
         long t0 = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder(binary.toString(), "run", "-config", config.toString())
+        // Its own session (setsid): a terminal's Ctrl-C must not stop it before the job that writes to it.
+        ProcessBuilder pb = new ProcessBuilder(OwnSession.command(List.of(binary.toString(), "run", "-config",
+                        config.toString())))
                 .directory(abs.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -124,6 +126,11 @@ public final class LocalInfluxd implements AutoCloseable {
 
     public Path workDir() {
         return workDir;
+    }
+
+    /** The influxd process id. */
+    public long pid() {
+        return process.pid();
     }
 
     /** How long influxd took from process start to its first 204 on /ping. */

@@ -118,6 +118,12 @@ public final class LocalKafka implements AutoCloseable {
         return config.controllerPort();
     }
 
+    /** The broker JVM's process id, or -1 while it is stopped. */
+    public long pid() {
+        Process p = broker;
+        return p == null ? -1 : p.pid();
+    }
+
     public Path workDir() {
         return workDir;
     }
@@ -288,7 +294,8 @@ public final class LocalKafka implements AutoCloseable {
         long logOffset = size(logFile());
         long startNanos = System.nanoTime();
         try {
-            broker = new ProcessBuilder(javaCommand(BROKER_MAIN, serverProperties().toString()))
+            // Its own session (setsid): a terminal's Ctrl-C must not stop it before the job that uses it.
+            broker = new ProcessBuilder(OwnSession.command(javaCommand(BROKER_MAIN, serverProperties().toString())))
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))

@@ -127,6 +127,12 @@ public final class JobOptions {
             .stringType().defaultValue("bikefence")
             .withDescription("v1: database (the default applies to v1 only).");
 
+    public static final ConfigOption<Boolean> INFLUX_CREATE_DB = ConfigOptions.key("influx.create-db")
+            .booleanType().defaultValue(false)
+            .withDescription("v1: create the database at start when it does not exist (CREATE DATABASE); "
+                    + "otherwise a missing database stops the job or replay at once, naming it, except the "
+                    + "default database, which is always created.");
+
     public static final ConfigOption<String> INFLUX_RP = ConfigOptions.key("influx.rp")
             .stringType().noDefaultValue()
             .withDescription("v1: retention policy; the database's default when not set.");
@@ -182,7 +188,7 @@ public final class JobOptions {
             KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
             FENCES, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, MAX_BIKE_ID_LENGTH, MAX_RECORD_BYTES,
             CHECKPOINT_INTERVAL_MS, PARALLELISM, MAX_PARALLELISM,
-            INFLUX_URL, INFLUX_API, INFLUX_DB, INFLUX_RP, INFLUX_USERNAME, INFLUX_PASSWORD_ENV, INFLUX_PASSWORD_FILE,
+            INFLUX_URL, INFLUX_API, INFLUX_DB, INFLUX_CREATE_DB, INFLUX_RP, INFLUX_USERNAME, INFLUX_PASSWORD_ENV, INFLUX_PASSWORD_FILE,
             INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_ENV, INFLUX_TOKEN_FILE,
             INFLUX_BATCH_SIZE, INFLUX_FLUSH_INTERVAL_MS, INFLUX_MAX_RETRIES, INFLUX_INITIAL_BACKOFF_MS);
 

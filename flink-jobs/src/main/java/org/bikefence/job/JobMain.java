@@ -21,6 +21,8 @@ import org.bikefence.model.ViolationEvent;
 import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetLoader;
 import org.bikefence.rules.RuleSetRegistry;
+import org.bikefence.influx.InfluxPreflight;
+import org.bikefence.influx.InfluxPreflightException;
 import org.bikefence.sink.InfluxDbSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,9 @@ public final class JobMain {
 
     public static void main(String[] args) throws Exception {
         JobConfig config = JobConfig.fromArgs(args, System.getenv());
+        // At submission, before the graph is built: a missing service is one line now, not restarts later.
+        checkInflux(config, false);
+        checkKafka(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobExecutionResult result = create(config).execute(configure(env, config));
         LOG.info("bikefence job finished after {} ms", result.getNetRuntime());
@@ -114,33 +119,90 @@ public final class JobMain {
     }
 
     /**
+     * Checks that the sink's InfluxDB answers and has its database or bucket ({@link InfluxPreflight}), before
+     * a job or replay starts. A missing v1 database is created when {@code influx.create-db} is true or it is
+     * the default database (the demo's and the replay's); otherwise the one line names it and how to create it.
+     *
+     * @param secretsHere true when the writers run in this process (replay, demo): a secret that cannot be
+     *     resolved is then an error; false at submission to a cluster, where it may be set on the TaskManagers
+     *     only, and the database check is then skipped with a warning
+     * @throws InfluxPreflightException one line naming the URL, the database or bucket and the fix
+     */
+    public static InfluxPreflight.Result checkInflux(JobConfig config, boolean secretsHere)
+            throws InfluxPreflightException {
+        InfluxDbSink sink = InfluxDbSink.fromConfig(config.configuration());
+        boolean create = config.get(JobOptions.INFLUX_CREATE_DB)
+                || JobOptions.INFLUX_DB.defaultValue().equals(sink.database());
+        InfluxPreflight.Result r = sink.preflight()
+                .createDatabase(create)
+                .createHint("or run with --" + JobOptions.INFLUX_CREATE_DB.key() + " true")
+                .secretMayBeElsewhere(!secretsHere)
+                .check();
+        if (r.outcome() == InfluxPreflight.Outcome.NOT_CHECKED) {
+            LOG.warn("{}", r.message());
+        } else {
+            LOG.info("{}", r.message());
+        }
+        return r;
+    }
+
+    /**
+     * Checks at submission that the broker answers: a bounded run also needs its topics ({@link #requireTopics});
+     * an unbounded job may start before its topics are created, so a missing one is only a warning.
+     */
+    static void checkKafka(JobConfig config) {
+        if (config.get(JobOptions.KAFKA_BOUNDED)) {
+            return; // create() requires the topics
+        }
+        java.util.Set<String> existing = existingTopics(config);
+        for (String[] w : wantedTopics(config)) {
+            if (!existing.contains(w[1])) {
+                LOG.warn("option '{}': topic '{}' does not exist on {} yet; the job waits for it", w[0], w[1],
+                        config.get(JobOptions.KAFKA_BOOTSTRAP));
+            }
+        }
+    }
+
+    /**
      * A bounded run over a topic that does not exist would wait for it for ever: say so at submission
      * instead, naming the option. (An unbounded job may start before its topics are created.)
      */
     static void requireTopics(JobConfig config) {
+        java.util.Set<String> existing = existingTopics(config);
+        for (String[] w : wantedTopics(config)) {
+            if (!existing.contains(w[1])) {
+                throw new IllegalArgumentException("option '" + w[0] + "': topic '" + w[1] + "' does not exist on "
+                        + config.get(JobOptions.KAFKA_BOOTSTRAP) + "; a bounded run would wait for it for ever");
+            }
+        }
+    }
+
+    /** The topics the job reads, as {option key, topic}. */
+    private static java.util.List<String[]> wantedTopics(JobConfig config) {
         java.util.List<String[]> wanted = new java.util.ArrayList<>();
         wanted.add(new String[] {JobOptions.KAFKA_POSITIONS_TOPIC.key(), config.get(JobOptions.KAFKA_POSITIONS_TOPIC)});
         String fences = config.get(JobOptions.KAFKA_FENCES_TOPIC);
         if (fences != null && !fences.isBlank()) {
             wanted.add(new String[] {JobOptions.KAFKA_FENCES_TOPIC.key(), fences});
         }
+        return wanted;
+    }
+
+    /** The broker's topics; an unreachable broker is one line naming the option and the address. */
+    private static java.util.Set<String> existingTopics(JobConfig config) {
         java.util.Properties props = new java.util.Properties();
         props.put("bootstrap.servers", config.get(JobOptions.KAFKA_BOOTSTRAP));
-        props.put("request.timeout.ms", "10000");
-        props.put("default.api.timeout.ms", "15000");
+        props.put("request.timeout.ms", "5000");
+        props.put("default.api.timeout.ms", "8000");
         java.util.Set<String> existing;
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
-            existing = admin.listTopics().names().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            existing = admin.listTopics().names().get(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException("option '" + JobOptions.KAFKA_BOOTSTRAP.key() + "': cannot list topics at '"
-                    + config.get(JobOptions.KAFKA_BOOTSTRAP) + "': " + e, e);
+                    + config.get(JobOptions.KAFKA_BOOTSTRAP) + "' (is the broker running?): " + cause, e);
         }
-        for (String[] w : wanted) {
-            if (!existing.contains(w[1])) {
-                throw new IllegalArgumentException("option '" + w[0] + "': topic '" + w[1] + "' does not exist on "
-                        + config.get(JobOptions.KAFKA_BOOTSTRAP) + "; a bounded run would wait for it for ever");
-            }
-        }
+        return existing;
     }
 
     /** The {@code geofences} topic, read from the start so a new job takes the latest published set. */

@@ -25,6 +25,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
 import org.bikefence.config.LocalRuntime;
+import org.bikefence.influx.InfluxPreflight;
+import org.bikefence.influx.InfluxPreflightException;
 import org.bikefence.job.BikefenceJob;
 import org.bikefence.job.EmptySource;
 import org.bikefence.job.JobMain;
@@ -56,7 +58,8 @@ public final class Replay {
     }
 
     /**
-     * Validates the options and inputs, runs the job to the end of the input, and returns what it did.
+     * Validates the options and inputs, runs the job to the end of the input, and returns what it did. InfluxDB
+     * is checked before, by {@link #checkInflux}.
      *
      * @param environment variables for {@link JobConfig} ({@code BIKEFENCE_INFLUX_URL}, ...)
      * @param terminal where the startup summary and the progress line go
@@ -107,6 +110,18 @@ public final class Replay {
                 terminal.println();
             }
             progress.close();
+        }
+    }
+
+    /**
+     * Checks InfluxDB before anything starts ({@link JobMain#checkInflux}): a missing database or a stopped
+     * influxd is one line at once, not minutes of restarts. Says so on {@code terminal} when it created the
+     * database.
+     */
+    static void checkInflux(JobConfig config, PrintStream terminal) throws InfluxPreflightException {
+        InfluxPreflight.Result influx = JobMain.checkInflux(config, true);
+        if (influx.outcome() == InfluxPreflight.Outcome.CREATED) {
+            terminal.println("replay: " + influx.message());
         }
     }
 

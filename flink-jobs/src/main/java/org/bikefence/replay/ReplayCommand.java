@@ -16,6 +16,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobOptions;
 import org.bikefence.config.LocalRuntime;
 import org.bikefence.geofence.tool.CliSupport;
+import org.bikefence.influx.InfluxPreflightException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -182,6 +183,9 @@ public final class ReplayCommand implements Callable<Integer> {
         checkInputs();
         PrintWriter err = spec.commandLine().getErr();
         try {
+            // InfluxDB first, before the local Flink is even set up: a stopped influxd or a missing database is
+            // one line within seconds.
+            Replay.checkInflux(org.bikefence.config.JobConfig.of(jobOptions, System.getenv()), System.err);
             StreamExecutionEnvironment env = environment(LocalRuntime.CONF_DIR);
             Replay.Result r = Replay.run(this, System.getenv(), env, System.err, System.console() != null);
             spec.commandLine().getOut().println(r.summary());
@@ -192,6 +196,11 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println(spec.qualifiedName() + ": " + CliSupport.oneLine(e));
             err.flush();
             return spec.exitCodeOnInvalidInput();
+        } catch (InfluxPreflightException e) {
+            // InfluxDB cannot take the points: the one line says why and how to fix it; no trace.
+            err.println(spec.qualifiedName() + ": " + e.getMessage());
+            err.flush();
+            return spec.exitCodeOnExecutionException();
         } catch (Exception e) {
             err.println(spec.qualifiedName() + " failed: " + rootMessage(e));
             e.printStackTrace(err);

@@ -6,6 +6,7 @@ import org.bikefence.influx.V1HttpWriteClient;
 import org.bikefence.influx.Secret;
 import org.bikefence.influx.InfluxWriteClient;
 import org.bikefence.influx.InfluxPoint;
+import org.bikefence.influx.InfluxPreflight;
 
 
 import java.io.IOException;
@@ -169,6 +170,22 @@ public final class InfluxDbSink implements Sink<InfluxPoint> {
         }
         return new V1HttpWriteClient(
                 url, database, retentionPolicy, username, password == null ? null : password.resolve(), retrier);
+    }
+
+    /**
+     * The check of this sink's InfluxDB before a job starts ({@link InfluxPreflight}): the same URL, API,
+     * database or bucket and secrets as its writers. Not run by the sink itself: callers run it at submission.
+     */
+    public InfluxPreflight preflight() {
+        if (apiVersion == ApiVersion.V2) {
+            return InfluxPreflight.v2(url, org, bucket).token(token);
+        }
+        return InfluxPreflight.v1(url, database).retentionPolicy(retentionPolicy).basicAuth(username, password);
+    }
+
+    /** The v1 database, or null for v2. */
+    public String database() {
+        return database;
     }
 
     public String url() {

@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.bikefence.influx.InfluxPreflight;
+import org.bikefence.influx.Secret;
 import org.bikefence.report.ReportData.DeductionRow;
 import org.bikefence.report.ReportData.OperatorRow;
 import org.bikefence.rules.Category;
@@ -67,6 +69,10 @@ public final class MonthlyReport {
                 return EXIT_USAGE;
             }
         }
+        // A stopped influxd or a mistyped database is one line now; the report never creates a database.
+        InfluxPreflight.v1(options.influxUrl(), options.influxDb())
+                .basicAuth(options.influxUsername(), password == null || password.isEmpty() ? null : Secret.of(password))
+                .check();
         ReportInflux influx = new ReportInflux(options.influxUrl(), options.influxDb(), options.influxUsername(), password);
         ReportData data = new ReportLoader(influx).load(month);
         LocalDate today = LocalDate.now(clock.withZone(month.zone()));
