@@ -29,6 +29,7 @@ public final class BoundedJobRun {
         options.put(JobOptions.KAFKA_FENCES_TOPIC.key(), "");
         options.put(JobOptions.KAFKA_VIOLATIONS_TOPIC.key(), "");
         options.put(JobOptions.KAFKA_GROUP_ID.key(), "it-" + run);
+        options.put(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key(), "it-violations-" + run);
         options.put(JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
         options.put(JobOptions.KAFKA_BOUNDED.key(), "true");
         options.put(JobOptions.MAX_OUT_OF_ORDER_MS.key(), "120000");
