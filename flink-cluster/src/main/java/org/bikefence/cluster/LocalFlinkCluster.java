@@ -236,8 +236,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return rest("/jobs/" + job).path("state").asText();
     }
 
-    /** A job's completed checkpoints so far, from REST {@code /jobs/:id/checkpoints}. */
+    /** A job's completed checkpoints so far, from REST {@code /jobs/:id/checkpoints}; 0 while it initializes. */
     public long completedCheckpoints(JobID job) {
+        if (List.of("INITIALIZING", "CREATED").contains(jobState(job))) {
+            return 0;
+        }
         return rest("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong();
     }
 
@@ -251,15 +254,21 @@ public final class LocalFlinkCluster implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("job jar " + jar + " does not exist: build it with ./bikefence jar");
         }
+        // Parent-first here, in the client only: the callers (tests, the cluster command) have the job's classes and
+        // its connector on their own classpath, built from the same sources as the jar, and Flink loads
+        // org.apache.flink.* parent-first anyway, so a child-first loader would mix the callers' connector with the
+        // jar's Kafka clients (a LinkageError). The cluster loads the job child-first from the jar, as configured.
+        Configuration clientConf = new Configuration(configuration);
+        clientConf.set(CoreOptions.CLASSLOADER_RESOLVE_ORDER, "parent-first");
         PackagedProgram program = PackagedProgram.newBuilder()
                 .setJarFile(jar.toFile())
                 .setArguments(args.toArray(new String[0]))
-                .setConfiguration(configuration)
+                .setConfiguration(clientConf)
                 .setSavepointRestoreSettings(savepoint == null ? SavepointRestoreSettings.none()
                         : SavepointRestoreSettings.forPath(savepoint))
                 .build();
         try {
-            JobGraph graph = PackagedProgramUtils.createJobGraph(program, configuration,
+            JobGraph graph = PackagedProgramUtils.createJobGraph(program, clientConf,
                     configuration.get(CoreOptions.DEFAULT_PARALLELISM), false);
             try (RestClusterClient<String> client = client()) {
                 return client.submitJob(graph).get(2, TimeUnit.MINUTES);
