@@ -344,6 +344,14 @@ public final class LocalFlinkCluster implements AutoCloseable {
             terminate(jobManager);
         }
         try {
+            // The RPC jars and blobs (tens of MB per JVM); logs, checkpoints and savepoints stay.
+            if (jobManager == null || !jobManager.process().isAlive()) {
+                deleteRecursively(runDir.resolve("tmp"));
+            }
+        } catch (UncheckedIOException e) {
+            // Left for the next start, which empties it.
+        }
+        try {
             Files.deleteIfExists(runDir.resolve(STATE_FILE));
         } catch (IOException e) {
             // Left behind: attach() finds no living JobManager and removes it.
