@@ -13,6 +13,7 @@ import org.bikefence.config.JobOptions;
 import org.bikefence.kafka.DeadLetterSerializer;
 import org.bikefence.kafka.FenceUpdateDeserializer;
 import org.bikefence.kafka.RawRecordDeserializer;
+import org.bikefence.kafka.RestorableBoundedKafkaSource;
 import org.bikefence.kafka.ViolationSerializer;
 import org.bikefence.model.DeadLetter;
 import org.bikefence.model.FenceUpdate;
@@ -64,7 +65,10 @@ public final class JobMain {
             requireTopics(config);
         }
         JobSettings settings = settings(config);
-        return new BikefenceJob(kafkaSource(config), fenceUpdateSource(config),
+        // Bounded runs must also end after a restore: see RestorableBoundedKafkaSource.
+        KafkaSource<FenceUpdate> fences = fenceUpdateSource(config);
+        return new BikefenceJob(RestorableBoundedKafkaSource.of(kafkaSource(config)),
+                fences == null ? null : RestorableBoundedKafkaSource.of(fences),
                 InfluxDbSink.fromConfig(config.configuration()), deadLetterSink(config), violationSink(config),
                 settings);
     }
