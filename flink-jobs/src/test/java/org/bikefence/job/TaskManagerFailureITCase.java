@@ -92,11 +92,11 @@ class TaskManagerFailureITCase {
                     PARTITIONS);
             JsonNode restored = cluster.rest("/jobs/" + b + "/checkpoints").path("latest").path("restored");
             long[] lostAndExtra = JobOutput.lostAndExtra(outA, outB);
-            System.out.printf("RECOVERY %d records, %d points, %d violation records; killed %s at checkpoint %d; "
-                    + "restored checkpoint %s; kill -> job running again %.1f s, kill -> first checkpoint after "
+            System.out.printf("RECOVERY %d records, %d points, %d violation records; killed %s after %d completed checkpoints; "
+                    + "restored checkpoint %s (restarts %d); kill -> job running again %.1f s, kill -> first checkpoint after "
                     + "the restore (output committed again) %.1f s; lost %d, extra or duplicated %d%n", sent,
                     outA.points(), outA.violations().size(), recovery.killed, recovery.checkpointsBeforeKill,
-                    restored.path("id").asText("none"), recovery.runningAgainSeconds(cluster, b),
+                    restored.path("id").asText("none"), restarts(cluster, b), recovery.runningAgainSeconds(cluster, b),
                     recovery.firstCheckpointAfterRestoreSeconds(cluster, b), lostAndExtra[0], lostAndExtra[1]);
 
             assertThat(outA.measurements().keySet()).as("measurements of the run without failure")
@@ -142,6 +142,7 @@ class TaskManagerFailureITCase {
         LocalFlinkCluster.Member victim = cluster.taskManagers().get(0);
         long killedAt = System.currentTimeMillis();
         cluster.killTaskManager(victim);
+        checkpoints = cluster.completedCheckpoints(job);
         // As a supervisor would: a new TaskManager in place of the dead one.
         cluster.startTaskManager();
         return new Recovery(victim.name() + " (pid " + victim.pid() + ")", killedAt, checkpoints);
@@ -161,6 +162,12 @@ class TaskManagerFailureITCase {
             }
             pause();
         }
+    }
+
+    /** How often the job was restarted, from the JobManager's numRestarts metric. */
+    private static long restarts(LocalFlinkCluster cluster, JobID job) {
+        JsonNode metric = cluster.rest("/jobs/" + job + "/metrics?get=numRestarts");
+        return metric.path(0).path("value").asLong(-1);
     }
 
     /** Each task's state and records in/out, for a job that hangs. */
