@@ -46,6 +46,7 @@ public final class Bikefence implements Callable<Integer> {
         cl.addSubcommand(new Demo());
         cl.addSubcommand(new TestCommand());
         cl.addSubcommand(new JarCommand());
+        cl.addSubcommand(new ClusterCommand());
         CommandLine fences = new CommandLine(new FencesTool(System.out, System.err));
         fences.addSubcommand(new FencePublisher.Publish());
         cl.addSubcommand(fences);

@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.OptionSpec;
 class BikefenceCliTest {
 
     private static final List<String> COMMANDS =
-            List.of("demo", "test", "jar", "fences", "ingest", "report", "influxd", "bench", "replay");
+            List.of("demo", "test", "jar", "cluster", "fences", "ingest", "report", "influxd", "bench", "replay");
 
     private record Run(int exit, String out, String err) {}
 
@@ -54,6 +54,23 @@ class BikefenceCliTest {
         assertThat(Bikefence.commandLine().getSubcommands().get("ingest").getSubcommands().keySet())
                 .containsExactly("gbfs", "mds", "push", "check");
         assertThat(run("test", "--help").out()).contains("mvn -B verify");
+    }
+
+    @Test
+    void clusterSubmitRefusesAnUnknownJobOptionAsAUsageErrorAndStatusNamesAMissingCluster(@TempDir Path dir) {
+        assertThat(Bikefence.commandLine().getSubcommands().get("cluster").getSubcommands().keySet())
+                .containsExactly("up", "submit", "status", "down");
+        Run bad = run("cluster", "submit", "--run-dir", dir.toString(), "--influx.dbb", "x");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().strip()).startsWith("bikefence cluster submit: unknown option(s) [influx.dbb]")
+                .doesNotContain("\n");
+        Run none = run("cluster", "status", "--run-dir", dir.toString());
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err().strip()).isEqualTo("bikefence cluster status: no Flink cluster runs in " + dir
+                + ": start one with ./bikefence cluster up");
+        Run down = run("cluster", "down", "--run-dir", dir.toString());
+        assertThat(down.exit()).isZero();
+        assertThat(down.out()).contains("no Flink cluster runs in " + dir);
     }
 
     @Test

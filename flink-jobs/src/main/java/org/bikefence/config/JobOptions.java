@@ -43,6 +43,13 @@ public final class JobOptions {
             .stringType().defaultValue(Topics.VIOLATIONS)
             .withDescription("Violations as they open and close; empty: not published.");
 
+    public static final ConfigOption<String> KAFKA_TRANSACTIONAL_ID_PREFIX = ConfigOptions
+            .key("kafka.transactional-id-prefix")
+            .stringType().defaultValue("bikefence-violations")
+            .withDescription("Prefix of the Kafka transactional ids of the violations sink (exactly-once: "
+                    + "committed at each checkpoint); unique per job on a Kafka cluster, as two jobs with one prefix "
+                    + "abort each other's transactions.");
+
     public static final ConfigOption<String> KAFKA_GROUP_ID = ConfigOptions.key("kafka.group-id")
             .stringType().defaultValue("bikefence")
             .withDescription("Consumer group (offsets committed at checkpoints).");
@@ -185,7 +192,7 @@ public final class JobOptions {
     /** Every option, in the order of the documentation. */
     public static final List<ConfigOption<?>> ALL = List.of(
             KAFKA_BOOTSTRAP, KAFKA_POSITIONS_TOPIC, KAFKA_DLQ_TOPIC, KAFKA_FENCES_TOPIC, KAFKA_VIOLATIONS_TOPIC,
-            KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
+            KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
             FENCES, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, MAX_BIKE_ID_LENGTH, MAX_RECORD_BYTES,
             CHECKPOINT_INTERVAL_MS, PARALLELISM, MAX_PARALLELISM,
             INFLUX_URL, INFLUX_API, INFLUX_DB, INFLUX_CREATE_DB, INFLUX_RP, INFLUX_USERNAME, INFLUX_PASSWORD_ENV, INFLUX_PASSWORD_FILE,

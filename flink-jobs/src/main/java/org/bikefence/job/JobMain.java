@@ -13,6 +13,7 @@ import org.bikefence.config.JobOptions;
 import org.bikefence.kafka.DeadLetterSerializer;
 import org.bikefence.kafka.FenceUpdateDeserializer;
 import org.bikefence.kafka.RawRecordDeserializer;
+import org.bikefence.kafka.RestorableBoundedKafkaSource;
 import org.bikefence.kafka.ViolationSerializer;
 import org.bikefence.model.DeadLetter;
 import org.bikefence.model.FenceUpdate;
@@ -40,7 +41,12 @@ public final class JobMain {
         checkKafka(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobExecutionResult result = create(config).execute(configure(env, config));
-        LOG.info("bikefence job finished after {} ms", result.getNetRuntime());
+        // Submitted detached (flink run -d, the REST API): there is no result to wait for.
+        if (result.isJobExecutionResult()) {
+            LOG.info("bikefence job finished after {} ms", result.getNetRuntime());
+        } else {
+            LOG.info("bikefence job {} submitted", result.getJobID());
+        }
     }
 
     /**
@@ -64,7 +70,10 @@ public final class JobMain {
             requireTopics(config);
         }
         JobSettings settings = settings(config);
-        return new BikefenceJob(kafkaSource(config), fenceUpdateSource(config),
+        // Bounded runs must also end after a restore: see RestorableBoundedKafkaSource.
+        KafkaSource<FenceUpdate> fences = fenceUpdateSource(config);
+        return new BikefenceJob(RestorableBoundedKafkaSource.of(kafkaSource(config)),
+                fences == null ? null : RestorableBoundedKafkaSource.of(fences),
                 InfluxDbSink.fromConfig(config.configuration()), deadLetterSink(config), violationSink(config),
                 settings);
     }
@@ -223,19 +232,42 @@ public final class JobMain {
         return b.build();
     }
 
-    /** The {@code bike-violations} topic; none when the option is empty. */
+    /**
+     * Kafka transactions of the violations sink: open from one checkpoint to the commit after the next, and across
+     * a recovery, so longer than checkpoint interval plus restart time; 15 min is what a broker allows by default
+     * ({@code transaction.max.timeout.ms}), where the connector's own 1 h is refused.
+     */
+    static final java.time.Duration VIOLATIONS_TRANSACTION_TIMEOUT = java.time.Duration.ofMinutes(15);
+
+    /**
+     * The {@code bike-violations} topic, exactly-once: each checkpoint's violations are one Kafka transaction per
+     * subtask, committed when the checkpoint completes, so a consumer reading {@code read_committed} (dispatch) sees
+     * each opening and closing once, across restarts. None when the option is empty.
+     */
     static KafkaSink<ViolationEvent> violationSink(JobConfig config) {
         String topic = config.get(JobOptions.KAFKA_VIOLATIONS_TOPIC);
         if (topic == null || topic.isBlank()) {
             return null;
         }
+        String prefix = config.get(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX);
+        if (prefix == null || prefix.isBlank()) {
+            throw new IllegalArgumentException("option '" + JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key()
+                    + "': must not be empty while '" + JobOptions.KAFKA_VIOLATIONS_TOPIC.key() + "' is set");
+        }
         return KafkaSink.<ViolationEvent>builder()
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))
                 .setRecordSerializer(new ViolationSerializer(topic))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(prefix)
+                .setProperty("transaction.timeout.ms", Long.toString(VIOLATIONS_TRANSACTION_TIMEOUT.toMillis()))
                 .build();
     }
 
+    /**
+     * Dead letters, at-least-once: after a restart from a checkpoint, records rejected since then can be written
+     * again; each names its source (topic, partition, offset) in its {@code dlq.source} header, so duplicates
+     * are recognisable.
+     */
     static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {
         return KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
@@ -19,6 +22,7 @@ import org.bikefence.local.LocalKafka;
  */
 public final class BoundedJobRun {
     private final Map<String, String> options = new LinkedHashMap<>();
+    private String savepoint;
 
     private BoundedJobRun(LocalKafka kafka, String positionsTopic, LocalInfluxd influx, String db) {
         String run = Long.toString(System.nanoTime());
@@ -29,6 +33,7 @@ public final class BoundedJobRun {
         options.put(JobOptions.KAFKA_FENCES_TOPIC.key(), "");
         options.put(JobOptions.KAFKA_VIOLATIONS_TOPIC.key(), "");
         options.put(JobOptions.KAFKA_GROUP_ID.key(), "it-" + run);
+        options.put(JobOptions.KAFKA_TRANSACTIONAL_ID_PREFIX.key(), "it-violations-" + run);
         options.put(JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest");
         options.put(JobOptions.KAFKA_BOUNDED.key(), "true");
         options.put(JobOptions.MAX_OUT_OF_ORDER_MS.key(), "120000");
@@ -49,18 +54,44 @@ public final class BoundedJobRun {
         return this;
     }
 
-    /**
-     * Runs the job to its end on the test's MiniCluster ({@link FlinkTestCluster}: RocksDB, checkpoints as files
-     * under {@code target/checkpoints}) and returns what Flink reports of it.
-     */
-    public JobExecutionResult run() throws Exception {
+    /** Starts from a savepoint (or retained checkpoint) instead of the topic's start. */
+    public BoundedJobRun fromSavepoint(String path) {
+        this.savepoint = path;
+        return this;
+    }
+
+    /** Submits the job to the test's MiniCluster and returns at once, for tests that stop or watch it. */
+    public JobClient start() throws Exception {
+        JobConfig config = config();
+        StreamExecutionEnvironment env = environment();
+        JobMain.create(config).build(JobMain.configure(env, config));
+        return env.executeAsync("bikefence");
+    }
+
+    private JobConfig config() {
         List<String> args = new ArrayList<>();
         options.forEach((k, v) -> {
             args.add("--" + k);
             args.add(v);
         });
-        JobConfig config = JobConfig.fromArgs(args.toArray(new String[0]), Map.of());
-        StreamExecutionEnvironment env = NoKryo.environment();
+        return JobConfig.fromArgs(args.toArray(new String[0]), Map.of());
+    }
+
+    private StreamExecutionEnvironment environment() {
+        Configuration flink = new Configuration();
+        if (savepoint != null) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        return NoKryo.environment(flink);
+    }
+
+    /**
+     * Runs the job to its end on the test's MiniCluster ({@link FlinkTestCluster}: RocksDB, checkpoints as files
+     * under {@code target/checkpoints}) and returns what Flink reports of it.
+     */
+    public JobExecutionResult run() throws Exception {
+        JobConfig config = config();
+        StreamExecutionEnvironment env = environment();
         return JobMain.create(config).execute(JobMain.configure(env, config));
     }
 }
