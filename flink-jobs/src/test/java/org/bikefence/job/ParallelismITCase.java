@@ -2,13 +2,11 @@ package org.bikefence.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,12 +26,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.bikefence.config.JobOptions;
 import org.bikefence.geofence.GeoJsonFenceLoader;
-import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
 import org.bikefence.simulator.FleetSimulator;
 import org.bikefence.simulator.OperatorProfile;
 import org.bikefence.simulator.Switches;
 import org.bikefence.testing.BoundedJobRun;
+import org.bikefence.testing.InfluxMeasurements;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
 import org.bikefence.testing.NoKryo;
@@ -63,8 +61,6 @@ class ParallelismITCase {
     static final long START = Instant.parse("2026-11-09T16:00:00Z").toEpochMilli();
     static final long END = START + 24 * 3_600_000L;
     static final int PARTITIONS = 4;
-    /** Rows of a measurement's difference printed on failure. */
-    static final int DIFF_ROWS = 15;
 
     @Test
     void outputIsTheSameAtParallelismOneTwoAndFour() throws Exception {
@@ -90,7 +86,7 @@ class ParallelismITCase {
                     // Partitions are read side by side; none may be declared idle while another races ahead.
                     .with(JobOptions.IDLENESS_MS, "600000")
                     .run();
-            outputs.put(p, new Output(measurements(INFLUX.influxd(), db), violations(kafka, violations)));
+            outputs.put(p, new Output(InfluxMeasurements.of(INFLUX.influxd(), db), violations(kafka, violations)));
             System.out.printf("parallelism %d: %.1f s, %d points, %d violation records%n", p,
                     (System.nanoTime() - t0) / 1e9, outputs.get(p).points(), outputs.get(p).violations().size());
         }
@@ -122,7 +118,7 @@ class ParallelismITCase {
     /** What a run wrote: each measurement's rows (sorted), and the violation records (key and value). */
     record Output(Map<String, List<String>> measurements, TreeSet<String> violations) {
         long points() {
-            return measurements.values().stream().mapToLong(List::size).sum();
+            return InfluxMeasurements.points(measurements);
         }
     }
 
@@ -146,34 +142,6 @@ class ParallelismITCase {
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
                     new AlterConfigOp(new ConfigEntry("retention.ms", "-1"), AlterConfigOp.OpType.SET)))).all().get();
         }
-    }
-
-    /** Every measurement of the database: each row as its non-null columns, name=value, rows sorted. */
-    private static Map<String, List<String>> measurements(LocalInfluxd influx, String db) throws Exception {
-        Map<String, List<String>> out = new TreeMap<>();
-        for (List<Object> m : influx.rows(db, "SHOW MEASUREMENTS")) {
-            String name = String.valueOf(m.get(0));
-            JsonNode series = influx.query(db, "SELECT * FROM \"" + name + "\" ORDER BY time")
-                    .path("results").path(0).path("series").path(0);
-            List<String> columns = new ArrayList<>();
-            series.path("columns").forEach(c -> columns.add(c.asText()));
-            List<String> rows = new ArrayList<>();
-            for (JsonNode values : series.path("values")) {
-                StringBuilder row = new StringBuilder();
-                Iterator<JsonNode> it = values.elements();
-                for (int i = 0; it.hasNext(); i++) {
-                    JsonNode v = it.next();
-                    if (!v.isNull()) {
-                        row.append(row.isEmpty() ? "" : " ").append(columns.get(i)).append('=').append(v.asText());
-                    }
-                }
-                rows.add(row.toString());
-            }
-            // Rows start with their time; sorting the whole row orders by time, then tags and fields.
-            rows.sort(null);
-            out.put(name, rows);
-        }
-        return out;
     }
 
     /** Every record of the topic, read committed, as key and value. */
@@ -201,39 +169,17 @@ class ParallelismITCase {
         return out;
     }
 
-    /** What differs between two runs, readable: per measurement the rows only one of them has. */
+    /** What differs between two runs, readable: per measurement and in the topic, the rows only one of them has. */
     private static String difference(Output a, int pa, Output b, int pb) {
-        StringBuilder diff = new StringBuilder();
-        TreeSet<String> names = new TreeSet<>(a.measurements().keySet());
-        names.addAll(b.measurements().keySet());
-        for (String name : names) {
-            List<String> ra = a.measurements().getOrDefault(name, List.of());
-            List<String> rb = b.measurements().getOrDefault(name, List.of());
-            if (!ra.equals(rb)) {
-                diff.append(String.format("%s: %d rows at p=%d, %d at p=%d%n", name, ra.size(), pa, rb.size(), pb));
-                diff.append(onlyIn(ra, rb, "p=" + pa)).append(onlyIn(rb, ra, "p=" + pb));
-            }
-        }
+        StringBuilder diff = new StringBuilder(InfluxMeasurements.difference(a.measurements(), "p=" + pa,
+                b.measurements(), "p=" + pb));
         if (!a.violations().equals(b.violations())) {
             List<String> va = new ArrayList<>(a.violations());
             List<String> vb = new ArrayList<>(b.violations());
             diff.append(String.format("violations topic: %d records at p=%d, %d at p=%d%n", va.size(), pa, vb.size(),
                     pb));
-            diff.append(onlyIn(va, vb, "p=" + pa)).append(onlyIn(vb, va, "p=" + pb));
+            diff.append(InfluxMeasurements.onlyIn(va, vb, "p=" + pa)).append(InfluxMeasurements.onlyIn(vb, va, "p=" + pb));
         }
         return diff.toString();
-    }
-
-    private static String onlyIn(List<String> rows, List<String> other, String label) {
-        TreeSet<String> rest = new TreeSet<>(other);
-        List<String> only = rows.stream().filter(r -> !rest.contains(r)).toList();
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < Math.min(DIFF_ROWS, only.size()); i++) {
-            s.append("  only at ").append(label).append(": ").append(only.get(i)).append('\n');
-        }
-        if (only.size() > DIFF_ROWS) {
-            s.append("  ... and ").append(only.size() - DIFF_ROWS).append(" more only at ").append(label).append('\n');
-        }
-        return s.toString();
     }
 }
