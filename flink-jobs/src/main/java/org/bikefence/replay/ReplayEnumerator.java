@@ -77,15 +77,18 @@ final class ReplayEnumerator implements SplitEnumerator<ReplaySplit, List<Replay
         context.signalNoMoreSplits(subtaskId);
     }
 
+    /** Splits of a failed reader since its last checkpoint: read again (and reported again) by its successor. */
     @Override
     public void addSplitsBack(List<ReplaySplit> back, int subtaskId) {
         for (ReplaySplit s : back) {
             if (s.finished) {
                 finished.put(s.index, s.maxTs);
             } else {
+                finished.remove(s.index);
                 pending.put(s.index, s);
             }
         }
+        waiting.remove(subtaskId);
     }
 
     @Override
