@@ -15,6 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.io.OutputStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.bikefence.config.JobOptions;
@@ -57,31 +68,11 @@ class ReplayPartitionedITCase {
 
     @Test
     void filesOfBikeHashBucketsGiveTheSamePointsReadSeriallyInParallelAndAsOneFileInTimeOrder() throws Exception {
-        int buckets = 3;
-        Path whole = tmp.resolve("whole.jsonl");
-        List<Path> parts = new ArrayList<>();
-        List<BufferedWriter> outs = new ArrayList<>();
-        long records;
-        try (BufferedWriter all = Files.newBufferedWriter(whole, StandardCharsets.UTF_8)) {
-            for (int b = 0; b < buckets; b++) {
-                parts.add(tmp.resolve("bucket-" + b + ".jsonl"));
-                outs.add(Files.newBufferedWriter(parts.get(b), StandardCharsets.UTF_8));
-            }
-            Consumer<SimRecord> toAll = line(all);
-            records = simulate(sim -> sim.advanceTo(END, r -> {
-                toAll.accept(r);
-                // The bucket of the record's key, the bike id: each bike's records stay in one file, in order.
-                line(outs.get(Math.floorMod(r.key.hashCode(), buckets))).accept(r);
-            }));
-        } finally {
-            for (BufferedWriter w : outs) {
-                w.close();
-            }
-        }
-        Path[] files = parts.toArray(new Path[0]);
-        for (Path p : files) {
-            assertThat(Files.size(p)).as(p.toString()).isPositive();
-        }
+        Day day = bucketedDay(3);
+        Path whole = day.whole();
+        Path[] files = day.buckets();
+        long records = day.records();
+        int buckets = files.length;
 
         Map<String, List<String>> inOrder = replay("one_file", DEFAULT_INTERVAL, 1, false, whole);
         Map<String, List<String>> serial = replay("buckets_p1", DEFAULT_INTERVAL, 1, true, files);
@@ -92,6 +83,63 @@ class ReplayPartitionedITCase {
                 "deduction", "accumulation");
         assertThat(InfluxMeasurements.difference(serial, "p=1", parallel, "p=2")
                 + InfluxMeasurements.difference(inOrder, "one file", serial, "p=1")).as("differences").isEmpty();
+    }
+
+    /**
+     * A key-partitioned replay at parallelism 2 (its first file gzip) loses its TaskManager once it has completed
+     * a checkpoint, restarts from that checkpoint on a new one, and must leave the points of a replay without
+     * failure.
+     */
+    @Test
+    void aKeyPartitionedReplayRestoredFromACheckpointWritesThePointsOfOneWithoutFailure(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        Day day = bucketedDay(3);
+        Map<String, List<String>> clean = replay("no_failure", DEFAULT_INTERVAL, 2, true, day.buckets());
+
+        Path gz = tmp.resolve("bucket-0.jsonl.gz");
+        try (OutputStream z = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            z.write(Files.readAllBytes(day.buckets()[0]));
+        }
+        Path[] files = {gz, day.buckets()[1], day.buckets()[2]};
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try {
+            Future<Map<String, List<String>>> restored = runner.submit(
+                    () -> replay("restored", DEFAULT_INTERVAL, 2, true, files));
+            JobID job = awaitCheckpoint(cluster, restored);
+            cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
+            cluster.startTaskManager();
+            Map<String, List<String>> after = restored.get(10, TimeUnit.MINUTES);
+
+            assertThat(cluster.getArchivedExecutionGraph(job).get(30, TimeUnit.SECONDS).getCheckpointStatsSnapshot()
+                    .getLatestRestoredCheckpoint()).as("the checkpoint the replay restarted from").isNotNull();
+            assertThat(InfluxMeasurements.difference(clean, "without failure", after, "restored from a checkpoint"))
+                    .as("differences").isEmpty();
+        } finally {
+            runner.shutdownNow();
+        }
+    }
+
+    /** The running replay's job, once it has completed a checkpoint (its {@code _metadata} is written). */
+    private static JobID awaitCheckpoint(MiniCluster cluster, Future<?> replay) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            for (JobStatusMessage j : cluster.listJobs().get(30, TimeUnit.SECONDS)) {
+                Path dir = FlinkTestCluster.CHECKPOINTS.resolve(j.getJobId().toHexString());
+                if (j.getJobState() == JobStatus.RUNNING && Files.isDirectory(dir)) {
+                    try (var chk = Files.list(dir)) {
+                        if (chk.anyMatch(c -> Files.exists(c.resolve("_metadata")))) {
+                            return j.getJobId();
+                        }
+                    }
+                }
+            }
+            if (replay.isDone()) {
+                replay.get();
+                throw new AssertionError("the replay ended before it completed a checkpoint");
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        throw new AssertionError("the replay completed no checkpoint within 5 minutes");
     }
 
     /**
@@ -130,6 +178,36 @@ class ReplayPartitionedITCase {
                 .hasSizeGreaterThanOrEqualTo((int) parked);
         assertThat(InfluxMeasurements.difference(often, "watermarks every ms", atEnd, "watermark at the end only"))
                 .as("differences").isEmpty();
+    }
+
+    /** A simulated day as one file in time order and as bike-hash bucket files. */
+    record Day(Path whole, Path[] buckets, long records) {}
+
+    private Day bucketedDay(int buckets) throws IOException {
+        Path whole = tmp.resolve("whole.jsonl");
+        List<Path> parts = new ArrayList<>();
+        List<BufferedWriter> outs = new ArrayList<>();
+        long records;
+        try (BufferedWriter all = Files.newBufferedWriter(whole, StandardCharsets.UTF_8)) {
+            for (int b = 0; b < buckets; b++) {
+                parts.add(tmp.resolve("bucket-" + b + ".jsonl"));
+                outs.add(Files.newBufferedWriter(parts.get(b), StandardCharsets.UTF_8));
+            }
+            Consumer<SimRecord> toAll = line(all);
+            records = simulate(sim -> sim.advanceTo(END, r -> {
+                toAll.accept(r);
+                // The bucket of the record's key, the bike id: each bike's records stay in one file, in order.
+                line(outs.get(Math.floorMod(r.key.hashCode(), buckets))).accept(r);
+            }));
+        } finally {
+            for (BufferedWriter w : outs) {
+                w.close();
+            }
+        }
+        for (Path p : parts) {
+            assertThat(Files.size(p)).as(p.toString()).isPositive();
+        }
+        return new Day(whole, parts.toArray(new Path[0]), records);
     }
 
     /** The simulated day, every switch on, given to {@code run}; returns how many records it produced. */
