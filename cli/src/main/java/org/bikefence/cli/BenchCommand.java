@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.bikefence.cli.bench.PipelineBench;
+import org.bikefence.cli.bench.ReplayBench;
 import org.bikefence.cli.bench.Variant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Unmatched;
 
 /** {@code bench}: the benchmarks of BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (BENCHMARKS.md).",
-        subcommands = {BenchCommand.Geofence.class, BenchCommand.Pipeline.class})
+        subcommands = {BenchCommand.Geofence.class, BenchCommand.Pipeline.class, BenchCommand.ReplayBenchmark.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -24,7 +25,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "a benchmark is needed: geofence or pipeline");
+        throw new ParameterException(spec.commandLine(), "a benchmark is needed: geofence, pipeline or replay");
     }
 
     /** JMH geofence benchmarks, then the index heap footprint; optionally on the real DCIC 2021 Xiamen data. */
@@ -162,6 +163,57 @@ public final class BenchCommand implements Callable<Integer> {
             public Variant convert(String value) {
                 return Variant.of(value);
             }
+        }
+    }
+
+    /**
+     * Replay throughput: synthetic positions written to files by bike-hash bucket, replayed once with
+     * {@code ./bikefence replay}'s code into a local influxd (BENCHMARKS.md, "Replay").
+     */
+    @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Records/s of a replay of key-partitioned files, checked against InfluxDB.",
+                "Writes the synthetic positions of bench pipeline into FILES JSON Lines files by bike-hash bucket, "
+                        + "starts a local influxd, replays them (--key-partitioned when more than one file) in a "
+                        + "JVM of its own with the replay's Flink config, checkpoints every 10 s, and checks that "
+                        + "operator_metrics counts every record and every bike and that nothing was a dead letter. "
+                        + "Prints records/s of the job's run time."})
+    static final class ReplayBenchmark implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--records", paramLabel = "N", defaultValue = "1000000",
+                description = "position records written and replayed (default: ${DEFAULT-VALUE})")
+        long records;
+
+        @Option(names = "--bikes", paramLabel = "B", defaultValue = "100000",
+                description = "simulated bikes the records come from, split over the demo's 3 operators "
+                        + "(default: ${DEFAULT-VALUE})")
+        int bikes;
+
+        @Option(names = "--files", paramLabel = "F", defaultValue = "2",
+                description = "files by bike-hash bucket, one split each (default: ${DEFAULT-VALUE})")
+        int files;
+
+        @Option(names = "--parallelism", paramLabel = "P", defaultValue = "2",
+                description = "replay parallelism (default: ${DEFAULT-VALUE})")
+        int parallelism;
+
+        @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".run/bench-replay",
+                description = "where the files, influxd and the run's log live (default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (records <= 0 || bikes <= 0 || files <= 0 || parallelism <= 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "options '--records', '--bikes', '--files' and '--parallelism' must be positive");
+            }
+            new ReplayBench(settings(), spec.commandLine().getOut()).run();
+            return 0;
+        }
+
+        ReplayBench.Settings settings() {
+            return new ReplayBench.Settings(records, bikes, files, parallelism, workDir, Maven.root());
         }
     }
 }

@@ -16,8 +16,11 @@ import org.bikefence.model.RawRecord;
  * <p>A record without a readable {@code ts} gets {@link Long#MIN_VALUE} (it will be a dead letter and moves no
  * watermark), and a {@code ts} further in the future than the decoder accepts is not believed either, so one
  * bad record cannot push a partition's watermark ahead of its good ones.
+ *
+ * <p>Public for the replay's source, which orders the files it reads side by side by this event time and ends
+ * with the watermark it makes (org.bikefence.replay.ReplayEventTime).
  */
-final class RecordEventTime implements SerializableTimestampAssigner<RawRecord> {
+public final class RecordEventTime implements SerializableTimestampAssigner<RawRecord> {
     private static final long serialVersionUID = 1L;
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -25,7 +28,7 @@ final class RecordEventTime implements SerializableTimestampAssigner<RawRecord> 
     private final Long fixedNowMs;
 
     /** @param maxFutureMs and @param fixedNowMs as the decoder has them: later timestamps are rejected there */
-    RecordEventTime(long maxFutureMs, Long fixedNowMs) {
+    public RecordEventTime(long maxFutureMs, Long fixedNowMs) {
         this.maxFutureMs = maxFutureMs;
         this.fixedNowMs = fixedNowMs;
     }

@@ -15,8 +15,9 @@ import org.bikefence.model.DeadLetter;
 
 /**
  * Appends a replay's dead letters to a JSON Lines file (see {@link DeadLetterJson}), since a replay may
- * have no Kafka. Subtask 0, which decodes everything a replay reads (see {@link ReplayEnumerator}), writes
- * the file itself; any other subtask would write {@code FILE.<subtask>}. Files are opened on the first dead
+ * have no Kafka. Subtask 0, which decodes everything a replay of one split reads (see {@link ReplayEnumerator}),
+ * writes the file itself; any other subtask, decoding the files of a key-partitioned replay, writes
+ * {@code FILE.<subtask>}. Files are opened on the first dead
  * letter in append mode: the replay command empties them before the job starts. The writer flushes at every
  * checkpoint and at the end; after a restart from a checkpoint, lines written since it can appear twice
  * (at-least-once, each line names its file:line).

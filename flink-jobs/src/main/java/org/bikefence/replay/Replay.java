@@ -74,8 +74,9 @@ public final class Replay {
         int parallelism = config.get(JobOptions.PARALLELISM);
         List<Path> dlqFiles = resetDeadLetterFiles(options.dlq(), parallelism);
 
-        terminal.printf(Locale.ROOT, "replay: %d file(s), %,d bytes -> %s database %s; dead letters -> %s%n",
-                files.size(), totalBytes, config.get(JobOptions.INFLUX_URL),
+        terminal.printf(Locale.ROOT, "replay: %d file(s)%s, %,d bytes -> %s database %s; dead letters -> %s%n",
+                files.size(), options.partitioned() ? " (key-partitioned, read side by side)" : "", totalBytes,
+                config.get(JobOptions.INFLUX_URL),
                 config.get(JobOptions.INFLUX_DB) != null ? config.get(JobOptions.INFLUX_DB)
                         : config.get(JobOptions.INFLUX_BUCKET), options.dlq());
         if (files.stream().anyMatch(f -> f.format() == InputFile.Format.CSV)) {
@@ -86,10 +87,12 @@ public final class Replay {
         ScheduledExecutorService ticker = null;
         long t0 = System.nanoTime();
         try {
-            BikefenceJob job = new BikefenceJob(new ReplaySource(files, csv, progress.id()), 
+            JobSettings settings = settings(config);
+            BikefenceJob job = new BikefenceJob(new ReplaySource(files, csv, progress.id(), settings,
+                    options.partitioned()),
                     new EmptySource<>(TypeInformation.of(FenceUpdate.class)),
                     InfluxDbSink.fromConfig(config.configuration()), new DeadLetterFileSink(options.dlq()),
-                    settings(config));
+                    settings);
             configure(env, config, options.checkpointDir());
             job.build(env);
             JobClient client = env.executeAsync("bikefence replay");

@@ -51,7 +51,8 @@ public final class ReplayCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--from", order = 1, arity = "1..*", paramLabel = "FILE",
-            description = "Input files, read in the order given; required (default: none)")
+            description = "Input files, read in the order given (with --key-partitioned: side by side); required "
+                    + "(default: none)")
     private List<Path> from = new ArrayList<>();
 
     private InputFile.Format format;
@@ -86,6 +87,13 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "Directory of the replay's checkpoints while it runs (the keyed state of many bikes "
                     + "does not fit the JobManager's memory); none is kept once it ends (default: ${DEFAULT-VALUE})")
     private Path checkpointDir;
+
+    @Option(names = "--key-partitioned", order = 12,
+            description = "Each FILE holds a key-partitioned slice of the archive (one file per Kafka partition, "
+                    + "operator or bike-hash bucket, each in time order): the files are read in parallel, one split "
+                    + "per file with its own watermark; without it all FILEs are one split, read in order by one "
+                    + "reader (default: off)")
+    private boolean partitioned;
 
     @Option(names = {"-h", "--help"}, order = 100, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
@@ -210,7 +218,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     /** The local Flink a replay runs on: {@code config.yaml} of {@code confDir} as {@link LocalRuntime} reads it. */
-    static StreamExecutionEnvironment environment(Path confDir) {
+    public static StreamExecutionEnvironment environment(Path confDir) {
         return StreamExecutionEnvironment.getExecutionEnvironment(LocalRuntime.load(confDir));
     }
 
@@ -250,6 +258,11 @@ public final class ReplayCommand implements Callable<Integer> {
     /** The directory the replay's checkpoints are written under. */
     public Path checkpointDir() {
         return checkpointDir;
+    }
+
+    /** Whether each input file is a key-partitioned slice of the archive, read as a split of its own. */
+    public boolean partitioned() {
+        return partitioned;
     }
 
     /** auto, on or off. */

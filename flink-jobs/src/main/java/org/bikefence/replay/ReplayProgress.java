@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How far a replay running in this JVM has got: records emitted and bytes of input read, written by the
- * source reader and read by the terminal's progress line. The replay command runs Flink in its own JVM
+ * source readers (one {@link Slot} per split, so readers running side by side never write the same field, and a
+ * restored split simply overwrites its slot) and read by the terminal's progress line. The replay command runs Flink in its own JVM
  * (a local MiniCluster), so a registry by id is enough; a job submitted to a remote cluster finds no
  * entry here and simply runs without a progress line.
  */
@@ -15,8 +16,7 @@ public final class ReplayProgress {
 
     private final String id;
     private final long totalBytes;
-    private volatile long records;
-    private volatile long bytesRead;
+    private final Map<Integer, Slot> slots = new ConcurrentHashMap<>();
 
     private ReplayProgress(String id, long totalBytes) {
         this.id = id;
@@ -44,17 +44,27 @@ public final class ReplayProgress {
     }
 
     public long records() {
-        return records;
+        return slots.values().stream().mapToLong(s -> s.records).sum();
     }
 
     public long bytesRead() {
-        return bytesRead;
+        return Math.min(slots.values().stream().mapToLong(s -> s.bytesRead).sum(), totalBytes);
     }
 
-    /** Only the one reading subtask writes, so plain volatile writes suffice. */
-    void update(long records, long bytesRead) {
-        this.records = records;
-        this.bytesRead = Math.min(bytesRead, totalBytes);
+    /** The slot of split {@code index}. */
+    Slot slot(int index) {
+        return slots.computeIfAbsent(index, i -> new Slot());
+    }
+
+    /** How far one split has got; only the subtask reading it writes, so plain volatile writes suffice. */
+    static final class Slot {
+        private volatile long records;
+        private volatile long bytesRead;
+
+        void update(long records, long bytesRead) {
+            this.records = records;
+            this.bytesRead = bytesRead;
+        }
     }
 
     public void close() {

@@ -2,32 +2,52 @@ package org.bikefence.replay;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.core.io.InputStatus;
 import org.bikefence.model.RawRecord;
 
 /**
- * Reads the replay split one line per {@link #pollNext} call on the task thread, so a checkpoint always
- * sees a position that matches exactly what has been emitted.
+ * Reads the splits given to this reader, one record per {@link #pollNext} call on the task thread, so a
+ * checkpoint always sees positions that match exactly what has been emitted.
+ *
+ * <p>Each split has its own output, so its own watermark (the job's watermark strategy per split, as for
+ * Kafka partitions): the reader's watermark is the lowest of its splits', and a file never makes another
+ * file's records late. All its splits are read side by side, merged by event time (the next record is always
+ * the earliest of the splits' next records, ties to the lowest split), so no split races ahead of the others
+ * and the records waiting downstream for the watermark stay few. A split's own records keep their order.
+ *
+ * <p>At the end it reports its splits' latest event times and ends only when the enumerator says the whole
+ * input is done, with the watermark of the whole input (see {@link ReplayEnumerator}).
  */
 final class ReplayReader implements SourceReader<RawRecord, ReplaySplit> {
     private final SourceReaderContext context;
     private final List<InputFile> files;
     private final CsvMapping csv;
+    private final ReplayEventTime eventTime;
     private final ReplayProgress progress;
     private final List<ReplaySplit> queued = new ArrayList<>();
-    private ReplayCursor cursor;
-    private long records;
+    /** The splits being read, in split order. */
+    private final List<Reading> reading = new ArrayList<>();
+    /** Splits read to their end, by index. */
+    private final TreeMap<Integer, ReplaySplit> done = new TreeMap<>();
     private boolean noMoreSplits;
+    private boolean reported;
+    private Long endOfInputTs;
     private CompletableFuture<Void> available = new CompletableFuture<>();
 
-    ReplayReader(SourceReaderContext context, List<InputFile> files, CsvMapping csv, ReplayProgress progress) {
+    ReplayReader(SourceReaderContext context, List<InputFile> files, CsvMapping csv, ReplayEventTime eventTime,
+            ReplayProgress progress) {
         this.context = context;
         this.files = files;
         this.csv = csv;
+        this.eventTime = eventTime;
         this.progress = progress;
     }
 
@@ -38,46 +58,88 @@ final class ReplayReader implements SourceReader<RawRecord, ReplaySplit> {
 
     @Override
     public InputStatus pollNext(ReaderOutput<RawRecord> output) throws Exception {
-        if (cursor == null && !queued.isEmpty()) {
-            ReplaySplit s = queued.remove(0);
-            cursor = new ReplayCursor(files, csv, s.fileIndex, s.linesDone);
-            records = s.records;
+        while (!queued.isEmpty()) {
+            open(queued.remove(0), output);
         }
-        if (cursor != null) {
-            RawRecord r = cursor.next();
-            if (r != null) {
-                output.collect(r);
-                records++;
-                if (progress != null) {
-                    progress.update(records, cursor.bytesRead());
-                }
-                return InputStatus.MORE_AVAILABLE;
-            }
-            cursor.close();
-            cursor = null;
-            if (progress != null) {
-                progress.update(records, progress.totalBytes());
-            }
-            if (!queued.isEmpty()) {
-                return InputStatus.MORE_AVAILABLE;
+        Reading next = null;
+        for (Reading r : reading) {
+            if (next == null || r.headTs < next.headTs) {
+                next = r;
             }
         }
-        if (noMoreSplits) {
+        if (next != null) {
+            next.emit();
+            if (!next.advance()) {
+                finish(next, output);
+            }
+            return InputStatus.MORE_AVAILABLE;
+        }
+        if (!noMoreSplits) {
+            return nothingYet();
+        }
+        if (done.isEmpty()) {
             return InputStatus.END_OF_INPUT;
         }
+        if (!reported) {
+            TreeMap<Integer, Long> maxTs = new TreeMap<>();
+            done.forEach((index, s) -> maxTs.put(index, s.maxTs));
+            context.sendSourceEventToCoordinator(new ReplayEvents.SplitsDone(maxTs));
+            reported = true;
+        }
+        if (endOfInputTs == null) {
+            return nothingYet();
+        }
+        long watermark = eventTime.watermarkAfter(endOfInputTs);
+        if (watermark != Long.MIN_VALUE) {
+            output.emitWatermark(new Watermark(watermark));
+        }
+        return InputStatus.END_OF_INPUT;
+    }
+
+    private InputStatus nothingYet() {
         if (available.isDone()) {
             available = new CompletableFuture<>();
         }
         return InputStatus.NOTHING_AVAILABLE;
     }
 
+    private void open(ReplaySplit s, ReaderOutput<RawRecord> output) throws Exception {
+        if (s.finished) {
+            done.put(s.index, s);
+            return;
+        }
+        int end = Math.min(s.endFile, files.size());
+        Reading r = new Reading(s, new ReplayCursor(files.subList(s.firstFile, end), csv, s.fileIndex - s.firstFile,
+                s.linesDone), output.createOutputForSplit(s.splitId()));
+        if (r.advance()) {
+            int at = 0;
+            while (at < reading.size() && reading.get(at).split.index < s.index) {
+                at++;
+            }
+            reading.add(at, r);
+        } else {
+            finish(r, output);
+        }
+    }
+
+    private void finish(Reading r, ReaderOutput<RawRecord> output) throws Exception {
+        r.cursor.close();
+        reading.remove(r);
+        output.releaseOutputForSplit(r.split.splitId());
+        done.put(r.split.index, r.split.finished(r.records, r.maxTs));
+        if (r.slot != null) {
+            r.slot.update(r.records, r.cursor.bytesRead());
+        }
+    }
+
     @Override
     public List<ReplaySplit> snapshotState(long checkpointId) {
         List<ReplaySplit> state = new ArrayList<>();
-        if (cursor != null) {
-            state.add(new ReplaySplit(cursor.fileIndex(), cursor.linesDone(), records));
+        for (Reading r : reading) {
+            state.add(r.split.at(r.emittedFile, r.emittedLines, r.records, r.maxTs));
         }
         state.addAll(queued);
+        state.addAll(done.values());
         return state;
     }
 
@@ -99,9 +161,67 @@ final class ReplayReader implements SourceReader<RawRecord, ReplaySplit> {
     }
 
     @Override
+    public void handleSourceEvents(SourceEvent event) {
+        if (event instanceof ReplayEvents.EndOfInput end) {
+            endOfInputTs = end.maxTs();
+            available.complete(null);
+        }
+    }
+
+    @Override
     public void close() throws Exception {
-        if (cursor != null) {
-            cursor.close();
+        for (Reading r : reading) {
+            r.cursor.close();
+        }
+    }
+
+    /** One split being read: its cursor, its output, the next record (read ahead) and what has been emitted. */
+    private final class Reading {
+        final ReplaySplit split;
+        final ReplayCursor cursor;
+        final SourceOutput<RawRecord> out;
+        final ReplayProgress.Slot slot;
+        RawRecord head;
+        long headTs;
+        int headFile;
+        long headLines;
+        int emittedFile;
+        long emittedLines;
+        long records;
+        long maxTs;
+
+        Reading(ReplaySplit split, ReplayCursor cursor, SourceOutput<RawRecord> out) {
+            this.split = split;
+            this.cursor = cursor;
+            this.out = out;
+            this.slot = progress == null ? null : progress.slot(split.index);
+            this.emittedFile = split.fileIndex;
+            this.emittedLines = split.linesDone;
+            this.records = split.records;
+            this.maxTs = split.maxTs;
+        }
+
+        /** Reads the next record of the split ahead; false at its end. */
+        boolean advance() throws Exception {
+            head = cursor.next();
+            if (head == null) {
+                return false;
+            }
+            headTs = eventTime.of(head);
+            headFile = split.firstFile + cursor.fileIndex();
+            headLines = cursor.linesDone();
+            return true;
+        }
+
+        void emit() {
+            out.collect(head);
+            records++;
+            maxTs = Math.max(maxTs, headTs);
+            emittedFile = headFile;
+            emittedLines = headLines;
+            if (slot != null) {
+                slot.update(records, cursor.bytesRead());
+            }
         }
     }
 }

@@ -7,59 +7,97 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
- * The one split of a replay: all input files, in order, and how far they have been read. One split (not
- * one per file) is what keeps the whole input in file order.
+ * A split of a replay: a run of input files read in order by one reader, and how far it has been read. By
+ * default a replay is one split of all files (their order is the order of the records); with key-partitioned
+ * files ({@code --key-partitioned}) each file is a split of its own. A finished split stays in the state, with the
+ * latest event time it emitted, until the whole replay ends (see {@link ReplayEnumerator}).
  */
 public final class ReplaySplit implements SourceSplit {
+    /** Number of the split: its first file in a partitioned replay, 0 for the one split of all files. */
+    final int index;
+    /** The files of the split: {@code firstFile} up to {@code endFile} (exclusive). */
+    final int firstFile;
+    final int endFile;
+    /** Position: the file being read and the lines of it already emitted. */
     final int fileIndex;
     final long linesDone;
+    /** Records emitted so far, and the latest event time among them ({@link Long#MIN_VALUE}: none yet). */
     final long records;
+    final long maxTs;
+    final boolean finished;
 
-    ReplaySplit(int fileIndex, long linesDone, long records) {
+    ReplaySplit(int index, int firstFile, int endFile, int fileIndex, long linesDone, long records, long maxTs,
+            boolean finished) {
+        this.index = index;
+        this.firstFile = firstFile;
+        this.endFile = endFile;
         this.fileIndex = fileIndex;
         this.linesDone = linesDone;
         this.records = records;
+        this.maxTs = maxTs;
+        this.finished = finished;
     }
 
-    static ReplaySplit atStart() {
-        return new ReplaySplit(0, 0, 0);
+    /** The split of files {@code first} to {@code end} (exclusive), at its start. */
+    static ReplaySplit of(int index, int first, int end) {
+        return new ReplaySplit(index, first, end, first, 0, 0, Long.MIN_VALUE, false);
+    }
+
+    ReplaySplit at(int file, long lines, long emitted, long latest) {
+        return new ReplaySplit(index, firstFile, endFile, file, lines, emitted, latest, false);
+    }
+
+    ReplaySplit finished(long emitted, long latest) {
+        return new ReplaySplit(index, firstFile, endFile, endFile, 0, emitted, latest, true);
     }
 
     @Override
     public String splitId() {
-        return "replay";
+        return "replay-" + index;
     }
 
     @Override
     public String toString() {
-        return "ReplaySplit{file " + fileIndex + ", line " + linesDone + ", records " + records + "}";
+        return "ReplaySplit{" + index + ": files " + firstFile + ".." + (endFile - 1) + (finished ? ", finished"
+                : ", file " + fileIndex + ", line " + linesDone) + ", records " + records + ", max ts " + maxTs + "}";
     }
 
-    /** Serializes a split as file index, lines done and records emitted. */
+    /** Serializes a split field by field. */
     static final class Serializer implements SimpleVersionedSerializer<ReplaySplit> {
         static final Serializer INSTANCE = new Serializer();
 
         @Override
         public int getVersion() {
-            return 1;
+            return 2;
         }
 
         @Override
         public byte[] serialize(ReplaySplit s) throws IOException {
-            DataOutputSerializer out = new DataOutputSerializer(20);
+            DataOutputSerializer out = new DataOutputSerializer(48);
+            out.writeInt(s.index);
+            out.writeInt(s.firstFile);
+            out.writeInt(s.endFile);
             out.writeInt(s.fileIndex);
             out.writeLong(s.linesDone);
             out.writeLong(s.records);
+            out.writeLong(s.maxTs);
+            out.writeBoolean(s.finished);
             return out.getCopyOfBuffer();
         }
 
         @Override
         public ReplaySplit deserialize(int version, byte[] bytes) throws IOException {
-            if (version != 1) {
+            DataInputDeserializer in = new DataInputDeserializer(bytes);
+            if (version == 1) {
+                // The one split of all files, as replays before partitioned reading had it.
+                return new ReplaySplit(0, 0, Integer.MAX_VALUE, in.readInt(), in.readLong(), in.readLong(),
+                        Long.MIN_VALUE, false);
+            }
+            if (version != 2) {
                 throw new IOException("unknown replay split version " + version);
             }
-            DataInputDeserializer in = new DataInputDeserializer(bytes);
-            return new ReplaySplit(in.readInt(), in.readLong(), in.readLong());
+            return new ReplaySplit(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readLong(),
+                    in.readLong(), in.readLong(), in.readBoolean());
         }
     }
 }

@@ -105,6 +105,17 @@ public record JobOutput(Map<String, List<String>> measurements, List<String> vio
         }
     }
 
+    /** Points in all measurements. */
+    public static long points(Map<String, List<String>> measurements) {
+        return measurements.values().stream().mapToLong(List::size).sum();
+    }
+
+    /** What differs between two runs' InfluxDB measurements alone (runs without a violations topic). */
+    public static String difference(Map<String, List<String>> a, String labelA, Map<String, List<String>> b,
+            String labelB) {
+        return difference(new JobOutput(a, List.of()), labelA, new JobOutput(b, List.of()), labelB);
+    }
+
     /** What differs between two runs, readable: per measurement the rows only one of them has; empty when none. */
     public static String difference(JobOutput a, String labelA, JobOutput b, String labelB) {
         StringBuilder diff = new StringBuilder();

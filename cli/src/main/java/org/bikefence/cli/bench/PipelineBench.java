@@ -35,7 +35,7 @@ public final class PipelineBench {
     static final String TOPIC = Topics.POSITIONS;
     static final long SEED = 42;
     private static final long RUN_TIMEOUT_MINUTES = 30;
-    private static final List<String> CHILD_JVM = List.of("-Xms1g", "-Xmx2g");
+    static final List<String> CHILD_JVM = List.of("-Xms1g", "-Xmx2g");
 
     /** What to run; {@code root} is the project root, where the fences and rule set are. */
     public record Settings(long records, int bikes, int partitions, List<Integer> parallelisms, int runsPerVariant,
@@ -203,12 +203,12 @@ public final class PipelineBench {
         return String.join(java.io.File.pathSeparator, entries);
     }
 
-    private static String tail(Path file, int lines) throws IOException {
+    static String tail(Path file, int lines) throws IOException {
         List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
