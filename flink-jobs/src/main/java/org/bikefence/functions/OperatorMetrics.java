@@ -23,7 +23,8 @@ import org.bikefence.rules.RuleSet;
 /**
  * Keeps each operator's assessment metrics for the month (keyed by operator), from {@link MinuteSlice}s: the
  * parts of a minute from every upstream subtask are merged as they arrive (one aggregate per pending minute,
- * never a list of records) and folded when the watermark passes the minute, in minute order, so running figures
+ * never a list of records) and folded when the watermark passes the minute (one timer per minute, at its end),
+ * in minute order, so running figures
  * (bikes standing at once, feed gaps) and the evidence kept do not depend on arrival order. After each folded
  * minute the month so far goes downstream to be scored, and the minute's own counts (bikes seen, bikes in
  * no-park zones, no-park violations) go to {@link #MINUTES}.
@@ -68,29 +69,29 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
 
     @Override
     public void processElement(MinuteSlice s, Context ctx, Collector<MonthSoFar> out) throws Exception {
+        long end = s.minute + MINUTE - 1;
+        if (end <= ctx.timerService().currentWatermark()) {
+            // A part of a minute already folded (a late report): into its month at once, no minute counts again.
+            fold(s, ctx, out);
+            return;
+        }
         MinuteSlice merged = pending.get(s.minute);
         pending.put(s.minute, merged == null ? s : merged.merge(s));
-        ctx.timerService().registerEventTimeTimer(Math.max(s.minute + MINUTE - 1,
-                ctx.timerService().currentWatermark() + 1));
+        // One timer per pending minute, at its end: the timer names the minute, so nothing is scanned.
+        ctx.timerService().registerEventTimeTimer(end);
     }
 
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<MonthSoFar> out) throws Exception {
-        List<Long> due = new ArrayList<>();
-        for (Long minute : pending.keys()) {
-            if (minute + MINUTE - 1 <= t) {
-                due.add(minute);
-            }
-        }
-        due.sort(null);
-        for (Long minute : due) {
-            MinuteSlice s = pending.get(minute);
+        long minute = t - MINUTE + 1;
+        MinuteSlice s = pending.get(minute);
+        if (s != null) {
             pending.remove(minute);
             fold(s, ctx, out);
         }
     }
 
-    private void fold(MinuteSlice s, OnTimerContext ctx, Collector<MonthSoFar> out) throws Exception {
+    private void fold(MinuteSlice s, Context ctx, Collector<MonthSoFar> out) throws Exception {
         long minute = s.minute;
         String monthKey = folder.monthOf(minute);
         Long folded = lastFoldedMinute.value();
