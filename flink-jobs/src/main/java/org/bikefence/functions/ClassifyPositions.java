@@ -83,9 +83,7 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
             // when it was accepted.
             use(load(current, "restored fence state"), current);
         }
-        ClassifiedPosition c = classify(index, p);
-        c.h3Cell = cells.h3Cell(p.lat, p.lng);
-        out.collect(c);
+        out.collect(classify(index, cells, p));
     }
 
     @Override
@@ -128,6 +126,13 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
                 v.fenceSetVersion());
         c.parkingCapacity = v.parkingCapacity();
         c.noParkGraceMs = v.zoneGraceMs();
+        return c;
+    }
+
+    /** {@link #classify(FenceIndex, BikePosition)} with the position's H3 cell (accumulation counts on cells). */
+    static ClassifiedPosition classify(FenceIndex index, H3Cells cells, BikePosition p) {
+        ClassifiedPosition c = classify(index, p);
+        c.h3Cell = cells.h3Cell(p.lat, p.lng);
         return c;
     }
 

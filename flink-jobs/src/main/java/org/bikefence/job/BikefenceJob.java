@@ -26,6 +26,7 @@ import org.bikefence.model.BikeFact;
 import org.bikefence.model.OperatorSignal;
 import org.bikefence.functions.AccumulationMonitor;
 import org.bikefence.functions.ClassifyPositions;
+import org.bikefence.functions.ClassifyStaticFences;
 import org.bikefence.functions.MonthlyAssessments;
 import org.bikefence.functions.OperatorMetrics;
 import org.bikefence.functions.DailyScores;
@@ -148,26 +149,32 @@ public final class BikefenceJob {
 
     /**
      * Positions in event time, classified against the fence set in force; new fence sets arrive broadcast,
-     * and each accepted or rejected one is reported on {@link ClassifyPositions#FENCE_SET_EVENTS}.
+     * and each accepted or rejected one is reported on {@link ClassifyPositions#FENCE_SET_EVENTS}. Without a
+     * source of updates the set given at submission stays, and classification is a one-input step
+     * ({@link ClassifyStaticFences}) under the same uid.
      */
     private SingleOutputStreamOperator<ClassifiedPosition> classifyAgainstFences(StreamExecutionEnvironment env,
             DataStream<BikePosition> decoded) {
-        // Without updates an empty bounded source stands in (fromData of an empty list fails in Flink 2.2).
-        DataStream<FenceUpdate> updates = env.fromSource(
-                        fenceUpdates != null ? fenceUpdates : new EmptySource<>(TypeInformation.of(FenceUpdate.class)),
-                        FENCE_UPDATES_NEVER_HOLD_BACK_TIME, "geofences")
-                .uid("geofences-source");
-        BroadcastStream<FenceUpdate> fenceSets = updates.broadcast(ClassifyPositions.FENCE_STATE);
-
         // The source made the timestamps (each position's ts) and the per-partition watermarks; this step only
         // keeps its name and uid from when watermarks were made here, per subtask, which made the output depend
         // on how partitions were spread over subtasks.
-        return decoded
+        DataStream<BikePosition> timed = decoded
                 .map(p -> p).returns(BikePosition.class)
-                .name("event-time").uid("event-time")
+                .name("event-time").uid("event-time");
+        int h3 = settings.rules().monitoring().accumulation().h3Resolution();
+        if (fenceUpdates == null) {
+            // The fences given at submission stay: a one-input step, chained to decoding (ClassifyStaticFences).
+            return timed
+                    .process(new ClassifyStaticFences(settings.fenceGeoJson(), settings.fenceSource(), h3))
+                    .name("classify-fences").uid("classify-fences");
+        }
+        DataStream<FenceUpdate> updates = env.fromSource(fenceUpdates, FENCE_UPDATES_NEVER_HOLD_BACK_TIME,
+                        "geofences")
+                .uid("geofences-source");
+        BroadcastStream<FenceUpdate> fenceSets = updates.broadcast(ClassifyPositions.FENCE_STATE);
+        return timed
                 .connect(fenceSets)
-                .process(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource(),
-                        settings.rules().monitoring().accumulation().h3Resolution()))
+                .process(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource(), h3))
                 .name("classify-fences").uid("classify-fences");
     }
 

@@ -84,9 +84,16 @@ class BikefenceJobTopologyTest {
     }
 
     @Test
-    void withoutViolationsOutTheViolationsSinkIsTheOnlyOperatorMissing() throws Exception {
-        assertThat(nodes(built(false).getStreamGraph()))
-                .containsExactlyElementsOf(NODES.stream().filter(n -> !n.startsWith("bike-violations-sink")).toList());
+    void withoutUpdatesOrViolationsOutTheirSourceAndSinkAreTheOnlyOperatorsMissing() throws Exception {
+        assertThat(nodes(built(false).getStreamGraph())).containsExactlyElementsOf(NODES.stream()
+                .filter(n -> !n.startsWith("bike-violations-sink") && !n.startsWith("geofences-source")).toList());
+    }
+
+    @Test
+    void withoutUpdatesClassificationChainsToDecoding() throws Exception {
+        assertThat(tasks(built(false).getStreamGraph().getJobGraph())).first().asString()
+                .startsWith("Source: bike-positions -> decode-validate -> (dead-letters: Writer, event-time -> "
+                        + "classify-fences -> fence-set-points, ");
     }
 
     @Test
