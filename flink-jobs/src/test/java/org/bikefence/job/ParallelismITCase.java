@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -34,6 +33,7 @@ import org.bikefence.simulator.FleetSimulator;
 import org.bikefence.simulator.OperatorProfile;
 import org.bikefence.simulator.Switches;
 import org.bikefence.testing.BoundedJobRun;
+import org.bikefence.testing.FlinkTestCluster;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.KafkaExtension;
 import org.bikefence.testing.NoKryo;
@@ -51,8 +51,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(KafkaExtension.class)
 class ParallelismITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.withSlots(4);
 
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();
