@@ -24,14 +24,14 @@ import org.bikefence.config.LocalRuntime;
 
 /**
  * The MiniCluster the integration tests run whole jobs on, with the runtime settings of a real run: RocksDB,
- * incremental checkpoints as files, and little managed memory (RocksDB's native memory; the machine is small and
- * shared). Each cluster (one per test class) has a directory of its own under {@code java.io.tmpdir} (the
+ * incremental checkpoints as files, and little managed memory (RocksDB's native memory, 48 MB a slot; the machine
+ * is small and shared). Each cluster (one per test class) has a directory of its own under {@code java.io.tmpdir} (the
  * module's {@code target/tmp} in the build) for its checkpoints and RocksDB's working files, so test classes never
  * share them. Every whole-job test uses it: {@code WholeJobTestsUseTheTestClusterTest} checks that.
  */
 public final class FlinkTestCluster {
-    /** Managed memory of the TaskManager, shared by RocksDB's instances in its slots. */
-    public static final MemorySize MANAGED_MEMORY = MemorySize.ofMebiBytes(96);
+    /** Managed memory of the TaskManager per slot, shared by RocksDB's instances in its slots. */
+    public static final MemorySize MANAGED_MEMORY_PER_SLOT = MemorySize.ofMebiBytes(48);
 
     private FlinkTestCluster() {}
 
@@ -43,7 +43,7 @@ public final class FlinkTestCluster {
     /** One TaskManager with {@code slots} slots; its directory is made when the test class starts. */
     public static MiniClusterExtension withSlots(int slots) {
         return new MiniClusterExtension(() -> new MiniClusterResourceConfiguration.Builder()
-                .setConfiguration(configuration(newDirectory()))
+                .setConfiguration(configuration(newDirectory(), slots))
                 .setNumberTaskManagers(1)
                 .setNumberSlotsPerTaskManager(slots)
                 .build());
@@ -79,16 +79,16 @@ public final class FlinkTestCluster {
     }
 
     /**
-     * A cluster's configuration, with its checkpoints and RocksDB's files under {@code dir}: what a job run on it
+     * A cluster's configuration for {@code slots} slots, with its checkpoints and RocksDB's files under {@code dir}: what a job run on it
      * gets unless its own environment says otherwise.
      */
-    public static Configuration configuration(Path dir) {
+    public static Configuration configuration(Path dir, int slots) {
         Configuration conf = new Configuration();
         // The backend a city's fleet needs, as docker/flink/config.yaml and the job option's default have it.
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         conf.addAll(LocalRuntime.checkpointsIn(dir.resolve("checkpoints")));
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MANAGED_MEMORY);
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MANAGED_MEMORY_PER_SLOT.multiply(slots));
         // A short path of its own: under the MiniCluster's nested temporary directories RocksDB's paths grow too
         // long for it to keep its log files apart.
         conf.set(RocksDBOptions.LOCAL_DIRECTORIES, dir.resolve("rocksdb").toAbsolutePath().toString());

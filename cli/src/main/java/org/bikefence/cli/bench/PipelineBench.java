@@ -203,12 +203,12 @@ public final class PipelineBench {
         return String.join(java.io.File.pathSeparator, entries);
     }
 
-    private static String tail(Path file, int lines) throws IOException {
+    static String tail(Path file, int lines) throws IOException {
         List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
