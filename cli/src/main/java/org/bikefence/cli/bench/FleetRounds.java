@@ -1,14 +1,19 @@
 package org.bikefence.cli.bench;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.bikefence.geofence.Fence;
-import org.bikefence.geofence.FenceGeometry;
 import org.bikefence.geofence.FenceIndex;
 import org.bikefence.geofence.FenceKind;
 import org.bikefence.geofence.FenceSet;
+import org.locationtech.jts.algorithm.locate.IndexedPointInAreaLocator;
+import org.locationtech.jts.algorithm.locate.PointOnGeometryLocator;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.Location;
 
 /**
  * The input of {@code bench state}: a large fleet that reports in rounds. Bike {@code i} belongs to operator
@@ -59,18 +64,52 @@ public final class FleetRounds {
             throw new IllegalArgumentException("the fleet needs an operating area, parking fences and no-park zones; "
                     + "fence set " + fences.version() + " lacks one of them");
         }
+        // One locator per fence, built once: a million bikes are placed by rejection sampling.
+        List<Sampler> inParking = parking.stream().map(f -> new Sampler(f.geometry())).toList();
+        List<Sampler> inNoPark = noPark.stream().map(f -> new Sampler(f.geometry())).toList();
+        Sampler area = new Sampler(areas.get(0).geometry());
         // float: a million bikes' places in 8 MB; 1e-7 degrees is about a centimetre.
         this.lat = new float[bikes];
         this.lng = new float[bikes];
         Random rnd = new Random(seed);
         for (int i = 0; i < bikes; i++) {
             double u = rnd.nextDouble();
-            double[] p = u < IN_PARKING ? FenceGeometry.randomPointInside(parking.get(rnd.nextInt(parking.size())), rnd)
-                    : u < IN_PARKING + IN_NO_PARK
-                            ? FenceGeometry.randomPointInside(noPark.get(rnd.nextInt(noPark.size())), rnd)
-                            : FenceGeometry.randomPointOutside(index, areas.get(0).geometry(), FenceKind.NO_PARK, rnd);
-            lat[i] = (float) p[0];
-            lng[i] = (float) p[1];
+            Coordinate p;
+            if (u < IN_PARKING) {
+                p = inParking.get(rnd.nextInt(inParking.size())).inside(rnd, c -> true);
+            } else if (u < IN_PARKING + IN_NO_PARK) {
+                p = inNoPark.get(rnd.nextInt(inNoPark.size())).inside(rnd, c -> true);
+            } else {
+                p = area.inside(rnd, c -> index.covering(c.y, c.x, FenceKind.NO_PARK).isEmpty());
+            }
+            lat[i] = (float) p.y;
+            lng[i] = (float) p.x;
+        }
+    }
+
+    /** Uniform points (in degrees) inside one geometry, by rejection from its envelope. */
+    private static final class Sampler {
+        private static final int MAX_ATTEMPTS = 10_000;
+        private final Geometry geometry;
+        private final PointOnGeometryLocator locator;
+        private final Envelope env;
+
+        Sampler(Geometry g) {
+            this.geometry = g;
+            this.locator = new IndexedPointInAreaLocator(g);
+            this.env = g.getEnvelopeInternal();
+        }
+
+        Coordinate inside(Random rnd, Predicate<Coordinate> also) {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                Coordinate c = new Coordinate(env.getMinX() + rnd.nextDouble() * env.getWidth(),
+                        env.getMinY() + rnd.nextDouble() * env.getHeight());
+                if (locator.locate(c) != Location.EXTERIOR && also.test(c)) {
+                    return c;
+                }
+            }
+            throw new IllegalStateException("no random point found inside " + geometry.getGeometryType() + " "
+                    + env);
         }
     }
 
@@ -93,7 +132,8 @@ public final class FleetRounds {
 
     /** The id of bike {@code i}: its operator's prefix and its number within the operator, e.g. {@code SG-0000042}. */
     public String bikeId(int i) {
-        return String.format(Locale.ROOT, "%s-%07d", OPERATORS.get(i % operators)[1], i / operators + 1);
+        String n = Integer.toString(i / operators + 1);
+        return OPERATORS.get(i % operators)[1] + "-" + "0000000".substring(Math.min(7, n.length())) + n;
     }
 
     /** When bike {@code i} reports in round {@code round} (0-based). */
@@ -112,11 +152,21 @@ public final class FleetRounds {
             long ts = ts(i, round);
             json.setLength(0);
             json.append("{\"operator\":\"").append(operator(i)).append("\",\"bikeId\":\"").append(id)
-                    .append("\",\"ts\":").append(ts).append(",\"lat\":")
-                    .append(String.format(Locale.ROOT, "%.7f", la)).append(",\"lng\":")
-                    .append(String.format(Locale.ROOT, "%.7f", ln)).append(",\"state\":\"")
+                    .append("\",\"ts\":").append(ts).append(",\"lat\":");
+            fixed7(json, la).append(",\"lng\":");
+            fixed7(json, ln).append(",\"state\":\"")
                     .append(riding ? "riding" : "parked").append("\"}");
             out.accept(new Position(id, json.toString(), ts));
         }
+    }
+
+    /** {@code v} with exactly seven decimals, as {@code %.7f} prints it (String.format is slow for millions). */
+    static StringBuilder fixed7(StringBuilder sb, double v) {
+        long units = Math.round(Math.abs(v) * 1e7);
+        if (v < 0 && units != 0) {
+            sb.append('-');
+        }
+        String frac = Long.toString(units % 10_000_000L);
+        return sb.append(units / 10_000_000L).append('.').append("0000000", 0, 7 - frac.length()).append(frac);
     }
 }

@@ -85,6 +85,19 @@ class StateBenchTest {
     }
 
     @Test
+    void coordinatesArePrintedWithSevenDecimalsAsFormatDoes() {
+        for (double v : new double[] {24.4871234, 118.1, -0.00000004, 0, 179.99999996, -12.5000001, 3.14159265358}) {
+            assertThat(FleetRounds.fixed7(new StringBuilder(), v).toString()).as("%s", v)
+                    .isEqualTo(String.format(java.util.Locale.ROOT, "%.7f", v).replace("-0.0000000", "0.0000000"));
+        }
+        assertThat(new FleetRounds(fencesForIds(), 10, 1, 0, 1).bikeId(9_999_999)).isEqualTo("HL-10000000");
+    }
+
+    private static FenceSet fencesForIds() {
+        return GeoJsonFenceLoader.load(DEMO_FENCES);
+    }
+
+    @Test
     void theRuleSetAdmitsTheFleetsOperatorsEachWithItsShareAsQuota() {
         RuleSet rules = RuleSetLoader.load(FleetRules.write(DISTRICT_RULES, 1_000_000, 5, tmp.resolve("r/rules.yaml")));
         assertThat(rules.operators()).containsOnlyKeys("hello", "meituan", "qingju", "songguo", "xiangqi");
