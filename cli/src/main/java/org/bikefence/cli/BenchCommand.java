@@ -210,6 +210,11 @@ public final class BenchCommand implements Callable<Integer> {
                 description = "partitions of the pre-loaded topic, records keyed by bike id (default: ${DEFAULT-VALUE})")
         int partitions;
 
+        @Option(names = "--max-minutes", paramLabel = "M", defaultValue = "60",
+                description = "stop the run after M minutes from the job's start, naming the busiest task threads "
+                        + "(default: ${DEFAULT-VALUE})")
+        long maxMinutes;
+
         @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".run/bench-state",
                 description = "where the broker, influxd, the run's checkpoints, RocksDB files and log live "
                         + "(default: ${DEFAULT-VALUE})")
@@ -217,9 +222,9 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (bikes <= 0 || parallelism <= 0 || partitions <= 0) {
+            if (bikes <= 0 || parallelism <= 0 || partitions <= 0 || maxMinutes <= 0) {
                 throw new ParameterException(spec.commandLine(),
-                        "options '--bikes', '--parallelism' and '--partitions' must be positive");
+                        "options '--bikes', '--parallelism', '--partitions' and '--max-minutes' must be positive");
             }
             if (operators < 1 || operators > FleetRounds.OPERATORS.size()) {
                 throw new ParameterException(spec.commandLine(), "option '--operators' must be 1.."
@@ -239,7 +244,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         StateBench.Settings settings() {
             return new StateBench.Settings(bikes, operators, reportsPerBike, parallelism, stateBackend, partitions,
-                    workDir, Maven.root());
+                    maxMinutes, workDir, Maven.root());
         }
     }
 }

@@ -30,20 +30,22 @@ class BenchStateOptionsTest {
         assertThat(s.parallelism()).isEqualTo(2);
         assertThat(s.stateBackend()).isEqualTo("rocksdb");
         assertThat(s.partitions()).isEqualTo(2);
+        assertThat(s.maxMinutes()).isEqualTo(60);
         assertThat(s.workDir()).isEqualTo(Path.of(".run/bench-state"));
     }
 
     @Test
     void givenValues() {
         StateBench.Settings s = parse("bench", "state", "--bikes", "2000", "--operators", "3", "--reports-per-bike", "4",
-                "--parallelism", "1", "--state-backend", "hashmap", "--partitions", "4", "--work-dir", "/tmp/s");
-        assertThat(s).isEqualTo(new StateBench.Settings(2_000, 3, 4, 1, "hashmap", 4, Path.of("/tmp/s"), s.root()));
+                "--parallelism", "1", "--state-backend", "hashmap", "--partitions", "4", "--max-minutes", "5", "--work-dir", "/tmp/s");
+        assertThat(s).isEqualTo(new StateBench.Settings(2_000, 3, 4, 1, "hashmap", 4, 5, Path.of("/tmp/s"), s.root()));
     }
 
     @Test
     void badValuesAreUsageErrorsOfOneLine() {
         for (List<String> bad : List.of(List.of("--bikes", "0"), List.of("--operators", "6"),
-                List.of("--reports-per-bike", "1"), List.of("--state-backend", "memory"), List.of("--parallelism", "x"))) {
+                List.of("--reports-per-bike", "1"), List.of("--state-backend", "memory"), List.of("--parallelism", "x"),
+                List.of("--max-minutes", "0"))) {
             CommandLine cl = Bikefence.commandLine();
             StringWriter err = new StringWriter();
             cl.setErr(new PrintWriter(err, true));

@@ -38,12 +38,13 @@ public final class StateBench {
     static final String RUN = "state-run";
     /** Room above the 2 GB goal, so a run that needs more still ends and says how much. */
     static final List<String> CHILD_JVM = List.of("-Xmx4g");
-    private static final long RUN_TIMEOUT_MINUTES = 120;
+    /** What the bench allows itself beyond the run's own limit (JVM and cluster start, the last checkpoint). */
+    private static final long RUN_SLACK_MINUTES = 35;
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** What to run; {@code root} is the project root, where the fences and rule set are. */
     public record Settings(int bikes, int operators, int reportsPerBike, int parallelism, String stateBackend,
-            int partitions, Path workDir, Path root) {
+            int partitions, long maxMinutes, Path workDir, Path root) {
         public long records() {
             return (long) bikes * reportsPerBike;
         }
@@ -146,12 +147,13 @@ public final class StateBench {
                 "--rules", rules.toString(), "--parallelism", Integer.toString(s.parallelism()),
                 "--state-backend", s.stateBackend(), "--bikes", Integer.toString(s.bikes()),
                 "--preloaded", Long.toString(preloaded), "--total", Long.toString(s.records()),
-                "--dir", runDir.toString()));
+                "--dir", runDir.toString(), "--max-minutes", Long.toString(s.maxMinutes())));
         Path log = runDir.resolve("run.log");
         Process child = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
         Thread relay = relay(child, log);
         try {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(RUN_TIMEOUT_MINUTES);
+            long limit = s.maxMinutes() + RUN_SLACK_MINUTES;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(limit);
             Path ready = runDir.resolve(StateRun.READY_FOR_LAST_ROUND);
             boolean lastRoundSent = false;
             while (!child.waitFor(200, TimeUnit.MILLISECONDS)) {
@@ -161,8 +163,7 @@ public final class StateBench {
                 }
                 if (System.nanoTime() > deadline) {
                     child.destroyForcibly();
-                    throw new IllegalStateException("the run took more than " + RUN_TIMEOUT_MINUTES
-                            + " minutes; its log: " + log);
+                    throw new IllegalStateException("the run took more than " + limit + " minutes; its log: " + log);
                 }
             }
         } catch (InterruptedException e) {
@@ -172,10 +173,23 @@ public final class StateBench {
         relay.join(TimeUnit.SECONDS.toMillis(10));
         Path result = runDir.resolve("result.properties");
         if (child.exitValue() != 0 || !Files.isRegularFile(result)) {
-            throw new IllegalStateException("the run failed (exit " + child.exitValue() + "); its log " + log
-                    + " ends:\n" + PipelineBench.tail(log, 30));
+            throw new IllegalStateException("the run failed (exit " + child.exitValue() + "): "
+                    + cause(log) + " (its log: " + log + ")");
         }
         return StateResult.parse(Files.readString(result, StandardCharsets.UTF_8));
+    }
+
+    /** The last exception message in the run's log (the reason it stopped), or its last line. */
+    static String cause(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String l = lines.get(i);
+            int at = l.indexOf("Exception: ");
+            if (at >= 0 && !l.startsWith("\t")) {
+                return l.substring(at + "Exception: ".length());
+            }
+        }
+        return lines.isEmpty() ? "no output" : lines.get(lines.size() - 1);
     }
 
     /** Copies the run's output to its log and shows its {@link StateRun#SAY} lines. */

@@ -56,7 +56,10 @@ public final class StateRun implements Callable<Integer> {
     /** Managed memory of the TaskManager (RocksDB's cache and write buffers), about what config.yaml gives. */
     static final MemorySize MANAGED_MEMORY = MemorySize.ofMebiBytes(512);
     private static final long PROGRESS_EVERY_MS = 10_000;
-    private static final long WAIT_MINUTES = 60;
+    /** The longest wait for one checkpoint. */
+    private static final long CHECKPOINT_MINUTES = 30;
+    /** Task threads named on a timeout, busiest first. */
+    private static final int HOT_THREADS = 3;
 
     @Option(names = "--bootstrap", required = true)
     String bootstrap;
@@ -97,6 +100,11 @@ public final class StateRun implements Callable<Integer> {
     @Option(names = "--dir", required = true, description = "checkpoints, RocksDB's files, the marker, the result")
     Path dir;
 
+    @Option(names = "--max-minutes", required = true, description = "time for the whole run, from the job's start")
+    long maxMinutes;
+
+    private long deadline;
+
     public static void main(String[] args) {
         // Flink's local cluster and the Kafka clients leave non-daemon threads behind: exit explicitly.
         System.exit(new CommandLine(new StateRun()).execute(args));
@@ -122,6 +130,7 @@ public final class StateRun implements Callable<Integer> {
             cluster.start();
             JobID job = cluster.submitJob(graph).get(2, TimeUnit.MINUTES).getJobID();
             long t0 = System.nanoTime();
+            deadline = t0 + TimeUnit.MINUTES.toNanos(maxMinutes);
             awaitRecords(cluster, job, preloaded, "rounds before the first checkpoint", t0);
             StateResult.Checkpoint first = checkpoint(cluster, job, "first");
             Files.writeString(dir.resolve(READY_FOR_LAST_ROUND), Long.toString(first.id()), StandardCharsets.UTF_8);
@@ -159,8 +168,7 @@ public final class StateRun implements Callable<Integer> {
     }
 
     /** Polls until the tracker (or the dead-letter sink) has {@code n} records; a progress line every 10 s. */
-    private static void awaitRecords(MiniCluster cluster, JobID job, long n, String what, long t0) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(WAIT_MINUTES);
+    private void awaitRecords(MiniCluster cluster, JobID job, long n, String what, long t0) throws Exception {
         long nextProgress = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROGRESS_EVERY_MS);
         while (true) {
             long read = SourceRecordCounter.recordsOut(SOURCE);
@@ -175,8 +183,14 @@ public final class StateRun implements Callable<Integer> {
                         + read + " of " + n + " records");
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("after " + WAIT_MINUTES + " minutes the tracker has " + tracked
-                        + " of " + n + " records (" + read + " read)");
+                double s = (System.nanoTime() - t0) / 1e9;
+                say("stopped after %d minutes (--max-minutes): %s: %d of %d records read, %d tracked, %.0f records/s; "
+                        + "the busiest task threads:", maxMinutes, what, read, n, tracked + dead, tracked / s);
+                for (String t : busiestThreads(HOT_THREADS)) {
+                    say("  %s", t);
+                }
+                throw new IllegalStateException("stopped after " + maxMinutes + " minutes: the tracker has "
+                        + (tracked + dead) + " of " + n + " records of " + what + " (" + read + " read)");
             }
             if (System.nanoTime() > nextProgress) {
                 double s = (System.nanoTime() - t0) / 1e9;
@@ -191,7 +205,7 @@ public final class StateRun implements Callable<Integer> {
     /** Triggers a checkpoint (incremental when the backend is, as configured) and reads its statistics. */
     private static StateResult.Checkpoint checkpoint(MiniCluster cluster, JobID job, String which) throws Exception {
         say("%s checkpoint triggered", which);
-        long id = cluster.triggerCheckpoint(job, CheckpointType.CONFIGURED).get(WAIT_MINUTES, TimeUnit.MINUTES);
+        long id = cluster.triggerCheckpoint(job, CheckpointType.CONFIGURED).get(CHECKPOINT_MINUTES, TimeUnit.MINUTES);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         while (true) {
             AbstractCheckpointStats stats = cluster.getExecutionGraph(job).get(1, TimeUnit.MINUTES)
@@ -209,6 +223,42 @@ public final class StateRun implements Callable<Integer> {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * The task threads (named after their operator chain) that used the most CPU, each with its CPU time and the
+     * innermost frame of bikefence's code on its stack, if any.
+     */
+    static List<String> busiestThreads(int n) {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        List<java.lang.management.ThreadInfo> infos = new java.util.ArrayList<>(
+                List.of(mx.dumpAllThreads(false, false)));
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo t : infos) {
+            cpu.put(t.getThreadId(), mx.getThreadCpuTime(t.getThreadId()));
+        }
+        infos.removeIf(t -> !t.getThreadName().contains("#") || t.getThreadName().startsWith("OutputFlusher"));
+        infos.sort(java.util.Comparator.comparingLong((java.lang.management.ThreadInfo t) -> cpu.get(t.getThreadId()))
+                .reversed());
+        List<String> lines = new java.util.ArrayList<>();
+        for (java.lang.management.ThreadInfo t : infos.subList(0, Math.min(n, infos.size()))) {
+            String frame = "-";
+            for (StackTraceElement e : t.getStackTrace()) {
+                if (e.getClassName().startsWith("org.bikefence.")) {
+                    frame = frame(e);
+                    break;
+                }
+            }
+            String top = t.getStackTrace().length > 0 ? frame(t.getStackTrace()[0]) : "-";
+            String name = t.getThreadName().length() > 60 ? t.getThreadName().substring(0, 60) + "..." : t.getThreadName();
+            lines.add(String.format(Locale.ROOT, "%s: %.1f s CPU, at %s, in %s", name, cpu.get(t.getThreadId()) / 1e9,
+                    top, frame));
+        }
+        return lines;
+    }
+
+    private static String frame(StackTraceElement e) {
+        return e.getClassName() + "." + e.getMethodName() + "(" + e.getFileName() + ":" + e.getLineNumber() + ")";
     }
 
     /** Heap in use after full collections (System.gc() is a full collection with G1, the default). */

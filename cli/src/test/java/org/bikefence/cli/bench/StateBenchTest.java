@@ -132,6 +132,48 @@ class StateBenchTest {
     }
 
     @Test
+    void aTimeoutNamesTheBusiestTaskThreadWithItsFrameOfBikefence() throws Exception {
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> spin(busy, stop), "bike-tracker -> (violation-points) (1/2)#0");
+        t.start();
+        try {
+            busy.await();
+            List<String> lines = StateRun.busiestThreads(3);
+            assertThat(lines).isNotEmpty();
+            assertThat(lines.get(0)).startsWith("bike-tracker -> (violation-points) (1/2)#0: ")
+                    .contains(" s CPU, at ").contains(", in org.bikefence.cli.bench.StateBenchTest.spin(");
+        } finally {
+            stop.set(true);
+            t.join();
+        }
+    }
+
+    private static void spin(java.util.concurrent.CountDownLatch busy, java.util.concurrent.atomic.AtomicBoolean stop) {
+        long cpu0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        double x = 0;
+        while (!stop.get()) {
+            x += Math.sqrt(x + 1);
+            if (busy.getCount() > 0
+                    && java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0 > 3e8) {
+                busy.countDown();
+            }
+        }
+        assertThat(x).isPositive();
+    }
+
+    @Test
+    void aFailedRunIsReportedByTheLastExceptionInItsLog() throws Exception {
+        Path log = tmp.resolve("run.log");
+        java.nio.file.Files.writeString(log, "bench-state| first checkpoint triggered\n"
+                + "java.lang.IllegalStateException: stopped after 12 minutes: the tracker has 5 of 9 records\n"
+                + "\tat org.bikefence.cli.bench.StateRun.awaitRecords(StateRun.java:1)\n");
+        assertThat(StateBench.cause(log)).isEqualTo("stopped after 12 minutes: the tracker has 5 of 9 records");
+        java.nio.file.Files.writeString(log, "one\nlast line\n");
+        assertThat(StateBench.cause(log)).isEqualTo("last line");
+    }
+
+    @Test
     void theResultFileReadsBackAndAMissingKeyIsNamed() {
         StateResult r = result(12_400, 6_100, 187_300_000, 812_000_000L);
         assertThat(StateResult.parse(r.toProperties())).isEqualTo(r);
