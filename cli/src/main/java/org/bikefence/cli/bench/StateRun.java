@@ -189,6 +189,8 @@ public final class StateRun implements Callable<Integer> {
                 for (String t : busiestThreads(HOT_THREADS)) {
                     say("  %s", t);
                 }
+                say("heap used after GC at that point: %s, process RSS %s", StateResult.size(heapAfterGc()),
+                        StateResult.size(rssBytes()));
                 throw new IllegalStateException("stopped after " + maxMinutes + " minutes: the tracker has "
                         + (tracked + dead) + " of " + n + " records of " + what + " (" + read + " read)");
             }
