@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.bikefence.cli.bench.FleetRounds;
 import org.bikefence.cli.bench.PipelineBench;
 import org.bikefence.cli.bench.ReplayBench;
+import org.bikefence.cli.bench.StateBench;
 import org.bikefence.cli.bench.Variant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Unmatched;
 
 /** {@code bench}: the benchmarks of BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (BENCHMARKS.md).",
-        subcommands = {BenchCommand.Geofence.class, BenchCommand.Pipeline.class, BenchCommand.ReplayBenchmark.class})
+        subcommands = {BenchCommand.Geofence.class, BenchCommand.Pipeline.class, BenchCommand.ReplayBenchmark.class,
+                BenchCommand.State.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -25,7 +28,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "a benchmark is needed: geofence, pipeline or replay");
+        throw new ParameterException(spec.commandLine(), "a benchmark is needed: geofence, pipeline, replay or state");
     }
 
     /** JMH geofence benchmarks, then the index heap footprint; optionally on the real DCIC 2021 Xiamen data. */
@@ -214,6 +217,87 @@ public final class BenchCommand implements Callable<Integer> {
 
         ReplayBench.Settings settings() {
             return new ReplayBench.Settings(records, bikes, files, parallelism, workDir, Maven.root());
+        }
+    }
+
+    /**
+     * What a large fleet's keyed state costs on RocksDB: checkpointed bytes per bike, the first full and a later
+     * incremental checkpoint, the heap after GC (BENCHMARKS.md, "State: a million bikes").
+     */
+    @Command(name = "state", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Checkpoint size and time and heap of the full job's state for a large fleet.",
+                "Starts a local Kafka broker and influxd, pre-loads every round of reports but the last (each bike "
+                        + "reports once a round, a round is 5 simulated minutes), and runs the full job as JobMain "
+                        + "wires it, unbounded, in a JVM of its own (-Xmx4g) on a local MiniCluster with 512 MB of "
+                        + "managed memory, checkpoints triggered by the bench: the first once every pre-loaded "
+                        + "record is tracked, the second after the last round. Prints checkpointed bytes per bike, "
+                        + "the first full checkpoint's duration, the incremental one's duration and size, and the "
+                        + "heap used after GC, each against its goal (300 B, 30 s, 10 s, 2 GB)."})
+    static final class State implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--bikes", paramLabel = "B", defaultValue = "1000000",
+                description = "bikes of the fleet (default: ${DEFAULT-VALUE})")
+        int bikes;
+
+        @Option(names = "--operators", paramLabel = "N", defaultValue = "5",
+                description = "operators the fleet is split over, 1..5: hello, meituan, qingju, songguo, xiangqi; "
+                        + "the district's rule set admits them with a quota of their share (default: ${DEFAULT-VALUE})")
+        int operators;
+
+        @Option(names = "--reports-per-bike", paramLabel = "R", defaultValue = "3",
+                description = "reports of each bike, one a round, at least 2: the last round comes after the first "
+                        + "checkpoint (default: ${DEFAULT-VALUE})")
+        int reportsPerBike;
+
+        @Option(names = "--parallelism", paramLabel = "P", defaultValue = "2",
+                description = "job parallelism (default: ${DEFAULT-VALUE})")
+        int parallelism;
+
+        @Option(names = "--state-backend", paramLabel = "BACKEND", defaultValue = "rocksdb",
+                description = "rocksdb or hashmap (default: ${DEFAULT-VALUE})")
+        String stateBackend;
+
+        @Option(names = "--partitions", paramLabel = "P", defaultValue = "2",
+                description = "partitions of the pre-loaded topic, records keyed by bike id (default: ${DEFAULT-VALUE})")
+        int partitions;
+
+        @Option(names = "--max-minutes", paramLabel = "M", defaultValue = "60",
+                description = "stop the run after M minutes from the job's start, naming the busiest task threads "
+                        + "(default: ${DEFAULT-VALUE})")
+        long maxMinutes;
+
+        @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".run/bench-state",
+                description = "where the broker, influxd, the run's checkpoints, RocksDB files and log live "
+                        + "(default: ${DEFAULT-VALUE})")
+        Path workDir;
+
+        @Override
+        public Integer call() throws Exception {
+            if (bikes <= 0 || parallelism <= 0 || partitions <= 0 || maxMinutes <= 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "options '--bikes', '--parallelism', '--partitions' and '--max-minutes' must be positive");
+            }
+            if (operators < 1 || operators > FleetRounds.OPERATORS.size()) {
+                throw new ParameterException(spec.commandLine(), "option '--operators' must be 1.."
+                        + FleetRounds.OPERATORS.size() + ", was " + operators);
+            }
+            if (reportsPerBike < 2) {
+                throw new ParameterException(spec.commandLine(),
+                        "option '--reports-per-bike' must be at least 2, was " + reportsPerBike);
+            }
+            if (!org.bikefence.config.JobOptions.STATE_BACKENDS.contains(stateBackend)) {
+                throw new ParameterException(spec.commandLine(),
+                        "option '--state-backend' must be rocksdb or hashmap, was '" + stateBackend + "'");
+            }
+            new StateBench(settings(), spec.commandLine().getOut()).run();
+            return 0;
+        }
+
+        StateBench.Settings settings() {
+            return new StateBench.Settings(bikes, operators, reportsPerBike, parallelism, stateBackend, partitions,
+                    maxMinutes, workDir, Maven.root());
         }
     }
 }

@@ -288,7 +288,9 @@ public final class Demo implements Callable<Integer> {
     /** The demo's Flink with the job's settings, ready for {@code pipeline.build(env)}. */
     StreamExecutionEnvironment environment(JobConfig config) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfiguration());
-        return JobMain.configure(env, config);
+        JobMain.configure(env, config);
+        LocalRuntime.requireDurableCheckpointStorage(env.getConfiguration(), "the demo's Flink configuration");
+        return env;
     }
 
     private Path checkpointDir() {

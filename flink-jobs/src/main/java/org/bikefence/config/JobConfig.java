@@ -137,6 +137,11 @@ public final class JobConfig {
             problems.add("option '" + JobOptions.KAFKA_STARTING_OFFSETS.key()
                     + "' must be committed, earliest or latest, was '" + offsets + "'");
         }
+        String backend = get(JobOptions.STATE_BACKEND);
+        if (!JobOptions.STATE_BACKENDS.contains(backend)) {
+            problems.add("option '" + JobOptions.STATE_BACKEND.key() + "' must be rocksdb or hashmap, was '" + backend
+                    + "'");
+        }
         String rules = get(JobOptions.RULES);
         if (!Files.isRegularFile(Path.of(rules)) && !Files.isDirectory(Path.of(rules))) {
             problems.add("option '" + JobOptions.RULES.key() + "': no rule-set file or directory '" + rules
@@ -159,6 +164,11 @@ public final class JobConfig {
     /** The option's value: as given, or its default (null for an option without one that was not given). */
     public <T> T get(ConfigOption<T> option) {
         return given.get(option);
+    }
+
+    /** Whether the option was given (as an argument or an environment variable), not taken from its default. */
+    public boolean isGiven(ConfigOption<?> option) {
+        return given.contains(option);
     }
 
     /** A millisecond option as a duration. */

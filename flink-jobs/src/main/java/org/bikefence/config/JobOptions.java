@@ -119,6 +119,15 @@ public final class JobOptions {
                     + "parallelism); fixed for the life of the state: a savepoint restores only with the same "
                     + "value. 128 is what Flink chooses by itself for a parallelism up to 85.");
 
+    /** The values {@link #STATE_BACKEND} accepts. */
+    public static final List<String> STATE_BACKENDS = List.of("rocksdb", "hashmap");
+
+    public static final ConfigOption<String> STATE_BACKEND = ConfigOptions.key("state.backend")
+            .stringType().defaultValue("rocksdb")
+            .withDescription("rocksdb: keyed state in RocksDB on local disk, bounded by disk rather than heap, with "
+                    + "incremental checkpoints; hashmap: state as objects on the JVM heap. Not given: Flink's "
+                    + "state.backend.type when the runtime's configuration sets one, else rocksdb.");
+
     // ---- InfluxDB sink ----
 
     public static final ConfigOption<String> INFLUX_URL = ConfigOptions.key("influx.url")
@@ -194,7 +203,7 @@ public final class JobOptions {
             KAFKA_BOOTSTRAP, KAFKA_POSITIONS_TOPIC, KAFKA_DLQ_TOPIC, KAFKA_FENCES_TOPIC, KAFKA_VIOLATIONS_TOPIC,
             KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
             FENCES, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, MAX_BIKE_ID_LENGTH, MAX_RECORD_BYTES,
-            CHECKPOINT_INTERVAL_MS, PARALLELISM, MAX_PARALLELISM,
+            CHECKPOINT_INTERVAL_MS, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND,
             INFLUX_URL, INFLUX_API, INFLUX_DB, INFLUX_CREATE_DB, INFLUX_RP, INFLUX_USERNAME, INFLUX_PASSWORD_ENV, INFLUX_PASSWORD_FILE,
             INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_ENV, INFLUX_TOKEN_FILE,
             INFLUX_BATCH_SIZE, INFLUX_FLUSH_INTERVAL_MS, INFLUX_MAX_RETRIES, INFLUX_INITIAL_BACKOFF_MS);

@@ -1,6 +1,9 @@
 package org.bikefence.job;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -10,6 +13,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
+import org.bikefence.config.LocalRuntime;
 import org.bikefence.kafka.DeadLetterSerializer;
 import org.bikefence.kafka.FenceUpdateDeserializer;
 import org.bikefence.kafka.RawRecordDeserializer;
@@ -40,7 +44,11 @@ public final class JobMain {
         checkInflux(config, false);
         checkKafka(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobExecutionResult result = create(config).execute(configure(env, config));
+        configure(env, config);
+        // flink run hands the job the cluster's conf/config.yaml (and its -D settings): refuse to submit a job
+        // whose checkpoints would live in the JobManager's memory.
+        LocalRuntime.requireDurableCheckpointStorage(env.getConfiguration(), "the Flink configuration (conf/config.yaml)");
+        JobExecutionResult result = create(config).execute(env);
         // Submitted detached (flink run -d, the REST API): there is no result to wait for.
         if (result.isJobExecutionResult()) {
             LOG.info("bikefence job finished after {} ms", result.getNetRuntime());
@@ -50,16 +58,26 @@ public final class JobMain {
     }
 
     /**
-     * Applies the job-level settings (checkpoint interval, parallelism, max parallelism) to an environment. The
-     * state backend and the checkpoint storage are runtime settings: the cluster's config.yaml (RocksDB and a
-     * checkpoint directory in {@code docker/flink/config.yaml}), {@link org.bikefence.config.LocalRuntime} for
-     * the demo and the replay.
+     * Applies the job-level settings to an environment: checkpoint interval, parallelism, max parallelism, and the
+     * state backend ({@link JobOptions#STATE_BACKEND}: given, else the runtime's {@code state.backend.type}, else
+     * RocksDB) with incremental checkpoints unless the runtime's configuration says otherwise. The checkpoint
+     * storage is a runtime setting: the cluster's config.yaml ({@code docker/flink/config.yaml}),
+     * {@link LocalRuntime} for the demo and the replay.
      */
     public static StreamExecutionEnvironment configure(StreamExecutionEnvironment env, JobConfig config) {
         env.enableCheckpointing(config.get(JobOptions.CHECKPOINT_INTERVAL_MS));
         env.setParallelism(config.get(JobOptions.PARALLELISM));
         // Fixed, not derived from the parallelism, so a savepoint taken at one parallelism restores at another.
         env.setMaxParallelism(config.get(JobOptions.MAX_PARALLELISM));
+        Configuration state = new Configuration();
+        if (config.isGiven(JobOptions.STATE_BACKEND)
+                || env.getConfiguration().getOptional(StateBackendOptions.STATE_BACKEND).isEmpty()) {
+            state.set(StateBackendOptions.STATE_BACKEND, config.get(JobOptions.STATE_BACKEND));
+        }
+        if (env.getConfiguration().getOptional(CheckpointingOptions.INCREMENTAL_CHECKPOINTS).isEmpty()) {
+            state.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        }
+        env.configure(state);
         return env;
     }
 

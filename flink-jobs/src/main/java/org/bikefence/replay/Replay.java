@@ -130,8 +130,9 @@ public final class Replay {
 
     /**
      * The replay's settings on top of the environment's: the job options (as the live job), streaming mode, a
-     * few restarts, and checkpoints as files under {@code checkpointDir}. The state backend is the
-     * environment's (RocksDB from {@code docker/flink/config.yaml}, see {@link LocalRuntime}).
+     * few restarts, and checkpoints as files under {@code checkpointDir}. The state backend is the job
+     * option's (RocksDB unless {@code --state.backend hashmap} or the environment chooses another, see
+     * {@link JobMain#configure}).
      */
     static void configure(StreamExecutionEnvironment env, JobConfig config, Path checkpointDir) {
         JobMain.configure(env, config);
@@ -152,6 +153,7 @@ public final class Replay {
         settings.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS);
         env.configure(settings);
+        LocalRuntime.requireDurableCheckpointStorage(env.getConfiguration(), "the replay's Flink configuration");
     }
 
     /** The job's settings, read from the same options as the live job's. */

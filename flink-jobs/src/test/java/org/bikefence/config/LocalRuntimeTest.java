@@ -1,6 +1,7 @@
 package org.bikefence.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,10 +21,10 @@ class LocalRuntimeTest {
     Path tmp;
 
     @Test
-    void theRepositoryConfigRunsTheHeapBackendWithCheckpointsToAFileSystemDirectory() {
+    void theRepositoryConfigRunsRocksDbWithCheckpointsToAFileSystemDirectory() {
         Configuration conf = LocalRuntime.load(REPOSITORY_CONF);
 
-        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
         assertThat(conf.get(CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).startsWith("file:///");
@@ -36,18 +37,18 @@ class LocalRuntimeTest {
     void withoutAConfigFileItIsTheSameBackendWithIncrementalCheckpoints() {
         Configuration conf = LocalRuntime.load(tmp.resolve("no-such-dir"));
 
-        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
     }
 
     @Test
-    void rocksDbIsAChoiceOfTheConfigFile() throws IOException {
-        Files.writeString(tmp.resolve("config.yaml"), "state:\n  backend:\n    type: rocksdb\n"
+    void theHeapBackendIsAChoiceOfTheConfigFile() throws IOException {
+        Files.writeString(tmp.resolve("config.yaml"), "state:\n  backend:\n    type: hashmap\n"
                 + "execution:\n  checkpointing:\n    incremental: false\n");
 
         Configuration conf = LocalRuntime.load(tmp);
 
-        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+        assertThat(conf.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
         assertThat(conf.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isFalse();
     }
 
@@ -58,5 +59,33 @@ class LocalRuntimeTest {
         assertThat(conf.get(CheckpointingOptions.CHECKPOINT_STORAGE)).isEqualTo("filesystem");
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
                 .isEqualTo(Path.of("target", "checkpoints").toAbsolutePath().toUri().toString());
+    }
+
+    @Test
+    void theRepositoryConfigAndLocalRunsHaveDurableCheckpointStorage() {
+        LocalRuntime.requireDurableCheckpointStorage(LocalRuntime.load(REPOSITORY_CONF), "config.yaml");
+        Configuration local = LocalRuntime.load(tmp.resolve("no-such-dir"));
+        local.addAll(LocalRuntime.checkpointsIn(tmp.resolve("checkpoints")));
+        LocalRuntime.requireDurableCheckpointStorage(local, "local");
+    }
+
+    @Test
+    void checkpointsInTheJobManagersMemoryAreRefusedNamingTheKey() {
+        Configuration jobManager = new Configuration();
+        jobManager.set(CheckpointingOptions.CHECKPOINT_STORAGE, "jobmanager");
+        jobManager.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "file:///tmp/ckpt");
+        assertThatThrownBy(() -> LocalRuntime.requireDurableCheckpointStorage(jobManager, "the demo's configuration"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the demo's configuration: 'execution.checkpointing.storage' is 'jobmanager', the "
+                        + "JobManager's memory (at most 5 MB of state); set it to 'filesystem' with "
+                        + "'execution.checkpointing.dir' on durable storage");
+
+        // Flink's fallback without a directory is the JobManager's memory too.
+        for (Configuration noDir : java.util.List.of(new Configuration(), LocalRuntime.load(tmp.resolve("none")),
+                Configuration.fromMap(java.util.Map.of("execution.checkpointing.storage", "filesystem")))) {
+            assertThatThrownBy(() -> LocalRuntime.requireDurableCheckpointStorage(noDir, "x"))
+                    .hasMessageStartingWith("x: no 'execution.checkpointing.dir', so checkpoints would be kept in "
+                            + "the JobManager's memory");
+        }
     }
 }

@@ -74,13 +74,15 @@ class BikefenceJobITCase {
 
         JobExecutionResult first = runJob(kafka, positions, dlq);
 
-        // On RocksDB, checkpointed as files under target/checkpoints, as a cluster with config.yaml runs it.
+        // On RocksDB, checkpointed as files under the test cluster's own directory, as a cluster with config.yaml
+        // runs it, with the max parallelism of the job option.
         FlinkTestCluster.Checkpoints checkpoints = FlinkTestCluster.of(cluster, first.getJobID());
         assertThat(checkpoints.stateBackend()).isEqualTo("EmbeddedRocksDBStateBackend");
         assertThat(checkpoints.storage()).isEqualTo("FileSystemCheckpointStorage");
         assertThat(checkpoints.completed()).isPositive();
-        assertThat(checkpoints.latestPath())
-                .startsWithRaw(FlinkTestCluster.CHECKPOINTS.toAbsolutePath().resolve(first.getJobID().toHexString()));
+        assertThat(checkpoints.latestPath()).startsWithRaw(
+                FlinkTestCluster.checkpointsDirectory(cluster).resolve(first.getJobID().toHexString()));
+        assertThat(checkpoints.maxParallelism()).isEqualTo(JobOptions.MAX_PARALLELISM.defaultValue());
 
         LocalInfluxd influx = INFLUX.influxd();
         String db = INFLUX.database();

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.bikefence.config.JobOptions;
@@ -18,6 +17,7 @@ import org.bikefence.simulator.FleetSimulator;
 import org.bikefence.simulator.OperatorProfile;
 import org.bikefence.simulator.Switches;
 import org.bikefence.testing.BoundedJobRun;
+import org.bikefence.testing.FlinkTestCluster;
 import org.bikefence.testing.InfluxdExtension;
 import org.bikefence.testing.JobOutput;
 import org.bikefence.testing.KafkaExtension;
@@ -36,8 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(KafkaExtension.class)
 class ParallelismITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+    static final MiniClusterExtension FLINK = FlinkTestCluster.withSlots(4);
 
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();

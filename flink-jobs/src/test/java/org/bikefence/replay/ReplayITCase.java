@@ -169,6 +169,27 @@ class ReplayITCase {
         assertThat(c.completed()).isPositive();
         assertThat(c.latestPath()).startsWithRaw(checkpoints.toAbsolutePath().resolve(job));
         assertThat(checkpoints.resolve(job)).isDirectory();
+        assertThat(c.maxParallelism()).isEqualTo(JobOptions.MAX_PARALLELISM.defaultValue());
+    }
+
+    @Test
+    void theStateBackendOptionHashmapRunsTheReplayOnTheHeapThoughTheClusterSaysRocksDb(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
+        String db = INFLUX.database() + "_hashmap";
+        INFLUX.influxd().createDatabase(db);
+        Path checkpoints = tmp.resolve("hashmap-checkpoints");
+
+        Replay.Result result = replay(db, tmp.resolve("hashmap-dlq.jsonl"),
+                "--from", "src/test/resources/replay/meituan-morning.csv",
+                "--csv-columns", "bikeId=BIKE_ID,lat=LATITUDE,lng=LONGITUDE,ts=TIME,state=STATE",
+                "--operator", "meituan", "--checkpoint-dir", checkpoints.toString(),
+                "--" + JobOptions.STATE_BACKEND.key(), "hashmap");
+
+        FlinkTestCluster.Checkpoints c = FlinkTestCluster.of(cluster, result.job().getJobID());
+        assertThat(c.stateBackend()).isEqualTo("HashMapStateBackend");
+        assertThat(c.storage()).isEqualTo("FileSystemCheckpointStorage");
+        assertThat(c.completed()).isPositive();
+        assertThat(c.latestPath()).startsWithRaw(checkpoints.toAbsolutePath().resolve(result.job().getJobID().toHexString()));
     }
 
     private void runStreaming(List<Record> records, String db) throws Exception {
@@ -211,8 +232,9 @@ class ReplayITCase {
     private static Replay.Result replay(String db, Path dlq, String... inputOptions) throws Exception {
         List<String> args = new ArrayList<>(List.of(inputOptions));
         if (!args.contains("--checkpoint-dir")) {
-            // Under target/, not the command's default .run/ of the module.
-            args.addAll(List.of("--checkpoint-dir", FlinkTestCluster.CHECKPOINTS.toString()));
+            // A directory of the run's own under target/tmp, not the command's default .run/ of the module.
+            args.addAll(List.of("--checkpoint-dir",
+                    java.nio.file.Files.createTempDirectory("replay-checkpoints-").toString()));
         }
         args.addAll(JOB_OPTIONS);
         args.addAll(List.of("--influx.url", INFLUX.influxd().url(), "--influx.db", db,

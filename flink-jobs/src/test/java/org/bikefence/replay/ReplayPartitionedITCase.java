@@ -52,6 +52,9 @@ class ReplayPartitionedITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
+    /** Where the replays of this class checkpoint (a replay takes its checkpoint directory as an option). */
+    private static final Path REPLAY_CHECKPOINTS = Path.of("target", "replay-partitioned-checkpoints").toAbsolutePath();
+
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();
 
@@ -124,7 +127,7 @@ class ReplayPartitionedITCase {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (System.nanoTime() < deadline) {
             for (JobStatusMessage j : cluster.listJobs().get(30, TimeUnit.SECONDS)) {
-                Path dir = FlinkTestCluster.CHECKPOINTS.resolve(j.getJobId().toHexString());
+                Path dir = REPLAY_CHECKPOINTS.resolve(j.getJobId().toHexString());
                 if (j.getJobState() == JobStatus.RUNNING && Files.isDirectory(dir)) {
                     try (var chk = Files.list(dir)) {
                         if (chk.anyMatch(c -> Files.exists(c.resolve("_metadata")))) {
@@ -243,7 +246,7 @@ class ReplayPartitionedITCase {
             args.add(f.toString());
         }
         args.addAll(List.of(
-                "--checkpoint-dir", FlinkTestCluster.CHECKPOINTS.toString(),
+                "--checkpoint-dir", REPLAY_CHECKPOINTS.toString(),
                 "--dlq", tmp.resolve(name + "-dlq.jsonl").toString(),
                 "--progress", "off",
                 "--" + JobOptions.FENCES.key(), FENCES,

@@ -86,8 +86,9 @@ public final class BoundedJobRun {
     }
 
     /**
-     * Runs the job to its end on the test's MiniCluster ({@link FlinkTestCluster}: RocksDB, checkpoints as files
-     * under {@code target/checkpoints}) and returns what Flink reports of it.
+     * Runs the job to its end on the test's MiniCluster ({@link FlinkTestCluster}: RocksDB, checkpoints as files in
+     * the cluster's own directory) and returns what Flink reports of it; {@link JobMain#configure} sets RocksDB and
+     * the max parallelism as in every entry point.
      */
     public JobExecutionResult run() throws Exception {
         JobConfig config = config();
