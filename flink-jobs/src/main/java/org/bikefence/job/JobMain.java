@@ -40,14 +40,14 @@ public final class JobMain {
 
     public static void main(String[] args) throws Exception {
         JobConfig config = JobConfig.fromArgs(args, System.getenv());
-        // At submission, before the graph is built: a missing service is one line now, not restarts later.
-        checkInflux(config, false);
-        checkKafka(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, config);
         // flink run hands the job the cluster's conf/config.yaml (and its -D settings): refuse to submit a job
-        // whose checkpoints would live in the JobManager's memory.
+        // whose checkpoints would live in the JobManager's memory. Checked first: it needs no service.
         LocalRuntime.requireDurableCheckpointStorage(env.getConfiguration(), "the Flink configuration (conf/config.yaml)");
+        // At submission, before the graph is built: a missing service is one line now, not restarts later.
+        checkInflux(config, false);
+        checkKafka(config);
         JobExecutionResult result = create(config).execute(env);
         // Submitted detached (flink run -d, the REST API): there is no result to wait for.
         if (result.isJobExecutionResult()) {
