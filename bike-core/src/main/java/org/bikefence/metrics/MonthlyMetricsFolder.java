@@ -71,12 +71,8 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
      * faulty record or handling, first handling, first out-of-area and zombie violation and first report gap of
      * the month. Called for each bike's signals in event-time order, so the signal that counts is the one the
      * month would have counted first.
+     * Days and months are cut in {@code zone}.
      */
-    public int firsts(OperatorSignal s, Counted counted) {
-        return firsts(zone, s, counted);
-    }
-
-    /** {@link #firsts(OperatorSignal, Counted)} with days and months cut in {@code zone}. */
     public static int firsts(ZoneId zone, OperatorSignal s, Counted counted) {
         YearMonth month = YearMonth.from(Instant.ofEpochMilli(s.ts).atZone(zone));
         int bits = 0;
@@ -116,18 +112,6 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
             }
         }
         return bits;
-    }
-
-    /** Whether {@link #firsts} decides anything for the signal (signals without a bike never need it). */
-    public static boolean countedPerBike(OperatorSignal s) {
-        return s.bikeId != null && switch (s.kind) {
-            case POSITION -> true;
-            case VIOLATION -> s.violation.kind == ViolationEvent.Kind.OPENED
-                    && (s.violation.type == ViolationEvent.Type.OUT_OF_AREA
-                            || s.violation.type == ViolationEvent.Type.ZOMBIE);
-            case FACT -> s.fact.kind == BikeFact.Kind.FAULTY_ENDED || s.fact.kind == BikeFact.Kind.REPORT_GAP;
-            default -> false;
-        };
     }
 
     private static int once(Counted counted, YearMonth month, Category what, int bit) {
@@ -252,15 +236,6 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
                 accumulation(m, s);
             }
         }
-    }
-
-    /** Adds one signal to its month (a slice of one signal; for tests and oracles). */
-    public void add(MonthAccumulator m, OperatorSignal s) {
-        MinuteSlice sl = new MinuteSlice(s.operator, MinuteSlice.minuteOf(s.ts));
-        if (count(sl, s)) {
-            sl.events = new OperatorSignal[] {s};
-        }
-        fold(m, sl);
     }
 
     private static boolean first(OperatorSignal s, int bit) {
