@@ -81,6 +81,8 @@ public final class PipelineRun implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = SourceRecordCounter.configure(new Configuration());
+        // Any free port for the local cluster's REST endpoint: a demo or a cluster may hold 8081.
+        conf.set(org.apache.flink.configuration.RestOptions.BIND_PORT, "0");
         // As a cluster has it (docker/flink/config.yaml) and the demo: the full job's keyed state outgrows the
         // JobManager's 5 MB in-memory checkpoints within a million records.
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");

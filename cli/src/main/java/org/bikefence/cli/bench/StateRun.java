@@ -113,6 +113,8 @@ public final class StateRun implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = SourceRecordCounter.configure(new Configuration());
+        // Any free port for the local cluster's REST endpoint: a demo or a cluster may hold 8081.
+        conf.set(org.apache.flink.configuration.RestOptions.BIND_PORT, "0");
         conf.addAll(LocalRuntime.checkpointsIn(dir.resolve("checkpoints")));
         conf.set(RocksDBOptions.LOCAL_DIRECTORIES, dir.resolve("rocksdb").toAbsolutePath().toString());
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MANAGED_MEMORY);
