@@ -46,8 +46,14 @@ public class BikeTrack {
 
     public BikeTrack() {}
 
-    /** The expiry timer registered for the bike (the job's bookkeeping: see BikeTracker), 0 for none. */
+    /** When the bike's track expires unless it reports again (the job's bookkeeping: see BikeTracker), 0 for none. */
     public long expiryTimer;
+
+    /** The last event time the job processed for the bike: a report, a deadline or the expiry (job bookkeeping). */
+    public long processedUpTo = Long.MIN_VALUE;
+
+    /** The one timer the job has registered for the bike (its next deadline or expiry), 0 for none. */
+    public long wakeUp;
 
     /**
      * What the bike was counted for (the job's bookkeeping, kept here so one state read serves both); it outlives

@@ -2,16 +2,34 @@ package org.bikefence.functions;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import org.apache.flink.api.common.functions.OpenContext;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import org.bikefence.bike.BikeRules;
 import org.bikefence.bike.BikeTrack;
@@ -28,14 +46,28 @@ import org.bikefence.model.ViolationEvent;
  * {@link BikeRules}: violations (no-park, out-of-area, zombie, overdue faulty) on the main output, facts
  * (ride ends, standing periods, faulty periods, report gaps) on {@link #FACTS}.
  *
- * <p>Reports are buffered and applied as the watermark passes them, so out-of-order reports within the
- * allowed lateness give exactly the in-order result. Reports behind the watermark are late: they go to
- * {@link #LATE_POSITIONS} and are counted, never applied out of order.
+ * <p>Reports wait until the watermark passes them, so out-of-order reports within the allowed lateness give
+ * exactly the in-order result. Reports behind the watermark are late: they go to {@link #LATE_POSITIONS} and are
+ * counted, never applied out of order.
  *
  * <p>Everything the operator's month counts leaves here as {@link #SIGNALS}: each report, violation, fact and
  * out-of-order report, with what it is the first of for its bike (minute, day, month, ...) decided in the bike's
  * own state ({@link BikeCounted}, a few fixed-size fields), so the per-operator operators downstream only add up
  * counts and no state value grows with the fleet.
+ *
+ * <h2>Batched per bike and watermark</h2>
+ * Waiting reports are held on the heap, per bike, not in keyed state: when the watermark advances, each bike with
+ * reports at or before it is read from state once, takes every event up to the watermark in time order, and is
+ * written once. A bike's events are its reports (applied in arrival order at equal times), its next deadline
+ * ({@link BikeRules#nextDeadline}) and its expiry; each is processed as if a timer had fired at its time, so the
+ * output is what one timer per report gives, but a bike costs one state read and one write per watermark instead
+ * of a buffered write, a timer and several reads per report. Each bike has at most one registered timer
+ * ({@link BikeTrack#wakeUp}: its next deadline or expiry), for when it does not report again. Before each
+ * checkpoint barrier the reports still waiting are written to keyed state ({@code buffered-reports}), so a
+ * checkpoint holds them, and after a restore, at any parallelism, they are taken back onto the heap.
+ *
+ * <p>The heap holds the reports the watermark has not passed: at most the allowed out-of-orderness times the
+ * input rate (plus the watermark interval), whatever the fleet's size.
  *
  * <p>A bike silent for {@link TrackerSettings#expiryHorizonMs()} (the zombie period plus a day by default) with
  * nothing pending is forgotten: its track goes, and what it was counted for goes once its month can no longer
@@ -45,8 +77,9 @@ import org.bikefence.model.ViolationEvent;
  * of that jump opens a violation only if the bike's own later reports prove it, so a replay never invents
  * violations the stream would not have seen.
  */
-public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition, ViolationEvent> {
-    private static final long serialVersionUID = 1L;
+public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
+        implements OneInputStreamOperator<ClassifiedPosition, ViolationEvent>, Triggerable<String, VoidNamespace> {
+    private static final long serialVersionUID = 2L;
     private static final long HOUR = 3_600_000L;
 
     public static final OutputTag<ClassifiedPosition> LATE_POSITIONS = new OutputTag<>("late-positions") {};
@@ -56,16 +89,29 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
     /** What the operator's month counts, its per-bike firsts decided ({@link OperatorSignal#firsts}). */
     public static final OutputTag<OperatorSignal> SIGNALS = new OutputTag<>("bike-signals") {};
 
+    /** The main output's type, for {@code transform}. */
+    public static final TypeInformation<ViolationEvent> OUTPUT_TYPE = TypeInformation.of(ViolationEvent.class);
+
+    private static final Comparator<ClassifiedPosition> BY_TIME = Comparator.comparingLong(p -> p.ts);
+
     private final BikeRules rules;
     private final ZoneId zone;
     private final long expiryMs;
 
+    /** Waiting reports, only written here before a checkpoint barrier (the per-report layout of earlier versions). */
     private transient MapState<Long, List<ClassifiedPosition>> buffer;
     private transient ValueState<BikeTrack> track;
-    private transient ValueState<Long> lastSeen;
     private transient ValueState<BikeCounted> counted;
+    private transient InternalTimerService<VoidNamespace> timers;
     private transient Counter late;
     private transient Counter expired;
+
+    /** Per bike key: the reports the watermark has not passed yet. */
+    private transient Map<String, Waiting> waiting;
+    /** Bikes with waiting reports, by their earliest report (entries go stale; see {@link Waiting#queuedAt}). */
+    private transient PriorityQueue<Queued> byEarliest;
+    /** Bikes whose waiting reports the last checkpoint holds in {@link #buffer}. */
+    private transient Set<String> spilled;
 
     /** @param zone where days and months are cut (the rule set's time zone) */
     public BikeTracker(TrackerSettings settings, ZoneId zone) {
@@ -74,130 +120,318 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
         this.expiryMs = settings.expiryHorizonMs();
     }
 
+    /** One bike's reports that the watermark has not passed, and its track while it is in use. */
+    private static final class Waiting {
+        final String key;
+        final List<ClassifiedPosition> reports = new ArrayList<>(4);
+        /** The earliest and the latest waiting report. */
+        long earliest = Long.MAX_VALUE;
+        long latest = Long.MIN_VALUE;
+        /** The earliest time this bike is queued at in {@link #byEarliest}. */
+        long queuedAt = Long.MAX_VALUE;
+        /** The bike's track as read from state (null: none), valid while {@link #loaded}. */
+        BikeTrack track;
+        boolean loaded;
+        /** The track changed since it was last written. */
+        boolean dirty;
+        boolean gone;
+
+        Waiting(String key) {
+            this.key = key;
+        }
+
+        void add(ClassifiedPosition p) {
+            reports.add(p);
+            earliest = Math.min(earliest, p.ts);
+            latest = Math.max(latest, p.ts);
+        }
+
+        /** Removes and returns the reports at or before {@code upTo}, in time order (arrival order at equal times). */
+        List<ClassifiedPosition> takeUpTo(long upTo) {
+            if (earliest > upTo) {
+                return List.of();
+            }
+            reports.sort(BY_TIME);
+            if (latest <= upTo) {
+                List<ClassifiedPosition> all = new ArrayList<>(reports);
+                reports.clear();
+                earliest = Long.MAX_VALUE;
+                latest = Long.MIN_VALUE;
+                return all;
+            }
+            int n = 0;
+            while (reports.get(n).ts <= upTo) {
+                n++;
+            }
+            List<ClassifiedPosition> due = new ArrayList<>(reports.subList(0, n));
+            reports.subList(0, n).clear();
+            earliest = reports.get(0).ts;
+            return due;
+        }
+    }
+
+    private record Queued(long at, Waiting bike) {}
+
     @Override
-    public void open(OpenContext openContext) {
-        buffer = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        buffer = getPartitionedState(new MapStateDescriptor<>(
                 "buffered-reports", Types.LONG, Types.LIST(Types.POJO(ClassifiedPosition.class))));
-        track = getRuntimeContext().getState(new ValueStateDescriptor<>("bike-track", BikeTrack.class));
-        lastSeen = getRuntimeContext().getState(new ValueStateDescriptor<>("last-seen", Types.LONG));
-        counted = getRuntimeContext().getState(new ValueStateDescriptor<>("counted",
-                Types.POJO(BikeCounted.class)));
+        track = getPartitionedState(new ValueStateDescriptor<>("bike-track", BikeTrack.class));
+        counted = getPartitionedState(new ValueStateDescriptor<>("counted", Types.POJO(BikeCounted.class)));
+        waiting = new HashMap<>();
+        byEarliest = new PriorityQueue<>(Comparator.comparingLong(Queued::at));
+        spilled = new HashSet<>();
+        if (context.isRestored()) {
+            takeBackWaitingReports();
+        }
+    }
+
+    /** After a restore: the reports the checkpoint holds as waiting go back onto the heap. */
+    private void takeBackWaitingReports() throws Exception {
+        List<String> keys;
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        try (Stream<String> ks = backend.getKeys("buffered-reports", VoidNamespace.INSTANCE)) {
+            keys = ks.collect(Collectors.toCollection(ArrayList::new));
+        }
+        for (String key : new LinkedHashSet<>(keys)) {
+            setCurrentKey(key);
+            Waiting w = new Waiting(key);
+            for (Map.Entry<Long, List<ClassifiedPosition>> e : buffer.entries()) {
+                for (ClassifiedPosition p : e.getValue()) {
+                    w.add(p);
+                }
+            }
+            if (!w.reports.isEmpty()) {
+                waiting.put(key, w);
+                queue(w, w.earliest);
+                spilled.add(key);
+            }
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         late = getRuntimeContext().getMetricGroup().counter("lateRecords");
         expired = getRuntimeContext().getMetricGroup().counter("bikesForgotten");
     }
 
     @Override
-    public void processElement(ClassifiedPosition p, Context ctx, Collector<ViolationEvent> out) throws Exception {
-        if (p.ts <= ctx.timerService().currentWatermark()) {
-            late.inc();
-            ctx.output(LATE_POSITIONS, p);
-            // Not applied, but still a record of the bike's month.
-            BikeTrack tr = track.value();
-            if (tr != null) {
-                signal(ctx, OperatorSignal.position(p), countedOf(tr));
-                track.update(tr);
-            } else {
-                BikeCounted c = countedOrNew();
-                signal(ctx, OperatorSignal.position(p), c);
-                counted.update(c);
-            }
+    public void processElement(StreamRecord<ClassifiedPosition> element) throws Exception {
+        ClassifiedPosition p = element.getValue();
+        String key = (String) getCurrentKey();
+        Waiting w = waiting.get(key);
+        if (p.ts <= timers.currentWatermark()) {
+            lateReport(element, w);
             return;
         }
-        List<ClassifiedPosition> atTs = buffer.get(p.ts);
-        if (atTs == null) {
-            atTs = new ArrayList<>(1);
+        if (w == null) {
+            w = new Waiting(key);
+            waiting.put(key, w);
         }
-        atTs.add(p);
-        buffer.put(p.ts, atTs);
-        ctx.timerService().registerEventTimeTimer(p.ts);
-        Long seen = lastSeen.value();
-        if (seen == null || p.ts > seen) {
-            lastSeen.update(p.ts);
-        } else if (p.ts < seen) {
-            ctx.output(OUT_OF_ORDER, p);
-            ctx.output(SIGNALS, OperatorSignal.outOfOrder(p));
+        BikeTrack tr = trackOf(w);
+        // The latest report received (applied or waiting), as a per-report tracker kept it.
+        long seen = Math.max(w.latest, tr != null && tr.hasReport ? tr.lastTs : Long.MIN_VALUE);
+        boolean anySeen = !w.reports.isEmpty() || (tr != null && tr.hasReport);
+        if (anySeen && p.ts < seen) {
+            output.collect(OUT_OF_ORDER, element);
+            output.collect(SIGNALS, new StreamRecord<>(OperatorSignal.outOfOrder(p), element.getTimestamp()));
+        }
+        w.add(p);
+        if (p.ts < w.queuedAt) {
+            queue(w, p.ts);
+        }
+    }
+
+    /** Not applied, but still a record of the bike's month. */
+    private void lateReport(StreamRecord<ClassifiedPosition> element, Waiting w) throws Exception {
+        ClassifiedPosition p = element.getValue();
+        late.inc();
+        output.collect(LATE_POSITIONS, element);
+        long at = element.getTimestamp();
+        BikeTrack tr = w != null ? trackOf(w) : track.value();
+        if (tr != null) {
+            signal(OperatorSignal.position(p), countedOf(tr, Long.MIN_VALUE), at);
+            if (w != null) {
+                w.dirty = true;
+            } else {
+                track.update(tr);
+            }
+        } else {
+            BikeCounted c = countedOrNew();
+            signal(OperatorSignal.position(p), c, at);
+            counted.update(c);
         }
     }
 
     @Override
-    public void onTimer(long t, OnTimerContext ctx, Collector<ViolationEvent> out) throws Exception {
-        BikeTrack tr = track.value();
-        List<ClassifiedPosition> due = buffer.get(t);
-        if (due == null && expire(t, tr, ctx)) {
+    public void processWatermark(Watermark mark) throws Exception {
+        long wm = mark.getTimestamp();
+        while (!byEarliest.isEmpty() && byEarliest.peek().at() <= wm) {
+            Queued q = byEarliest.poll();
+            Waiting w = q.bike();
+            if (w.gone || w.earliest > wm) {
+                if (!w.gone && w.queuedAt == q.at()) {
+                    w.queuedAt = Long.MAX_VALUE;
+                    queue(w, w.earliest);
+                }
+                continue;
+            }
+            w.queuedAt = Long.MAX_VALUE;
+            setCurrentKey(w.key);
+            advance(w, trackOf(w), wm);
+        }
+        // Then the timers (deadlines, expiry) of bikes that did not report: Flink fires them at this watermark.
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        long wm = timers.currentWatermark();
+        Waiting w = waiting.get(timer.getKey());
+        BikeTrack tr = w != null ? trackOf(w) : track.value();
+        if (tr == null && (w == null || w.earliest > wm)) {
+            forgetCounted(timer.getTimestamp());
             return;
         }
-        if (tr == null) {
-            tr = new BikeTrack();
-        }
-        BikeCounted c = countedOf(tr);
-        BikeRules.Emitter emitter = new BikeRules.Emitter() {
-            @Override
-            public void violation(ViolationEvent v) {
-                out.collect(v);
-                signal(ctx, OperatorSignal.violation(v), c);
-            }
+        advance(w, tr, wm);
+    }
 
-            @Override
-            public void fact(BikeFact f) {
-                ctx.output(FACTS, f);
-                signal(ctx, OperatorSignal.fact(f), c);
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+
+    /**
+     * Takes every event of the current bike up to {@code wm}, in time order: its waiting reports, its next
+     * deadline and its expiry, each as a timer at its time would (the reports first, then the deadlines that are
+     * due); then writes the track and moves the bike's one timer to its next deadline or expiry.
+     */
+    private void advance(Waiting w, BikeTrack tr, long wm) throws Exception {
+        List<ClassifiedPosition> due = w != null ? w.takeUpTo(wm) : List.of();
+        boolean laterWaiting = w != null && !w.reports.isEmpty();
+        long seen = Long.MIN_VALUE;
+        if (tr != null && tr.hasReport) {
+            seen = tr.lastTs;
+        }
+        if (!due.isEmpty()) {
+            seen = Math.max(seen, due.get(due.size() - 1).ts);
+        }
+        if (laterWaiting) {
+            seen = Math.max(seen, w.latest);
+        }
+        long t = tr != null ? tr.processedUpTo : Long.MIN_VALUE;
+        int i = 0;
+        while (true) {
+            long next = i < due.size() ? due.get(i).ts : Long.MAX_VALUE;
+            if (tr != null) {
+                long deadline = rules.nextDeadline(tr);
+                if (deadline != Long.MAX_VALUE && deadline > t) {
+                    next = Math.min(next, deadline);
+                }
+                if (tr.expiryTimer != 0 && tr.expiryTimer > t) {
+                    next = Math.min(next, tr.expiryTimer);
+                }
             }
-        };
-        if (due != null) {
-            buffer.remove(t);
-            for (ClassifiedPosition p : due) {
+            if (next == Long.MAX_VALUE || next > wm) {
+                break;
+            }
+            t = next;
+            int end = i;
+            while (end < due.size() && due.get(end).ts == t) {
+                end++;
+            }
+            if (end == i && expire(t, tr, seen, laterWaiting || end < due.size(), w)) {
+                return;
+            }
+            if (tr == null) {
+                tr = new BikeTrack();
+            }
+            BikeCounted c = countedOf(tr, t);
+            long at = t;
+            BikeRules.Emitter emitter = new BikeRules.Emitter() {
+                @Override
+                public void violation(ViolationEvent v) {
+                    output.collect(new StreamRecord<>(v, at));
+                    signal(OperatorSignal.violation(v), c, at);
+                }
+
+                @Override
+                public void fact(BikeFact f) {
+                    output.collect(FACTS, new StreamRecord<>(f, at));
+                    signal(OperatorSignal.fact(f), c, at);
+                }
+            };
+            for (; i < end; i++) {
+                ClassifiedPosition p = due.get(i);
                 // The report first, then what it makes happen: the order the month folds a minute in.
-                signal(ctx, OperatorSignal.position(p), c);
+                signal(OperatorSignal.position(p), c, at);
                 rules.onReport(tr, p, emitter);
             }
+            long evidenceUpTo = wm == Long.MAX_VALUE ? seen : Long.MAX_VALUE;
+            rules.onTime(tr, t, evidenceUpTo, emitter);
+            // Rounded up to the hour: most reports do not move it.
+            tr.expiryTimer = roundUpToHour(seen + expiryMs);
+            tr.processedUpTo = t;
         }
-        Long seen = lastSeen.value();
-        long evidenceUpTo = Long.MAX_VALUE;
-        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
-            evidenceUpTo = seen == null ? Long.MIN_VALUE : seen;
+        if (tr == null) {
+            return;
         }
-        rules.onTime(tr, t, evidenceUpTo, emitter);
-        long next = rules.nextDeadline(tr);
-        if (next != Long.MAX_VALUE && next > t) {
-            ctx.timerService().registerEventTimeTimer(next);
+        long wake = Long.MAX_VALUE;
+        long deadline = rules.nextDeadline(tr);
+        if (deadline != Long.MAX_VALUE && deadline > t) {
+            wake = deadline;
         }
-        if (seen != null) {
-            // Rounded up to the hour, and registered only when it moves: most reports change nothing here.
-            long expiry = roundUpToHour(seen + expiryMs);
-            if (tr.expiryTimer != expiry) {
-                tr.expiryTimer = expiry;
-                ctx.timerService().registerEventTimeTimer(expiry);
+        if (tr.expiryTimer != 0 && tr.expiryTimer > t) {
+            wake = Math.min(wake, tr.expiryTimer);
+        }
+        long registered = wake == Long.MAX_VALUE ? 0 : wake;
+        if (registered != tr.wakeUp) {
+            if (tr.wakeUp != 0) {
+                timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, tr.wakeUp);
             }
+            if (registered != 0) {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, registered);
+            }
+            tr.wakeUp = registered;
         }
         track.update(tr);
+        if (w != null) {
+            w.track = tr;
+            w.loaded = true;
+            w.dirty = false;
+            if (w.reports.isEmpty()) {
+                w.gone = true;
+                waiting.remove(w.key);
+            } else {
+                queue(w, w.earliest);
+            }
+        }
     }
 
     /**
-     * At a timer with no report to apply: forgets the track of a bike silent for the horizon with nothing
-     * pending, and what the bike was counted for once that can no longer count.
+     * At an event time with no report to apply: forgets the track of a bike silent for the horizon with nothing
+     * waiting and no deadline still to come, and what the bike was counted for once that can no longer count.
      *
-     * @return whether the timer was an expiry (nothing else to do)
+     * @return whether the bike was forgotten (nothing else to do)
      */
-    private boolean expire(long t, BikeTrack tr, OnTimerContext ctx) throws Exception {
-        Long seen = lastSeen.value();
-        if (tr == null || seen == null) {
-            // Only what the bike was counted for is left: forgotten once its months are past.
-            BikeCounted c = counted.value();
-            if (c != null && t >= c.forgettableAt(zone)) {
-                counted.clear();
-            }
-            return true;
-        }
-        if (t < roundUpToHour(seen + expiryMs) || !buffer.isEmpty()) {
+    private boolean expire(long t, BikeTrack tr, long seen, boolean stillWaiting, Waiting w) throws Exception {
+        if (t < roundUpToHour(seen + expiryMs) || stillWaiting) {
             return false;
         }
         long next = rules.nextDeadline(tr);
         if (next != Long.MAX_VALUE && next > t) {
             return false;
         }
+        if (tr.wakeUp != 0) {
+            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, tr.wakeUp);
+        }
         track.clear();
-        lastSeen.clear();
         expired.inc();
+        if (w != null) {
+            w.gone = true;
+            waiting.remove(w.key);
+        }
         BikeCounted c = tr.counted;
         if (c != null) {
             counted.update(c);
@@ -205,19 +439,40 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
             if (forget <= t) {
                 counted.clear();
             } else {
-                ctx.timerService().registerEventTimeTimer(forget);
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, forget);
             }
         }
         return true;
     }
 
     /**
-     * What the bike was counted for, kept in its track: taken over from the state of a bike whose track expired
-     * (see {@link #expire}), else new.
+     * A timer of a bike without a track: what it was counted for goes once its months can no longer count (a late
+     * report may have moved that later: the timer then moves too).
      */
-    private BikeCounted countedOf(BikeTrack tr) throws Exception {
+    private void forgetCounted(long t) throws Exception {
+        BikeCounted c = counted.value();
+        if (c == null) {
+            return;
+        }
+        long forget = c.forgettableAt(zone);
+        if (t >= forget) {
+            counted.clear();
+        } else {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, forget);
+        }
+    }
+
+    /**
+     * What the bike was counted for, kept in its track: taken over from the state of a bike whose track expired
+     * (see {@link #expire}) unless that is forgettable by {@code at}, else new.
+     */
+    private BikeCounted countedOf(BikeTrack tr, long at) throws Exception {
         if (tr.counted == null) {
-            tr.counted = countedOrNew();
+            BikeCounted c = counted.value();
+            if (c != null && c.forgettableAt(zone) <= at) {
+                c = null;
+            }
+            tr.counted = c != null ? c : new BikeCounted();
             counted.clear();
         }
         return tr.counted;
@@ -229,9 +484,58 @@ public class BikeTracker extends KeyedProcessFunction<String, ClassifiedPosition
         return c != null ? c : new BikeCounted();
     }
 
-    private void signal(Context ctx, OperatorSignal s, BikeCounted c) {
+    /** The waiting bike's track, read from state once while the bike waits (the current key must be the bike's). */
+    private BikeTrack trackOf(Waiting w) throws Exception {
+        if (!w.loaded) {
+            w.track = track.value();
+            w.loaded = true;
+        }
+        return w.track;
+    }
+
+    private void queue(Waiting w, long at) {
+        if (at < w.queuedAt) {
+            w.queuedAt = at;
+            byEarliest.add(new Queued(at, w));
+        }
+    }
+
+    /**
+     * Before the barrier: every waiting report into keyed state, so the checkpoint holds it; the tracks the heap
+     * holds are written and dropped, so nothing the checkpoint refers to is changed after it.
+     */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        Set<String> nowSpilled = new HashSet<>();
+        for (Waiting w : waiting.values()) {
+            setCurrentKey(w.key);
+            if (w.loaded && w.dirty && w.track != null) {
+                track.update(w.track);
+            }
+            w.loaded = false;
+            w.track = null;
+            w.dirty = false;
+            Map<Long, List<ClassifiedPosition>> byTs = new HashMap<>();
+            for (ClassifiedPosition p : w.reports) {
+                byTs.computeIfAbsent(p.ts, ts -> new ArrayList<>(1)).add(p);
+            }
+            buffer.clear();
+            buffer.putAll(byTs);
+            nowSpilled.add(w.key);
+        }
+        for (String key : spilled) {
+            if (!nowSpilled.contains(key)) {
+                setCurrentKey(key);
+                buffer.clear();
+            }
+        }
+        spilled = nowSpilled;
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    private void signal(OperatorSignal s, BikeCounted c, long at) {
         s.firsts = MonthlyMetricsFolder.firsts(zone, s, c);
-        ctx.output(SIGNALS, s);
+        output.collect(SIGNALS, new StreamRecord<>(s, at));
     }
 
     private static long roundUpToHour(long ts) {

@@ -188,8 +188,9 @@ public final class BikefenceJob {
     private SingleOutputStreamOperator<ViolationEvent> trackBikes(DataStream<ClassifiedPosition> classified) {
         SingleOutputStreamOperator<ViolationEvent> violations = classified
                 .keyBy(BikeTracker::bikeKey)
-                .process(new BikeTracker(settings.tracker(), settings.rules().timeZone()))
-                .name("bike-tracker").uid("bike-tracker");
+                .transform("bike-tracker", BikeTracker.OUTPUT_TYPE,
+                        new BikeTracker(settings.tracker(), settings.rules().timeZone()))
+                .uid("bike-tracker");
         if (violationsOut != null) {
             violations.sinkTo(violationsOut).name("bike-violations").uid("bike-violations-sink");
         }

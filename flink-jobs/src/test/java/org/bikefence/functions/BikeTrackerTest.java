@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -47,7 +46,7 @@ class BikeTrackerTest {
             throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, ClassifiedPosition, ViolationEvent> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new BikeTracker(TrackerSettings.defaults(GRACE), XIAMEN)), BikeTracker::bikeKey, Types.STRING);
+                        new BikeTracker(TrackerSettings.defaults(GRACE), XIAMEN), BikeTracker::bikeKey, Types.STRING);
         h.open();
         return h;
     }
@@ -219,13 +218,36 @@ class BikeTrackerTest {
     }
 
     @Test
-    void bufferedReportsAreDroppedOnceApplied() throws Exception {
+    void waitingReportsAreOnTheHeapAndOnlyTheTrackIsInState() throws Exception {
         send(parkedIn("b1", PARKS_AT, ZONE));
         send(riding("b1", PARKS_AT + 30 * MIN));
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).as("nothing written per report").isZero();
         harness.processWatermark(new Watermark(PARKS_AT + 60 * MIN));
-        // The bike's track (with what it was counted for) and last-seen time stay; the report buffer is gone.
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        // The bike's track (with what it was counted for), written once for both reports.
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).as("one timer per bike: riding, so its expiry").isEqualTo(1);
+    }
+
+    @Test
+    void aCheckpointHoldsTheWaitingReportsAndARestoreResumesWithThem() throws Exception {
+        send(parkedIn("b1", PARKS_AT, ZONE));
+        send(parkedIn("b2", PARKS_AT + MIN, ZONE));
+        harness.processWatermark(new Watermark(PARKS_AT - 1));
+        harness.prepareSnapshotPreBarrier(1);
+        var snapshot = harness.snapshot(1, 1);
+        assertThat(harness.numKeyedStateEntries()).as("the two waiting reports").isEqualTo(2);
+        harness.close();
+
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new BikeTracker(TrackerSettings.defaults(GRACE), XIAMEN), BikeTracker::bikeKey, Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processWatermark(new Watermark(GRACE_ENDS + MIN));
+        assertThat(output()).extracting(v -> v.kind + " " + v.bikeId + "@" + v.eventTime()).containsExactlyInAnyOrder(
+                "OPENED b1@" + GRACE_ENDS, "OPENED b2@" + (GRACE_ENDS + MIN));
+        harness.prepareSnapshotPreBarrier(2);
+        harness.snapshot(2, 2);
+        assertThat(harness.numKeyedStateEntries()).as("the two tracks; the spilled reports are gone").isEqualTo(2);
     }
 
     private List<String> signals() {
@@ -283,8 +305,8 @@ class BikeTrackerTest {
         harness.processWatermark(new Watermark(PARKS_AT + 7 * DAY + MIN));
         assertThat(output()).as("standing for 7 days: a zombie").extracting(v -> v.type + " " + v.kind)
                 .containsExactly("ZOMBIE OPENED");
-        assertThat(harness.numKeyedStateEntries()).as("track (with what it was counted for), last seen")
-                .isEqualTo(2);
+        assertThat(harness.numKeyedStateEntries()).as("track (with what it was counted for)")
+                .isEqualTo(1);
 
         long horizon = TrackerSettings.defaults(GRACE).expiryHorizonMs();
         assertThat(horizon).as("the zombie period plus a day").isEqualTo(8 * DAY);
