@@ -300,8 +300,28 @@ public final class InfluxSchema {
         return METRIC_FIELD_PREFIX + fieldName(metricId);
     }
 
-    private static String fieldName(String id) {
-        return id.replaceAll("[^A-Za-z0-9]", "_");
+    private static final java.util.regex.Pattern NOT_FIELD_CHAR = java.util.regex.Pattern.compile("[^A-Za-z0-9]");
+
+    /**
+     * The id with every code point other than A-Z, a-z and 0-9 replaced by '_'. It runs per point, so ASCII ids
+     * skip the regex.
+     */
+    static String fieldName(String id) {
+        char[] out = null;
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            boolean keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (c >= 0x80) {
+                return NOT_FIELD_CHAR.matcher(id).replaceAll("_");
+            }
+            if (!keep) {
+                if (out == null) {
+                    out = id.toCharArray();
+                }
+                out[i] = '_';
+            }
+        }
+        return out == null ? id : new String(out);
     }
 
     /**

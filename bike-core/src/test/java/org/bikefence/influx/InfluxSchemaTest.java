@@ -211,4 +211,11 @@ class InfluxSchemaTest {
         assertThat(InfluxSchema.metricField("no_park_violations_per_1000_bikes"))
                 .isEqualTo("m_no_park_violations_per_1000_bikes");
     }
+
+    @Test
+    void fieldNamesReplaceWhatIsNotALetterOrDigitAsTheRegexDid() {
+        for (String id : new String[] {"np.unattended-2", "ok", "a b\tc", "淤积", "x😀y", "", "A_9"}) {
+            assertThat(InfluxSchema.fieldName(id)).as(id).isEqualTo(id.replaceAll("[^A-Za-z0-9]", "_"));
+        }
+    }
 }

@@ -8,7 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -108,8 +108,12 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
 
     /** Per bike key: the reports the watermark has not passed yet. */
     private transient Map<String, Waiting> waiting;
-    /** Bikes with waiting reports, by their earliest report (entries go stale; see {@link Waiting#queuedAt}). */
-    private transient PriorityQueue<Queued> byEarliest;
+    /**
+     * Bikes with waiting reports, by the second of their earliest report. A bike is listed again when an earlier
+     * report arrives; only the entry of the second of {@link Waiting#queuedAt} counts.
+     */
+    private transient TreeMap<Long, List<Waiting>> bySecond;
+    private transient long passes;
     /** Bikes whose waiting reports the last checkpoint holds in {@link #buffer}. */
     private transient Set<String> spilled;
 
@@ -127,8 +131,12 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         /** The earliest and the latest waiting report. */
         long earliest = Long.MAX_VALUE;
         long latest = Long.MIN_VALUE;
-        /** The earliest time this bike is queued at in {@link #byEarliest}. */
+        /** The earliest time this bike is queued at in {@link #bySecond}. */
         long queuedAt = Long.MAX_VALUE;
+        /** The watermark pass that last took this bike (a bike can be queued twice in one second). */
+        long pass;
+        /** Whether {@link #reports} is in time order. */
+        boolean sorted = true;
         /** The bike's track as read from state (null: none), valid while {@link #loaded}. */
         BikeTrack track;
         boolean loaded;
@@ -141,6 +149,9 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         }
 
         void add(ClassifiedPosition p) {
+            if (p.ts < latest) {
+                sorted = false;
+            }
             reports.add(p);
             earliest = Math.min(earliest, p.ts);
             latest = Math.max(latest, p.ts);
@@ -151,7 +162,10 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
             if (earliest > upTo) {
                 return List.of();
             }
-            reports.sort(BY_TIME);
+            if (!sorted) {
+                reports.sort(BY_TIME);
+                sorted = true;
+            }
             if (latest <= upTo) {
                 List<ClassifiedPosition> all = new ArrayList<>(reports);
                 reports.clear();
@@ -170,8 +184,6 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         }
     }
 
-    private record Queued(long at, Waiting bike) {}
-
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
@@ -180,7 +192,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         track = getPartitionedState(new ValueStateDescriptor<>("bike-track", BikeTrack.class));
         counted = getPartitionedState(new ValueStateDescriptor<>("counted", Types.POJO(BikeCounted.class)));
         waiting = new HashMap<>();
-        byEarliest = new PriorityQueue<>(Comparator.comparingLong(Queued::at));
+        bySecond = new TreeMap<>();
         spilled = new HashSet<>();
         if (context.isRestored()) {
             takeBackWaitingReports();
@@ -269,19 +281,28 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
     @Override
     public void processWatermark(Watermark mark) throws Exception {
         long wm = mark.getTimestamp();
-        while (!byEarliest.isEmpty() && byEarliest.peek().at() <= wm) {
-            Queued q = byEarliest.poll();
-            Waiting w = q.bike();
-            if (w.gone || w.earliest > wm) {
-                if (!w.gone && w.queuedAt == q.at()) {
-                    w.queuedAt = Long.MAX_VALUE;
-                    queue(w, w.earliest);
+        long lastSecond = Math.floorDiv(wm, 1000L);
+        long pass = ++passes;
+        List<Waiting> stillWaiting = new ArrayList<>();
+        while (!bySecond.isEmpty() && bySecond.firstKey() <= lastSecond) {
+            Map.Entry<Long, List<Waiting>> second = bySecond.pollFirstEntry();
+            for (Waiting w : second.getValue()) {
+                if (w.gone || w.pass == pass || Math.floorDiv(w.queuedAt, 1000L) != second.getKey()) {
+                    continue;
                 }
-                continue;
+                w.pass = pass;
+                w.queuedAt = Long.MAX_VALUE;
+                if (w.earliest <= wm) {
+                    setCurrentKey(w.key);
+                    advance(w, trackOf(w), wm);
+                }
+                if (!w.gone) {
+                    stillWaiting.add(w);
+                }
             }
-            w.queuedAt = Long.MAX_VALUE;
-            setCurrentKey(w.key);
-            advance(w, trackOf(w), wm);
+        }
+        for (Waiting w : stillWaiting) {
+            queue(w, w.earliest);
         }
         // Then the timers (deadlines, expiry) of bikes that did not report: Flink fires them at this watermark.
         super.processWatermark(mark);
@@ -403,8 +424,6 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
             if (w.reports.isEmpty()) {
                 w.gone = true;
                 waiting.remove(w.key);
-            } else {
-                queue(w, w.earliest);
             }
         }
     }
@@ -496,7 +515,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
     private void queue(Waiting w, long at) {
         if (at < w.queuedAt) {
             w.queuedAt = at;
-            byEarliest.add(new Queued(at, w));
+            bySecond.computeIfAbsent(Math.floorDiv(at, 1000L), k -> new ArrayList<>()).add(w);
         }
     }
 

@@ -1,19 +1,29 @@
 package org.bikefence.functions;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
-import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.runtime.state.VoidNamespace;
 
 /**
- * Keyed state that gathers elements per event-time minute and hands back the minutes the watermark has
- * passed, oldest first: the way counting operators fold their input in event-time order, whatever order it
- * arrives in. An element for a minute already folded is handed back at the next watermark.
+ * Gathers elements per key and event-time minute and hands back the minutes the watermark has passed, oldest
+ * first: the way counting operators fold their input in event-time order, whatever order it arrives in. An element
+ * for a minute already folded is handed back at the next watermark.
+ *
+ * <p>Elements are added on the heap and written to keyed state only before a checkpoint barrier
+ * ({@link #save}), so an element costs no state access (and a minute's list is not read and written again for
+ * each element): the state holds what the last checkpoint held, the heap what came since. A key's fold timer is
+ * registered once per minute, not per element.
  */
 final class MinuteBuffer<T> {
     static final long MINUTE = 60_000L;
@@ -21,38 +31,70 @@ final class MinuteBuffer<T> {
     /** One minute's elements. */
     record Minute<T>(long start, List<T> elements) {}
 
-    private final MapState<Long, List<T>> pending;
+    private final MapState<Long, List<T>> saved;
+    /** Per key and minute: what came since the last checkpoint barrier, in arrival order. */
+    private final Map<Object, TreeMap<Long, List<T>>> unsaved = new HashMap<>();
+    /** Per key: the fold timer registered last (registering it again changes nothing). */
+    private final Map<Object, Long> lastTimer = new HashMap<>();
 
     MinuteBuffer(RuntimeContext ctx, String name, Class<T> type) {
-        this.pending = ctx.getMapState(new MapStateDescriptor<>(name, Types.LONG,
+        this.saved = ctx.getMapState(new MapStateDescriptor<>(name, Types.LONG,
                 new ListTypeInfo<>(TypeInformation.of(type))));
     }
 
-    void add(long ts, T element, TimerService timers) throws Exception {
+    /** Adds an element of {@code key} (the current key) and registers the timer that folds its minute. */
+    void add(Object key, long ts, T element, InternalTimerService<VoidNamespace> timers) {
         long minute = Math.floorDiv(ts, MINUTE) * MINUTE;
-        List<T> list = pending.get(minute);
-        if (list == null) {
-            list = new ArrayList<>();
+        unsaved.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(minute, m -> new ArrayList<>())
+                .add(element);
+        long timer = Math.max(minute + MINUTE - 1, timers.currentWatermark() + 1);
+        Long before = lastTimer.put(key, timer);
+        if (before == null || before != timer) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, timer);
         }
-        list.add(element);
-        pending.put(minute, list);
-        timers.registerEventTimeTimer(Math.max(minute + MINUTE - 1, timers.currentWatermark() + 1));
     }
 
-    /** Removes and returns, oldest first, every minute that ends at or before {@code t}. */
-    List<Minute<T>> takeDue(long t) throws Exception {
-        List<Long> due = new ArrayList<>();
-        for (Long minute : pending.keys()) {
+    /** Removes and returns, oldest first, every minute of {@code key} (the current key) that ends at or before {@code t}. */
+    List<Minute<T>> takeDue(Object key, long t) throws Exception {
+        TreeMap<Long, List<T>> due = new TreeMap<>();
+        List<Long> dueSaved = new ArrayList<>();
+        for (Long minute : saved.keys()) {
             if (minute + MINUTE - 1 <= t) {
-                due.add(minute);
+                dueSaved.add(minute);
             }
         }
-        due.sort(null);
+        for (Long minute : dueSaved) {
+            due.put(minute, new ArrayList<>(saved.get(minute)));
+            saved.remove(minute);
+        }
+        TreeMap<Long, List<T>> mine = unsaved.get(key);
+        if (mine != null) {
+            while (!mine.isEmpty() && mine.firstKey() + MINUTE - 1 <= t) {
+                Map.Entry<Long, List<T>> e = mine.pollFirstEntry();
+                due.computeIfAbsent(e.getKey(), m -> new ArrayList<>()).addAll(e.getValue());
+            }
+            if (mine.isEmpty()) {
+                unsaved.remove(key);
+            }
+        }
         List<Minute<T>> out = new ArrayList<>(due.size());
-        for (Long minute : due) {
-            out.add(new Minute<>(minute, pending.get(minute)));
-            pending.remove(minute);
+        for (Map.Entry<Long, List<T>> e : due.entrySet()) {
+            out.add(new Minute<>(e.getKey(), e.getValue()));
         }
         return out;
+    }
+
+    /** Before a checkpoint barrier: writes what came since the last one into keyed state, key by key. */
+    void save(Consumer<Object> setCurrentKey) throws Exception {
+        for (Map.Entry<Object, TreeMap<Long, List<T>>> k : unsaved.entrySet()) {
+            setCurrentKey.accept(k.getKey());
+            for (Map.Entry<Long, List<T>> m : k.getValue().entrySet()) {
+                List<T> before = saved.get(m.getKey());
+                List<T> all = new ArrayList<>(before == null ? List.of() : before);
+                all.addAll(m.getValue());
+                saved.put(m.getKey(), all);
+            }
+        }
+        unsaved.clear();
     }
 }

@@ -230,8 +230,9 @@ public final class BikefenceJob {
                     }
                 }).returns(AreaDelta.class).name("area-deltas").uid("area-deltas")
                 .keyBy(AreaDelta::key)
-                .process(new AccumulationMonitor(acc.minDuration()))
-                .name("accumulation").uid("accumulation");
+                .transform("accumulation", TypeInformation.of(OperatorSignal.class),
+                        AccumulationMonitor.operator(acc.minDuration()))
+                .uid("accumulation");
     }
 
     /**

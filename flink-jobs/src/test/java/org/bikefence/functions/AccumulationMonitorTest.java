@@ -26,7 +26,7 @@ class AccumulationMonitorTest {
     @BeforeEach
     void setUp() throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AccumulationMonitor(Duration.ofMinutes(30))), AreaDelta::key,
+                AccumulationMonitor.operator(Duration.ofMinutes(30)), AreaDelta::key,
                 Types.STRING);
         harness.open();
     }
@@ -92,5 +92,34 @@ class AccumulationMonitorTest {
         harness.processWatermark(new Watermark(T + 120 * MIN));
         assertThat(signals()).isEmpty();
         assertThat(harness.getSideOutput(AccumulationMonitor.POINTS)).as("no net change, no occupancy point").isNull();
+    }
+
+    @Test
+    void deltasWaitingAtACheckpointAreInItAndARestoreFoldsThemAsAnUninterruptedRunDoes() throws Exception {
+        harness.close();
+        harness = onRocksDb();
+        harness.open();
+        standing("hello", "h1", T, true);
+        standing("meituan", "m1", T + 10 * 1000, true);
+        harness.processWatermark(new Watermark(T + 30 * 1000));
+        standing("meituan", "m2", T + 20 * 1000 + 60 * 1000, true);
+        harness.prepareSnapshotPreBarrier(1);
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = onRocksDb();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processWatermark(new Watermark(T + 32 * MIN));
+        assertThat(signals()).containsExactly("meituan FENCE opened 32 since 2", "meituan CELL opened 32 since 2");
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AreaDelta, OperatorSignal> onRocksDb()
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, AreaDelta, OperatorSignal> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(AccumulationMonitor.operator(Duration.ofMinutes(30)),
+                        AreaDelta::key, Types.STRING);
+        h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+        return h;
     }
 }

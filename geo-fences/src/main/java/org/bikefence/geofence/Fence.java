@@ -22,6 +22,8 @@ public final class Fence {
     private final FenceKind kind;
     private final String name;
     private final Set<String> operators;
+    /** No operator named: the fence applies to all (checked per position and fence, so kept as a field). */
+    private final boolean allOperators;
     private final OptionalInt capacity;
     private final Geometry geometry;
     private final Map<String, String> names;
@@ -54,6 +56,7 @@ public final class Fence {
         Objects.requireNonNull(operators, "operators");
         // LinkedHashSet keeps the file's order so toString and re-serialisation are stable.
         this.operators = Collections.unmodifiableSet(new LinkedHashSet<>(operators));
+        this.allOperators = this.operators.isEmpty();
         this.capacity = Objects.requireNonNull(capacity, "capacity");
         Objects.requireNonNull(geometry, "geometry");
         if (!(geometry instanceof Polygonal) || geometry.isEmpty()) {
@@ -172,7 +175,7 @@ public final class Fence {
     }
 
     public boolean appliesTo(String operator) {
-        return operators.isEmpty() || operators.contains(operator);
+        return allOperators || operators.contains(operator);
     }
 
     /** Number of bikes a parking fence holds, when the source says. */
