@@ -123,8 +123,8 @@ class InfluxOutageFailureITCase {
                     PARTITIONS);
             long[] lostAndExtra = JobOutput.lostAndExtra(a, out);
             System.out.printf("RECOVERY influxd outage: %d records of %d bikes, %d points, %d violation records; "
-                    + "influxd (SIGKILL) down %d s after %d completed checkpoints; restarts %d (%d during the outage, "
-                    + "new attempts at %s s after the kill), restores %d (last: checkpoint %d); job states seen %s; "
+                    + "influxd (SIGKILL) down %d s after %d completed checkpoints; restarts %d (%d begun while influxd "
+                    + "was down; new attempts at %s s after the kill), restores %d (last: checkpoint %d); job states seen %s; "
                     + "influxd restart -> first point written %.1f s, -> first checkpoint completed %.1f s; "
                     + "lost %d, extra or duplicated %d; run A %.1f s, run B %.1f s%n",
                     sent, BIKES, a.points(), a.violations().size(), OUTAGE.toSeconds(), checkpointsBeforeKill,
