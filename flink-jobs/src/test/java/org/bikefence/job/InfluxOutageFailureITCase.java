@@ -80,6 +80,8 @@ class InfluxOutageFailureITCase {
     @Test
     void aJobWhoseInfluxdIsKilledForAMinuteNeverGivesUpAndWritesWhatARunWithoutFailureWrites(
             @InjectMiniCluster MiniCluster cluster) throws Exception {
+        // The premise: the cluster restarts jobs as a real one does, for ever (BoundedJobRun sets no strategy).
+        assertThat(cluster.getConfiguration().toMap()).containsAllEntriesOf(LocalRuntime.restartStrategy().toMap());
         LocalKafka kafka = KafkaExtension.kafka();
         String run = Long.toString(System.nanoTime());
         String positions = "outage-positions-" + run;
