@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobConfig;
@@ -47,6 +48,10 @@ class DemoEnvironmentTest {
         assertThat(conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
                 .isEqualTo(tmp.resolve("checkpoints").toUri().toString());
         assertThat(conf.get(RestOptions.PORT)).isEqualTo(18181);
+        // The live job's strategy: restarts for ever, whatever service is down.
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo(LocalRuntime.RESTART_STRATEGY);
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
+                .isEqualTo(Integer.MAX_VALUE);
         assertThat(env.getParallelism()).isEqualTo(2);
         assertThat(env.getMaxParallelism()).isEqualTo(128);
     }

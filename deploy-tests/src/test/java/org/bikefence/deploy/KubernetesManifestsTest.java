@@ -181,7 +181,11 @@ class KubernetesManifestsTest {
         Map<String, String> cluster = DeployFiles.flatten(DeployFiles.yaml(DeployFiles.DOCKER.resolve("flink/cluster.yaml")));
         for (String key : List.of("state.backend.type", "execution.checkpointing.incremental",
                 "execution.checkpointing.mode", "execution.checkpointing.externalized-checkpoint-retention",
-                "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port", "taskmanager.numberOfTaskSlots")) {
+                "metrics.reporter.prom.factory.class", "metrics.reporter.prom.port", "taskmanager.numberOfTaskSlots",
+                "restart-strategy.type", "restart-strategy.exponential-delay.initial-backoff",
+                "restart-strategy.exponential-delay.backoff-multiplier", "restart-strategy.exponential-delay.max-backoff",
+                "restart-strategy.exponential-delay.reset-backoff-threshold",
+                "restart-strategy.exponential-delay.jitter-factor")) {
             assertThat(String.valueOf(flinkConf.get(key))).as("%s flinkConfiguration %s (docker/flink/cluster.yaml)", fd, key)
                     .isEqualTo(cluster.get(key));
         }

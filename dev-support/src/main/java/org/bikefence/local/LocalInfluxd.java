@@ -36,20 +36,25 @@ public final class LocalInfluxd implements AutoCloseable {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final String CONFIG_FILE = "influxd.conf";
+    private static final String LOG_FILE = "influxd.log";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SECTION = Pattern.compile("^\\s*\\[\\[?([A-Za-z0-9_-]+)\\]\\]?\\s*$");
     private static final Pattern KEY = Pattern.compile("^(\\s*)([A-Za-z0-9_-]+)\\s*=.*$");
 
-    private final Process process;
+    private final Path binary;
     private final Path workDir;
     private final int port;
     private final String url;
     private final HttpClient http;
     private final Thread shutdownHook;
-    private final Duration startupTime;
+    /** The running influxd; replaced by {@link #restart()}. */
+    private volatile Process process;
+    private volatile Duration startupTime;
 
-    private LocalInfluxd(Process process, Path workDir, int port, HttpClient http, Duration startupTime) {
+    private LocalInfluxd(Process process, Path binary, Path workDir, int port, HttpClient http, Duration startupTime) {
         this.process = process;
+        this.binary = binary;
         this.workDir = workDir;
         this.port = port;
         this.url = "http://127.0.0.1:" + port;
@@ -84,27 +89,31 @@ public final class LocalInfluxd implements AutoCloseable {
     private static LocalInfluxd startOnce(Path binary, Path abs, int httpPort) throws IOException {
         int port = httpPort == 0 ? freePort() : httpPort;
         int rpcPort = freePort(port);
-        Path config = abs.resolve("influxd.conf");
-        Files.writeString(config, rewriteConfig(generateConfig(binary, abs), abs, port, rpcPort));
-        Path log = abs.resolve("influxd.log");
-
+        Files.writeString(abs.resolve(CONFIG_FILE), rewriteConfig(generateConfig(binary, abs), abs, port, rpcPort));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long t0 = System.nanoTime();
+        Process process = launch(binary, abs, port, http);
+        return new LocalInfluxd(process, binary, abs, port, http, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** Runs influxd with the configuration in {@code abs} and waits until it answers /ping on {@code port}. */
+    private static Process launch(Path binary, Path abs, int port, HttpClient http) throws IOException {
+        Path log = abs.resolve(LOG_FILE);
         // Its own session (setsid): a terminal's Ctrl-C must not stop it before the job that writes to it.
         ProcessBuilder pb = new ProcessBuilder(OwnSession.command(List.of(binary.toString(), "run", "-config",
-                        config.toString())))
+                        abs.resolve(CONFIG_FILE).toString())))
                 .directory(abs.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         stripInfluxEnv(pb.environment());
         Process process = pb.start();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try {
             awaitPing(process, http, port, log);
         } catch (IOException | RuntimeException e) {
             destroyTree(process);
             throw e;
         }
-        return new LocalInfluxd(process, abs, port, http, Duration.ofNanos(System.nanoTime() - t0));
+        return process;
     }
 
     /** influxd died because one of its ports was taken. */
@@ -128,14 +137,53 @@ public final class LocalInfluxd implements AutoCloseable {
         return workDir;
     }
 
-    /** The influxd process id. */
+    /** The influxd process id (a new one after {@link #restart()}). */
     public long pid() {
         return process.pid();
     }
 
-    /** How long influxd took from process start to its first 204 on /ping. */
+    /** How long influxd took from process start to its first 204 on /ping, at the last start or restart. */
     public Duration startupTime() {
         return startupTime;
+    }
+
+    /** Whether influxd is running (false after {@link #kill()} until {@link #restart()}). */
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    /**
+     * Kills influxd with SIGKILL, as a crash or {@code kill -9} would, and waits until it has exited: no shutdown,
+     * requests in flight get a reset connection, and what it acknowledged is in its write-ahead log. The data
+     * directory and the ports stay for {@link #restart()}.
+     */
+    public synchronized void kill() {
+        Process p = process;
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("influxd (pid " + p.pid() + ") did not exit within " + STOP_TIMEOUT
+                        + " of SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for influxd (pid " + p.pid() + ") to die", e);
+        }
+    }
+
+    /**
+     * Starts influxd again on the same data directory, configuration and ports (the URL stays the same), after
+     * {@link #kill()} or stopping it first if it still runs, and waits until it answers /ping; it replays its
+     * write-ahead log on the way. Fails when a port has been taken meanwhile, with the end of its log.
+     */
+    public synchronized void restart() throws IOException {
+        if (process.isAlive()) {
+            destroyTree(process);
+        }
+        long t0 = System.nanoTime();
+        process = launch(binary, workDir, port, http);
+        startupTime = Duration.ofNanos(System.nanoTime() - t0);
     }
 
     public void createDatabase(String database) throws IOException {

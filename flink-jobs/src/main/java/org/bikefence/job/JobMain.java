@@ -45,6 +45,9 @@ public final class JobMain {
         // flink run hands the job the cluster's conf/config.yaml (and its -D settings): refuse to submit a job
         // whose checkpoints would live in the JobManager's memory. Checked first: it needs no service.
         LocalRuntime.requireDurableCheckpointStorage(env.getConfiguration(), "the Flink configuration (conf/config.yaml)");
+        // The job must outlast an outage of InfluxDB or Kafka; the cluster's restart strategy decides whether it does.
+        LocalRuntime.restartLimit(env.getConfiguration())
+                .ifPresent(why -> LOG.warn("the Flink configuration (conf/config.yaml): {}", why));
         // At submission, before the graph is built: a missing service is one line now, not restarts later.
         checkInflux(config, false);
         checkKafka(config);

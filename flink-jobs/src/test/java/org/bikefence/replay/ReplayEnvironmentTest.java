@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.bikefence.config.JobConfig;
@@ -50,6 +51,11 @@ class ReplayEnvironmentTest {
                 .isEqualTo(ExternalizedCheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS);
         assertThat(env.getCheckpointInterval()).isEqualTo(2000);
         assertThat(env.getMaxParallelism()).isEqualTo(128);
+        // Not the live job's strategy of config.yaml (restarts for ever): a bounded tool fails after 3 attempts.
+        assertThat(LocalRuntime.load(REPOSITORY_CONF).get(RestartStrategyOptions.RESTART_STRATEGY))
+                .isEqualTo("exponential-delay");
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
+        assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(3);
     }
 
     @Test

@@ -24,10 +24,11 @@ import org.bikefence.config.LocalRuntime;
 
 /**
  * The MiniCluster the integration tests run whole jobs on, with the runtime settings of a real run: RocksDB,
- * incremental checkpoints as files, and little managed memory (RocksDB's native memory, 48 MB a slot; the machine
- * is small and shared). Each cluster (one per test class) has a directory of its own under {@code java.io.tmpdir} (the
- * module's {@code target/tmp} in the build) for its checkpoints and RocksDB's working files, so test classes never
- * share them. Every whole-job test uses it: {@code WholeJobTestsUseTheTestClusterTest} checks that.
+ * incremental checkpoints as files, the live job's restart strategy (exponential delay, no attempt limit), and little
+ * managed memory (RocksDB's native memory, 48 MB a slot; the machine is small and shared). Each cluster (one per test
+ * class) has a directory of its own under {@code java.io.tmpdir} (the module's {@code target/tmp} in the build) for
+ * its checkpoints and RocksDB's working files, so test classes never share them. Every whole-job test uses it:
+ * {@code WholeJobTestsUseTheTestClusterTest} checks that.
  */
 public final class FlinkTestCluster {
     /** Managed memory of the TaskManager per slot, shared by RocksDB's instances in its slots. */
@@ -92,6 +93,9 @@ public final class FlinkTestCluster {
         // A short path of its own: under the MiniCluster's nested temporary directories RocksDB's paths grow too
         // long for it to keep its log files apart.
         conf.set(RocksDBOptions.LOCAL_DIRECTORIES, dir.resolve("rocksdb").toAbsolutePath().toString());
+        // The live job's restart strategy, as a cluster's config.yaml has it: never gives up (tests that must see a
+        // failure set their own on the job, as the replay does).
+        conf.addAll(LocalRuntime.restartStrategy());
         return conf;
     }
 
