@@ -4,6 +4,9 @@ import org.bikefence.influx.InfluxSchema;
 
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -12,6 +15,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 import org.bikefence.metrics.MonthSoFar;
 import org.bikefence.rules.MonthlyAssessment;
@@ -39,6 +43,16 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar,
     private final Scorer scorer = new Scorer();
 
     private transient MapState<String, OperatorMonthMetrics> latest;
+    /**
+     * The key's {@link #latest} on the heap, read once: the city key is the only key, and reading every operator's
+     * month (with its evidence) back from RocksDB for every minute of every operator cost more than scoring it.
+     */
+    private transient Map<String, OperatorMonthMetrics> mirror;
+    private transient String mirrorKey;
+    /** Entries of {@link #mirror} changed or removed since {@link #latest} was last written. */
+    private transient Set<String> changed;
+    /** False when run by {@link Batching}, which writes {@link #latest} before each checkpoint barrier. */
+    private transient boolean writeThrough = true;
     private transient Counter failures;
     private transient String lastFailure;
 
@@ -60,18 +74,82 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar,
         failures = getRuntimeContext().getMetricGroup().counter("assessmentFailures");
     }
 
+    /** The operator to run this function in: see {@link Batching}. */
+    public static KeyedProcessOperator<String, MonthSoFar, InfluxPoint> operator(RuleSetRegistry registry,
+            RuleSet current) {
+        return new Batching(new MonthlyAssessments(registry, current));
+    }
+
+    /** Runs the function with the latest month figures written to keyed state only before checkpoint barriers. */
+    static final class Batching extends KeyedProcessOperator<String, MonthSoFar, InfluxPoint> {
+        private static final long serialVersionUID = 1L;
+
+        Batching(MonthlyAssessments f) {
+            super(f);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            ((MonthlyAssessments) userFunction).writeThrough = false;
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            MonthlyAssessments f = (MonthlyAssessments) userFunction;
+            if (f.mirrorKey != null) {
+                setCurrentKey(f.mirrorKey);
+                f.write();
+            }
+            super.prepareSnapshotPreBarrier(checkpointId);
+        }
+    }
+
+    /** The current key's latest month figures, read from state the first time (the current key must be it). */
+    private Map<String, OperatorMonthMetrics> mirror(String key) throws Exception {
+        if (mirror != null && !key.equals(mirrorKey)) {
+            write();
+            mirror = null;
+        }
+        if (mirror == null) {
+            mirror = new HashMap<>();
+            for (Map.Entry<String, OperatorMonthMetrics> e : latest.entries()) {
+                mirror.put(e.getKey(), e.getValue());
+            }
+            mirrorKey = key;
+            changed = new HashSet<>();
+        }
+        return mirror;
+    }
+
+    /** Writes the changed entries of the mirror into keyed state (the current key must be the mirror's). */
+    private void write() throws Exception {
+        for (String k : changed) {
+            OperatorMonthMetrics m = mirror.get(k);
+            if (m == null) {
+                latest.remove(k);
+            } else {
+                latest.put(k, m);
+            }
+        }
+        changed.clear();
+    }
+
     @Override
     public void processElement(MonthSoFar c, Context ctx, Collector<InfluxPoint> out) throws Exception {
         OperatorMonthMetrics metrics = c.metrics();
         YearMonth scored = metrics.month();
-        latest.put(scored.toString() + '\u0000' + metrics.operator(), metrics);
+        Map<String, OperatorMonthMetrics> mirror = mirror(ctx.getCurrentKey());
+        String key = scored.toString() + '\u0000' + metrics.operator();
+        mirror.put(key, metrics);
+        changed.add(key);
         for (InfluxPoint p : InfluxSchema.operatorMetrics(metrics, c.asOf(), zone)) {
             out.collect(p);
         }
         List<OperatorMonthMetrics> month = new ArrayList<>();
         List<String> finalMonths = new ArrayList<>();
         YearMonth oldestKept = scored.minusMonths(1);
-        for (Map.Entry<String, OperatorMonthMetrics> e : latest.entries()) {
+        for (Map.Entry<String, OperatorMonthMetrics> e : mirror.entrySet()) {
             if (e.getValue().month().equals(scored)) {
                 month.add(e.getValue());
             } else if (e.getValue().month().isBefore(oldestKept)) {
@@ -79,8 +157,12 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar,
             }
         }
         // Months two or more before the one scored are final: the per-operator step no longer folds into them.
-        for (String key : finalMonths) {
-            latest.remove(key);
+        for (String k : finalMonths) {
+            mirror.remove(k);
+            changed.add(k);
+        }
+        if (writeThrough) {
+            write();
         }
         MonthlyAssessment a;
         try {

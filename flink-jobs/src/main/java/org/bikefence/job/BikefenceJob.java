@@ -265,9 +265,9 @@ public final class BikefenceJob {
     private DataStream<InfluxPoint> monthlyAssessments(DataStream<MonthSoFar> months) {
         return months
                 .keyBy(c -> CITY_KEY)
-                .process(new MonthlyAssessments(settings.registry(), settings.rules()))
-                .returns(InfluxPointSerializer.TYPE)
-                .name("monthly-assessment").uid("monthly-assessment");
+                .transform("monthly-assessment", InfluxPointSerializer.TYPE,
+                        MonthlyAssessments.operator(settings.registry(), settings.rules()))
+                .uid("monthly-assessment");
     }
 
     /** Every InfluxDB point the job writes, as one stream for the one sink. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.bikefence.metrics.MonthSoFar;
@@ -18,6 +17,7 @@ import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetLoader;
 import org.bikefence.rules.RuleSetRegistry;
 import org.bikefence.influx.InfluxPoint;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +36,8 @@ class MonthlyAssessmentsTest {
     private static List<InfluxPoint> run(RuleSetRegistry registry, RuleSet current, MonthSoFar... in)
             throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, MonthSoFar, InfluxPoint> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                        new MonthlyAssessments(registry, current)), c -> "city", Types.STRING)) {
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        MonthlyAssessments.operator(registry, current), c -> "city", Types.STRING)) {
             h.open();
             for (MonthSoFar c : in) {
                 h.processElement(new StreamRecord<>(c, 0L));
@@ -91,5 +91,34 @@ class MonthlyAssessmentsTest {
                     assertThat(p.tags().get("operator")).isEqualTo("hello");
                     assertThat(p.fields().get("rule_set")).isEqualTo("huli-2026.1");
                 });
+    }
+
+    @Test
+    void theMonthsFiguresAreInEachCheckpointThoughWrittenOnlyAtTheBarrier() throws Exception {
+        RuleSet huli = RuleSetLoader.load(HULI);
+        RuleSetRegistry registry = RuleSetRegistry.of(List.of(huli));
+        OperatorSubtaskState snapshot;
+        try (KeyedOneInputStreamOperatorTestHarness<String, MonthSoFar, InfluxPoint> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        MonthlyAssessments.operator(registry, huli), c -> "city", Types.STRING)) {
+            h.open();
+            h.processElement(new StreamRecord<>(counts("hello", "2026-10", 100, 0), 0L));
+            h.processElement(new StreamRecord<>(counts("meituan", "2026-10", 100, 50), 0L));
+            assertThat(h.numKeyedStateEntries()).as("not yet written").isZero();
+            h.prepareSnapshotPreBarrier(1);
+            snapshot = h.snapshot(1, 1);
+            assertThat(h.numKeyedStateEntries()).as("the city key's map").isEqualTo(1);
+        }
+        try (KeyedOneInputStreamOperatorTestHarness<String, MonthSoFar, InfluxPoint> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        MonthlyAssessments.operator(registry, huli), c -> "city", Types.STRING)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(new StreamRecord<>(counts("qingju", "2026-10", 100, 10), 0L));
+            assertThat(h.extractOutputValues()).filteredOn(p -> p.measurement().equals("operator_month"))
+                    .as("all three operators ranked after the restore")
+                    .extracting(p -> p.tags().get("operator") + " " + p.fields().get("rank"))
+                    .containsExactlyInAnyOrder("hello 1", "qingju 2", "meituan 3");
+        }
     }
 }
