@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -111,15 +112,15 @@ class BrokerFailureITCase {
         JobClient b = run(positions, "b", run).start();
         JobID job = b.getJobID();
         long checkpointsBeforeKill = awaitFirstCheckpoint(flink, job);
-        int victim = kafka.leader(TRANSACTION_STATE, 0);
+        int victim = transactionCoordinatorOr(positions);
         String roles = roles(victim, positions, "bf-violations-b-" + run);
         // Four partitions on three brokers: the placement gives each broker the lead of one at least.
         assertThat(ledBy(victim, positions)).as("positions partitions led by broker %d, which is killed", victim)
                 .isNotEmpty();
         assertThat(b.getJobStatus().get(10, TimeUnit.SECONDS)).as("run B when the broker is killed: mid-stream")
                 .isEqualTo(JobStatus.RUNNING);
-        long killedAt = System.currentTimeMillis();
-        CheckpointWatch watch = CheckpointWatch.start(flink, job, killedAt);
+        OutputWatch watch = OutputWatch.start(flink, job, "bf-violations-b-" + run);
+        long killedAt = watch.killedAt();
         kafka.kill(victim);
         kafka.awaitOutOfSync(victim, BROKER_TIMEOUT);
         double movedAfter = (System.currentTimeMillis() - killedAt) / 1e3;
@@ -142,14 +143,16 @@ class BrokerFailureITCase {
         System.out.printf("RECOVERY %d records, %d points, %d violation records, %d dead letters; broker %d (%s) "
                         + "killed after %d completed checkpoints; leaderships moved off it after %.1f s; restarted "
                         + "(job %s then), back in every ISR %.1f s later; restarts %d (checkpoint restores; job RESTARTING: %s); "
-                        + "kill -> first checkpoint completed after the kill (output committed again) %.1f s "
-                        + "(triggered %.1f s after the kill); "
+                        + "kill -> first violations committed after the kill (read_committed end offsets grow: "
+                        + "output resumes) %.1f s, first checkpoint completed after the kill %.1f s (triggered at "
+                        + "%+.1f s), first checkpoint triggered after the kill completed at %.1f s; "
                         + "checkpoints completed %d, failed %d; lost %d, extra or duplicated %d, dead letters of A "
                         + "missing in B %d, dead letters written again %d; run B %.1f s%n",
                 sent, outA.points(), outA.violations().size(), deadLettersA.size(), victim, roles,
                 checkpointsBeforeKill, movedAfter, atRestart, inSyncAfter, restarts,
                 graph.getStatusTimestamp(JobStatus.RESTARTING) > 0 ? "yes" : "no",
-                watch.firstCompletedSeconds(), watch.firstCompletedTriggeredSeconds(), checkpoints.getCounts().getNumberOfCompletedCheckpoints(),
+                watch.firstCommitted(), watch.firstCompleted(), watch.firstCompletedTriggered(),
+                watch.firstTriggeredCompleted(), checkpoints.getCounts().getNumberOfCompletedCheckpoints(),
                 checkpoints.getCounts().getNumberOfFailedCheckpoints(), lostAndExtra[0], lostAndExtra[1],
                 missing(deadLettersA, deadLettersB), deadLettersB.size() - deadLettersA.size(), runB);
 
@@ -178,10 +181,32 @@ class BrokerFailureITCase {
                 .with(JobOptions.IDLENESS_MS, "600000");
     }
 
+    /**
+     * The broker to kill: the transaction coordinator of the violations sink (whose writers begin their transactions
+     * when they start), else the leader of the first positions partition.
+     */
+    private static int transactionCoordinatorOr(String positions) {
+        try {
+            int coordinator = kafka.leader(TRANSACTION_STATE, 0);
+            if (coordinator > 0) {
+                return coordinator;
+            }
+        } catch (IllegalStateException noTransactionsYet) {
+            System.out.println("no " + TRANSACTION_STATE + " yet: " + noTransactionsYet.getMessage());
+        }
+        return kafka.leader(positions, 0);
+    }
+
     /** What the victim was to the cluster and the job when it was killed. */
     private static String roles(int broker, String positions, String violations) {
         List<String> roles = new ArrayList<>();
-        roles.add("transaction coordinator");
+        try {
+            if (kafka.leader(TRANSACTION_STATE, 0) == broker) {
+                roles.add("transaction coordinator");
+            }
+        } catch (IllegalStateException noTransactionsYet) {
+            roles.add("no transaction coordinator yet");
+        }
         if (kafka.leader(CONSUMER_OFFSETS, 0) == broker) {
             roles.add("group coordinator");
         }
@@ -215,72 +240,129 @@ class BrokerFailureITCase {
     }
 
     /**
-     * Watches the running job for the first checkpoint triggered after the kill to complete: the violations' Kafka
-     * transactions and the InfluxDB sink's buffer are committed at checkpoints, so that is when output resumes. The
-     * job keeps only its last 10 checkpoints in its history, hence a watch while it runs rather than a look at the end.
+     * Watches run B from the kill on for when its output resumes: the violations' Kafka transactions and the InfluxDB
+     * sink's buffer are committed at checkpoints. It records the first checkpoint to complete after the kill (one
+     * triggered before it may have waited through the outage for the sinks' flush), the first triggered after it,
+     * and when the violations topic's read-committed end offsets (the last stable offsets) first grow past those at
+     * the kill: a transaction committed, through the new transaction coordinator. The job keeps only its last 10
+     * checkpoints in its history, hence a watch while it runs rather than a look at the end.
      */
-    private static final class CheckpointWatch implements Runnable {
+    private static final class OutputWatch implements Runnable {
         private final MiniCluster flink;
         private final JobID job;
         private final long since;
+        private final KafkaConsumer<byte[], byte[]> committed;
+        private final List<TopicPartition> violations = new ArrayList<>();
+        private final long committedAtKill;
         private final Thread thread;
         private volatile boolean running = true;
         private volatile long firstAck = Long.MAX_VALUE;
-        private volatile long firstTrigger = Long.MAX_VALUE;
+        private volatile long firstAckTrigger;
+        private volatile long firstTriggeredAck = Long.MAX_VALUE;
+        private volatile long firstCommit = Long.MAX_VALUE;
 
-        private CheckpointWatch(MiniCluster flink, JobID job, long since) {
+        private OutputWatch(MiniCluster flink, JobID job, String violationsTopic) {
             this.flink = flink;
             this.job = job;
-            this.since = since;
-            this.thread = new Thread(this, "checkpoint-watch");
+            Properties props = kafka.consumerProps("bf-watch-" + System.nanoTime());
+            props.put("isolation.level", "read_committed");
+            committed = new KafkaConsumer<>(props);
+            for (int p = 0; p < PARTITIONS; p++) {
+                violations.add(new TopicPartition(violationsTopic, p));
+            }
+            committedAtKill = committedEnd(Duration.ofSeconds(30));
+            since = System.currentTimeMillis();
+            thread = new Thread(this, "output-watch");
             thread.setDaemon(true);
         }
 
-        static CheckpointWatch start(MiniCluster flink, JobID job, long since) {
-            CheckpointWatch watch = new CheckpointWatch(flink, job, since);
+        /** Takes the committed end offsets and the time of the kill; call right before it. */
+        static OutputWatch start(MiniCluster flink, JobID job, String violationsTopic) {
+            OutputWatch watch = new OutputWatch(flink, job, violationsTopic);
             watch.thread.start();
             return watch;
         }
 
+        long killedAt() {
+            return since;
+        }
+
+        private long committedEnd(Duration timeout) {
+            return committed.endOffsets(violations, timeout).values().stream().mapToLong(Long::longValue).sum();
+        }
+
         @Override
         public void run() {
-            while (running && firstAck == Long.MAX_VALUE) {
-                try {
-                    AccessExecutionGraph graph = flink.getExecutionGraph(job).get(10, TimeUnit.SECONDS);
-                    for (AbstractCheckpointStats c : graph.getCheckpointStatsSnapshot().getHistory().getCheckpoints()) {
-                        if (c.getStatus() == CheckpointStatsStatus.COMPLETED && c.getTriggerTimestamp() > since
-                                && c.getLatestAckTimestamp() < firstAck) {
-                            firstTrigger = c.getTriggerTimestamp();
-                            firstAck = c.getLatestAckTimestamp();
+            try {
+                while (running && (firstTriggeredAck == Long.MAX_VALUE || firstCommit == Long.MAX_VALUE)) {
+                    boolean ended = false;
+                    try {
+                        AccessExecutionGraph graph = flink.getExecutionGraph(job).get(10, TimeUnit.SECONDS);
+                        for (AbstractCheckpointStats c : graph.getCheckpointStatsSnapshot().getHistory()
+                                .getCheckpoints()) {
+                            if (c.getStatus() != CheckpointStatsStatus.COMPLETED || c.getLatestAckTimestamp() <= since) {
+                                continue;
+                            }
+                            if (c.getLatestAckTimestamp() < firstAck) {
+                                firstAck = c.getLatestAckTimestamp();
+                                firstAckTrigger = c.getTriggerTimestamp();
+                            }
+                            if (c.getTriggerTimestamp() > since) {
+                                firstTriggeredAck = Math.min(firstTriggeredAck, c.getLatestAckTimestamp());
+                            }
+                        }
+                        ended = graph.getState().isGloballyTerminalState();
+                    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                        // Between attempts or archived: look again.
+                    }
+                    if (firstCommit == Long.MAX_VALUE) {
+                        try {
+                            if (committedEnd(Duration.ofSeconds(2)) > committedAtKill) {
+                                firstCommit = System.currentTimeMillis();
+                            }
+                        } catch (org.apache.kafka.common.errors.TimeoutException leaderGone) {
+                            // A partition's leader is the killed broker and has not moved yet.
                         }
                     }
-                    if (graph.getState().isGloballyTerminalState()) {
+                    if (ended && firstCommit != Long.MAX_VALUE) {
                         return;
                     }
-                    TimeUnit.MILLISECONDS.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    // The job is between attempts or already archived: look again.
+                    TimeUnit.MILLISECONDS.sleep(100);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                committed.close(Duration.ofSeconds(5));
             }
         }
 
         void stop() throws InterruptedException {
             running = false;
-            thread.join(TimeUnit.SECONDS.toMillis(15));
+            thread.join(TimeUnit.SECONDS.toMillis(30));
         }
 
-        /** Seconds from the kill to the end of that checkpoint; NaN if none completed. */
-        double firstCompletedSeconds() {
-            long first = firstAck;
-            return first == Long.MAX_VALUE ? Double.NaN : (first - since) / 1e3;
+        private double seconds(long at) {
+            return at == Long.MAX_VALUE ? Double.NaN : (at - since) / 1e3;
         }
 
-        /** Seconds from the kill to that checkpoint's trigger; NaN if none completed. */
-        double firstCompletedTriggeredSeconds() {
-            long first = firstTrigger;
-            return first == Long.MAX_VALUE ? Double.NaN : (first - since) / 1e3;
+        /** Seconds from the kill to the first checkpoint completed after it; NaN if none. */
+        double firstCompleted() {
+            return seconds(firstAck);
+        }
+
+        /** Seconds from the kill to the trigger of that checkpoint (negative: triggered before the kill). */
+        double firstCompletedTriggered() {
+            return firstAck == Long.MAX_VALUE ? Double.NaN : (firstAckTrigger - since) / 1e3;
+        }
+
+        /** Seconds from the kill to the completion of the first checkpoint triggered after it. */
+        double firstTriggeredCompleted() {
+            return seconds(firstTriggeredAck);
+        }
+
+        /** Seconds from the kill to the first violations committed after it. */
+        double firstCommitted() {
+            return seconds(firstCommit);
         }
     }
 
