@@ -1,5 +1,9 @@
 package org.bikefence.local;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +71,30 @@ public final class LocalKafkaCluster implements AutoCloseable {
     /** Starts three nodes on free loopback ports, each in {@code workDir/node-<id>}; see {@link #builder}. */
     public static LocalKafkaCluster start(Path workDir, String brokerClasspath) {
         return builder(workDir, brokerClasspath).start();
+    }
+
+    /**
+     * The work directory for a cluster of this JVM under {@code parent}, {@code kafka-cluster-<pid>}, after stopping
+     * the nodes that test JVMs killed before their shutdown hooks ran left in such directories (their pid is in the
+     * name): three broker JVMs each would hold their ports and heap until the machine restarts.
+     */
+    public static Path workDirOfThisJvm(Path parent) {
+        if (Files.isDirectory(parent)) {
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, "kafka-cluster-*")) {
+                for (Path dir : dirs) {
+                    String owner = dir.getFileName().toString().substring("kafka-cluster-".length());
+                    if (owner.chars().allMatch(Character::isDigit) && !owner.isEmpty()
+                            && ProcessHandle.of(Long.parseLong(owner)).isEmpty()) {
+                        for (int id = 1; id <= NODES; id++) {
+                            LocalKafka.stopLeftoverBroker(dir.resolve("node-" + id));
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not look for leftover Kafka nodes in " + parent, e);
+            }
+        }
+        return parent.resolve("kafka-cluster-" + ProcessHandle.current().pid());
     }
 
     /**

@@ -44,7 +44,7 @@ class LocalKafkaClusterITCase {
 
     @Test
     void producersWithAcksAllCarryOnThroughAKilledNodeThatRejoinsEveryIsrWhenStartedAgain() throws Exception {
-        Path workDir = Path.of("target", "kafka-cluster-" + ProcessHandle.current().pid());
+        Path workDir = LocalKafkaCluster.workDirOfThisJvm(Path.of("target"));
         try (LocalKafkaCluster cluster = LocalKafkaCluster.start(workDir, System.getProperty("java.class.path"))) {
             assertThat(cluster.liveBrokers()).containsExactly(1, 2, 3);
             for (int id : cluster.nodeIds()) {

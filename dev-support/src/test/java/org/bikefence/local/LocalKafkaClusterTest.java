@@ -3,9 +3,11 @@ package org.bikefence.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The server.properties of a {@link LocalKafkaCluster} node, without starting one. */
 class LocalKafkaClusterTest {
@@ -29,5 +31,21 @@ class LocalKafkaClusterTest {
                 .containsEntry("transaction.state.log.min.isr", "2")
                 .containsEntry("share.coordinator.state.topic.replication.factor", "3")
                 .containsEntry("unclean.leader.election.enable", "false");
+    }
+
+    @Test
+    void clearsTheNodesLeftByADeadJvmAndNamesItsOwnDirectoryByItsPid(@TempDir Path target) throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path leftover = target.resolve("kafka-cluster-" + gone.pid()).resolve("node-2");
+        Files.createDirectories(leftover);
+        // The pid of a live process that is not a broker: the pid file goes, the process stays.
+        Files.writeString(leftover.resolve("kafka.pid"), Long.toString(ProcessHandle.current().pid()));
+
+        Path own = LocalKafkaCluster.workDirOfThisJvm(target);
+
+        assertThat(own).isEqualTo(target.resolve("kafka-cluster-" + ProcessHandle.current().pid()));
+        assertThat(leftover.resolve("kafka.pid")).doesNotExist();
+        assertThat(ProcessHandle.current().isAlive()).isTrue();
     }
 }

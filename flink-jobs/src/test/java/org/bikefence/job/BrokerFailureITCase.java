@@ -77,7 +77,7 @@ class BrokerFailureITCase {
 
     @BeforeAll
     static void startKafkaCluster() {
-        Path dir = Path.of("target", "kafka-cluster-" + ProcessHandle.current().pid());
+        Path dir = LocalKafkaCluster.workDirOfThisJvm(Path.of("target"));
         kafka = LocalKafkaCluster.start(dir, System.getProperty("java.class.path"));
     }
 
