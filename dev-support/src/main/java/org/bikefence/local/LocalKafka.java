@@ -71,19 +71,22 @@ public final class LocalKafka implements AutoCloseable {
     private final KafkaServerProperties config;
     private final Duration readyTimeout;
     private final Thread shutdownHook;
-
-    private final String clusterId = Uuid.randomUuid().toString();
+    private final String clusterId;
+    private final List<String> jvmOptions;
 
     // Volatile so that the shutdown hook can stop the broker without waiting for a start to finish.
     private volatile Process broker;
     private Duration startupTime = Duration.ZERO;
     private boolean closed;
 
-    private LocalKafka(Path workDir, String brokerClasspath, KafkaServerProperties config, Duration readyTimeout) {
+    private LocalKafka(Path workDir, String brokerClasspath, KafkaServerProperties config, Duration readyTimeout,
+            String clusterId, List<String> jvmOptions) {
         this.workDir = workDir;
         this.brokerClasspath = brokerClasspath;
         this.config = config;
         this.readyTimeout = readyTimeout;
+        this.clusterId = clusterId;
+        this.jvmOptions = jvmOptions;
         this.shutdownHook = new Thread(() -> terminate(broker), "local-kafka-shutdown-" + config.port());
     }
 
@@ -185,7 +188,10 @@ public final class LocalKafka implements AutoCloseable {
         return props;
     }
 
-    /** Stops the broker cleanly and starts it again on the same ports and log directories, returning once it is ready. */
+    /**
+     * Stops the broker cleanly (unless {@link #kill killed}) and starts it again on the same ports and log
+     * directories, returning once it is ready.
+     */
     public synchronized void restart() {
         if (closed) {
             throw new IllegalStateException("LocalKafka on " + bootstrapServers() + " is closed");
@@ -193,6 +199,27 @@ public final class LocalKafka implements AutoCloseable {
         Duration stopped = stopBroker();
         LOG.info("Kafka on {} stopped in {} ms, restarting", bootstrapServers(), stopped.toMillis());
         launchAndAwaitReady();
+    }
+
+    /**
+     * Kills the broker JVM with SIGKILL, as a crash would, and returns once it has exited: no clean shutdown, its log
+     * directories as they were. {@link #restart} starts it again on them.
+     */
+    public synchronized void kill() {
+        Process process = broker;
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("Kafka broker (pid " + process.pid() + ") did not exit on SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while killing Kafka on " + bootstrapServers(), e);
+        }
+        stopBroker();
     }
 
     /** Stops the broker JVM and anything it started: SIGTERM, then SIGKILL after 30 s. Keeps the work directory. */
@@ -223,7 +250,8 @@ public final class LocalKafka implements AutoCloseable {
                     b.numPartitions,
                     workDir.resolve("data"),
                     b.serverProperties);
-            LocalKafka kafka = new LocalKafka(workDir, b.brokerClasspath, config, b.readyTimeout);
+            LocalKafka kafka = new LocalKafka(workDir, b.brokerClasspath, config, b.readyTimeout,
+                    b.clusterId == null ? Uuid.randomUuid().toString() : b.clusterId, b.jvmOptions());
             kafka.writeConfigAndFormat();
             // Registered before launching so that a test JVM dying mid-start does not leave a broker behind.
             Runtime.getRuntime().addShutdownHook(kafka.shutdownHook);
@@ -489,7 +517,7 @@ public final class LocalKafka implements AutoCloseable {
     private List<String> javaCommand(String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(BROKER_JVM_OPTIONS);
+        command.addAll(jvmOptions);
         command.add("-Djava.io.tmpdir=" + workDir.resolve("tmp"));
         command.add("-Dlog4j2.configurationFile=" + log4jConfig());
         command.add("-cp");
@@ -660,6 +688,8 @@ public final class LocalKafka implements AutoCloseable {
         private int numPartitions = 1;
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
         private final Map<String, String> serverProperties = new LinkedHashMap<>();
+        private String clusterId;
+        private String maxHeap;
 
         private Builder(Path workDir, String brokerClasspath) {
             this.workDir = Objects.requireNonNull(workDir, "workDir");
@@ -703,6 +733,32 @@ public final class LocalKafka implements AutoCloseable {
             }
             this.readyTimeout = readyTimeout;
             return this;
+        }
+
+        /** The KRaft cluster id the storage is formatted with; a random one by default. Nodes of one cluster share it. */
+        public Builder clusterId(String clusterId) {
+            this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
+            return this;
+        }
+
+        /** The broker JVM's {@code -Xmx}, e.g. {@code 384m}; 512m by default. */
+        public Builder maxHeap(String maxHeap) {
+            if (!maxHeap.matches("[1-9][0-9]*[kmg]")) {
+                throw new IllegalArgumentException("maxHeap must be a size such as 384m, got '" + maxHeap + "'");
+            }
+            this.maxHeap = maxHeap;
+            return this;
+        }
+
+        private List<String> jvmOptions() {
+            if (maxHeap == null) {
+                return BROKER_JVM_OPTIONS;
+            }
+            // No -Xms: the default initial heap never exceeds -Xmx, and pages are only resident once used.
+            return BROKER_JVM_OPTIONS.stream()
+                    .filter(o -> !o.startsWith("-Xms"))
+                    .map(o -> o.startsWith("-Xmx") ? "-Xmx" + maxHeap : o)
+                    .toList();
         }
 
         /** Formats fresh storage, starts the broker JVM and returns once it answers {@code describeCluster}. */

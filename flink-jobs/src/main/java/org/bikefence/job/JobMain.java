@@ -254,6 +254,13 @@ public final class JobMain {
     }
 
     /**
+     * Both sinks' producers wait for every in-sync replica ({@code min.insync.replicas} of the topic), so a record
+     * acknowledged before a broker dies is on another one too. kafka-clients' default since 3.0, stated here so that
+     * no client default can change it (BrokerFailureITCase kills a broker of three).
+     */
+    static final String PRODUCER_ACKS = "all";
+
+    /**
      * Kafka transactions of the violations sink: open from one checkpoint to the commit after the next, and across
      * a recovery, so longer than checkpoint interval plus restart time; 15 min is what a broker allows by default
      * ({@code transaction.max.timeout.ms}), where the connector's own 1 h is refused.
@@ -281,6 +288,7 @@ public final class JobMain {
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(prefix)
                 .setProperty("transaction.timeout.ms", Long.toString(VIOLATIONS_TRANSACTION_TIMEOUT.toMillis()))
+                .setProperty("acks", PRODUCER_ACKS)
                 .build();
     }
 
@@ -294,6 +302,7 @@ public final class JobMain {
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))
                 .setRecordSerializer(new DeadLetterSerializer(config.get(JobOptions.KAFKA_DLQ_TOPIC)))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setProperty("acks", PRODUCER_ACKS)
                 .build();
     }
 

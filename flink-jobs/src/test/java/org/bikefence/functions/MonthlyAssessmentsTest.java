@@ -117,8 +117,11 @@ class MonthlyAssessmentsTest {
             h.processElement(new StreamRecord<>(counts("qingju", "2026-10", 100, 10), 0L));
             assertThat(h.extractOutputValues()).filteredOn(p -> p.measurement().equals("operator_month"))
                     .as("all three operators ranked after the restore")
-                    .extracting(p -> p.tags().get("operator") + " " + p.fields().get("rank"))
-                    .containsExactlyInAnyOrder("hello 1", "qingju 2", "meituan 3");
+                    .extracting(p -> p.tags().get("operator"), p -> p.fields().get("rank"))
+                    .as("hello, with no no-park violation, first; each operator ranked once")
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("hello", 1L),
+                            org.assertj.core.groups.Tuple.tuple("meituan", 2L),
+                            org.assertj.core.groups.Tuple.tuple("qingju", 3L));
         }
     }
 }
