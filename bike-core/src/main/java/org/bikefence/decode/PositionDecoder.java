@@ -94,6 +94,12 @@ public final class PositionDecoder {
             throw new InvalidRecordException(TOO_LARGE, "record is " + value.length + " bytes; at most "
                     + maxRecordBytes + " allowed");
         }
+        int notUtf8 = Utf8.firstInvalid(value);
+        if (notUtf8 >= 0) {
+            // JSON text is UTF-8 (RFC 8259); the parser would let some ill-formed bytes through as other characters.
+            throw new InvalidRecordException(NOT_JSON, String.format("not UTF-8: byte 0x%02x at offset %d does not begin"
+                    + " a well-formed UTF-8 sequence", value[notUtf8] & 0xff, notUtf8));
+        }
         String operator = null;
         String bikeId = null;
         long ts = 0;

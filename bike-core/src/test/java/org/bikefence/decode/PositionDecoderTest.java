@@ -107,6 +107,49 @@ class PositionDecoderTest {
         assertThatThrownBy(() -> decoder.decode(binary))
                 .isInstanceOfSatisfying(InvalidRecordException.class, e -> assertThat(e.reason()).isEqualTo("not_json"));
     }
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "overlong slash, c0af, 0",
+        "overlong three-byte, e080af, 0",
+        "encoded surrogate, eda080, 0",
+        "beyond U+10FFFF, f4908080, 0",
+        "five-byte form, f888808080, 0",
+        "lone continuation byte, 80, 0",
+        "latin-1 e-acute, e9, 0",
+        // CD A3 happens to be well-formed (U+0363); B3 cannot begin a sequence.
+        "GBK-encoded 停车, cda3b3b5, 2",
+        "cut-short sequence, e282, 0",
+    })
+    void rejectsEveryIllFormedUtf8SequenceAsNotJsonWhereverItStands(String what, String hex, int skip) {
+        byte[] bad = java.util.HexFormat.of().parseHex(hex);
+        for (String template : new String[] {
+            "{\"operator\":\"o\",\"bikeId\":\"B@\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"}",
+            "{\"operator\":\"o\",\"bikeId\":\"B\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"note\":\"@\"}",
+            "{\"operator\":\"o\",\"bikeId\":\"B\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"n@\":1}",
+        }) {
+            int at = template.indexOf('@');
+            java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream();
+            record.writeBytes(template.substring(0, at).getBytes(StandardCharsets.UTF_8));
+            record.writeBytes(bad);
+            record.writeBytes(template.substring(at + 1).getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> decoder.decode(record.toByteArray())).as(what + " in " + template)
+                    .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(PositionDecoder.NOT_JSON);
+                        assertThat(e.detail()).isEqualTo(String.format("not UTF-8: byte 0x%s at offset %d does not"
+                                + " begin a well-formed UTF-8 sequence", hex.substring(2 * skip, 2 * skip + 2), at + skip));
+                    });
+        }
+    }
+
+    @Test
+    void acceptsWellFormedMultiByteUtf8() throws Exception {
+        String id = "\u00e9\u4e2d\uD83D\uDEB2";
+        BikePosition p = decode("{\"operator\":\"\u54c8\u5570\",\"bikeId\":\"" + id
+                + "\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"note\":\"\u505c\u8f66\"}");
+        assertThat(p.bikeId).isEqualTo(id);
+        assertThat(p.operator).isEqualTo("\u54c8\u5570");
+    }
+
     /** A valid record of the given bike id, padded with an ignored field to exactly {@code bytes} bytes. */
     private static byte[] recordOf(String bikeId, int bytes) {
         String head = "{\"operator\":\"hello\",\"bikeId\":\"" + bikeId
