@@ -3,6 +3,7 @@ package org.bikefence.decode;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
 import java.util.function.LongSupplier;
@@ -131,7 +132,7 @@ public final class PositionDecoder {
                         if (v != JsonToken.VALUE_NUMBER_INT) {
                             throw badType(field, p, "an integer epoch-millisecond timestamp");
                         }
-                        ts = p.getLongValue();
+                        ts = epochMillis(p);
                         hasTs = true;
                         break;
                     case "lat":
@@ -202,6 +203,18 @@ public final class PositionDecoder {
             return p.nextToken() != null;
         } catch (IOException e) {
             return true;
+        }
+    }
+
+    private static long epochMillis(JsonParser p) throws IOException, InvalidRecordException {
+        try {
+            return p.getLongValue();
+        } catch (InputCoercionException e) {
+            // A well-formed integer, just too big: out of range, not unreadable.
+            String digits = p.getText();
+            throw new InvalidRecordException(OUT_OF_RANGE, "field 'ts' = "
+                    + (digits.length() > 24 ? digits.substring(0, 24) + "..." : digits)
+                    + " does not fit a 64-bit epoch-millisecond timestamp");
         }
     }
 

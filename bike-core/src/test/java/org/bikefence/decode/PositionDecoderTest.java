@@ -83,6 +83,11 @@ class PositionDecoderTest {
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":-180.5,\"state\":\"parked\"} | out_of_range | 'lng' = -180.5",
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":NaN,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'lat' = NaN",
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":Infinity,\"state\":\"parked\"} | out_of_range | 'lng' = Infinity",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":9223372036854775808,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'ts' = 9223372036854775808 does not fit a 64-bit",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":-9223372036854775809,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'ts' = -9223372036854775809 does not fit",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":123456789012345678901234567890,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'ts' = 123456789012345678901234... does not fit",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1e400,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'lat' = Infinity",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":-1e400,\"state\":\"parked\"} | out_of_range | 'lng' = -Infinity",
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"docked\"} | unknown_state | 'docked'",
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"crs\":\"UTM50\"} | unknown_crs | 'UTM50'",
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1790000600001,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | future_timestamp | 600001 ms ahead",
@@ -93,6 +98,15 @@ class PositionDecoderTest {
                     assertThat(e.reason()).isEqualTo(reason);
                     assertThat(e.detail()).contains(detail);
                 });
+    }
+
+    @Test
+    void readsTheLargestLongTimestampAsAFutureOne() {
+        // A valid integer, and far in the future: the time check decides, not the parser.
+        assertThatThrownBy(() -> decode("{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":9223372036854775807,\"lat\":1,"
+                + "\"lng\":2,\"state\":\"parked\"}"))
+                .isInstanceOfSatisfying(InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PositionDecoder.FUTURE_TIMESTAMP));
     }
 
     @Test
