@@ -25,6 +25,8 @@ public final class PositionDecoder {
     public static final String UNKNOWN_STATE = "unknown_state";
     public static final String UNKNOWN_CRS = "unknown_crs";
     public static final String FUTURE_TIMESTAMP = "future_timestamp";
+    /** A top-level field named twice: which value would count is the parser's choice, so neither does. */
+    public static final String DUPLICATE_FIELD = "duplicate_field";
     /** A record over the size limit (never parsed), or a bike id over the length limit. */
     public static final String TOO_LARGE = "too_large";
 
@@ -116,19 +118,24 @@ public final class PositionDecoder {
                 throw new InvalidRecordException(NOT_JSON, "message is not a JSON object");
             }
             JsonToken t;
+            int known = 0;
+            java.util.Set<String> others = null;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (field) {
                     case "operator":
+                        known = once(known, 1, field);
                         operator = text(field, v, p);
                         operatorSeen[0] = operator.isEmpty() ? null : operator;
                         break;
                     case "bikeId":
+                        known = once(known, 2, field);
                         bikeId = text(field, v, p);
                         requireShortId(bikeId);
                         break;
                     case "ts":
+                        known = once(known, 4, field);
                         if (v != JsonToken.VALUE_NUMBER_INT) {
                             throw badType(field, p, "an integer epoch-millisecond timestamp");
                         }
@@ -136,20 +143,32 @@ public final class PositionDecoder {
                         hasTs = true;
                         break;
                     case "lat":
+                        known = once(known, 8, field);
                         lat = number(field, v, p);
                         hasLat = true;
                         break;
                     case "lng":
+                        known = once(known, 16, field);
                         lng = number(field, v, p);
                         hasLng = true;
                         break;
                     case "state":
+                        known = once(known, 32, field);
                         state = text(field, v, p);
                         break;
                     case "crs":
+                        known = once(known, 64, field);
                         crs = v == JsonToken.VALUE_NULL ? null : text(field, v, p);
                         break;
                     default:
+                        // Ignored, but named once too. A set only here: a contract record has no other fields, and
+                        // a 64 KiB record of thousands of them must not cost a comparison of each with each.
+                        if (others == null) {
+                            others = new java.util.HashSet<>();
+                        }
+                        if (!others.add(field)) {
+                            throw duplicate(field);
+                        }
                         p.skipChildren();
                 }
             }
@@ -196,6 +215,18 @@ public final class PositionDecoder {
             lng = wgs[1];
         }
         return new BikePosition(operator, bikeId, ts, lat, lng, bikeState);
+    }
+
+    /** {@code seen} with {@code bit} added; a field whose bit is already there is named twice. */
+    private static int once(int seen, int bit, String field) throws InvalidRecordException {
+        if ((seen & bit) != 0) {
+            throw duplicate(field);
+        }
+        return seen | bit;
+    }
+
+    private static InvalidRecordException duplicate(String field) {
+        return new InvalidRecordException(DUPLICATE_FIELD, "field '" + field + "' appears more than once");
     }
 
     private static boolean hasTrailingContent(JsonParser p) {

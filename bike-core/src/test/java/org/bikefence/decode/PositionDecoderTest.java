@@ -109,6 +109,34 @@ class PositionDecoderTest {
                         e -> assertThat(e.reason()).isEqualTo(PositionDecoder.FUTURE_TIMESTAMP));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\u0000', value = {
+        "operator | {\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"operator\":\"p\"}",
+        "bikeId | {\"operator\":\"o\",\"bikeId\":\"b\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"}",
+        "ts | {\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"ts\":2}",
+        "lat | {\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lat\":100,\"lng\":2,\"state\":\"parked\"}",
+        "lng | {\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"lng\":2,\"state\":\"parked\"}",
+        "state | {\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"state\":\"riding\"}",
+        "crs | {\"operator\":\"o\",\"bikeId\":\"b\",\"crs\":null,\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"crs\":\"GCJ02\"}",
+        "battery | {\"operator\":\"o\",\"battery\":1,\"bikeId\":\"b\",\"ts\":1,\"note\":\"x\",\"lat\":1,\"lng\":2,\"state\":\"parked\",\"battery\":2}",
+    })
+    void rejectsAFieldNamedTwiceWhicheverValueWouldWin(String field, String json) {
+        assertThatThrownBy(() -> decode(json))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(PositionDecoder.DUPLICATE_FIELD);
+                    assertThat(e.detail()).isEqualTo("field '" + field + "' appears more than once");
+                    assertThat(e.operator()).isEqualTo("o");
+                });
+    }
+
+    @Test
+    void readsTheSameNameAtAnotherLevelAsAnotherField() throws Exception {
+        BikePosition p = decode("{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\","
+                + "\"meta\":{\"ts\":2,\"operator\":\"x\",\"meta\":1},\"extra\":[{\"a\":1},{\"a\":2}]}");
+        assertThat(p.ts).isEqualTo(1);
+        assertThat(p.operator).isEqualTo("o");
+    }
+
     @Test
     void rejectsEmptyAndNullMessages() {
         assertThatThrownBy(() -> decoder.decode(new byte[0])).hasMessageContaining("empty");
