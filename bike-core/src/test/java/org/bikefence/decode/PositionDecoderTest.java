@@ -1,6 +1,7 @@
 package org.bikefence.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
@@ -135,6 +136,28 @@ class PositionDecoderTest {
                 + "\"meta\":{\"ts\":2,\"operator\":\"x\",\"meta\":1},\"extra\":[{\"a\":1},{\"a\":2}]}");
         assertThat(p.ts).isEqualTo(1);
         assertThat(p.operator).isEqualTo("o");
+    }
+
+    @Test
+    void rejectsNesting5000DeepAsNotJsonWithoutOverflowingTheStack() {
+        String head = "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"extra\":";
+        String arrays = "[".repeat(5000) + "]".repeat(5000);
+        String objects = "{\"a\":".repeat(5000) + "1" + "}".repeat(5000);
+        for (String json : new String[] {head + arrays + "}", head + objects + "}", arrays, "{\"x\":" + objects + "}"}) {
+            assertThatThrownBy(() -> decode(json))
+                    .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(PositionDecoder.NOT_JSON);
+                        assertThat(e.detail()).containsAnyOf("nesting depth (1001) exceeds the maximum allowed (1000",
+                                "not a JSON object");
+                    });
+        }
+        // At the parser's limit it is still JSON, ignored like any other field.
+        String deepest = "[".repeat(999) + "]".repeat(999);
+        assertThatCode(() -> decode(head + deepest + "}")).doesNotThrowAnyException();
+        // A required field that is nested is the wrong type, named as soon as it starts.
+        assertThatThrownBy(() -> decode("{\"operator\":\"o\",\"bikeId\":" + arrays + "}"))
+                .isInstanceOfSatisfying(InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PositionDecoder.BAD_TYPE));
     }
 
     @Test
