@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The hostile feed against the decoder alone: each record gets the verdict its kind names, in milliseconds. */
 class HostileRecordsTest {
     private static final long MAX_FUTURE_MS = 600_000;
-    private static final List<Record> FEED = HostileRecords.feed(42, 20_000, 20_000, 300);
+    private static final List<Record> FEED = HostileRecords.feed(42, 10_000, 10_000, 300);
 
     @Test
     void everyHostileRecordIsRejectedWithItsKindsReasonAndEveryGoodOneDecodes() {
@@ -37,8 +37,8 @@ class HostileRecordsTest {
                 seen.merge(r.kind(), 1, Integer::sum);
             }
         }
-        assertThat(good).isEqualTo(20_000);
-        assertThat(seen).isEqualTo(HostileRecords.quotas(20_000));
+        assertThat(good).isEqualTo(10_000);
+        assertThat(seen).isEqualTo(HostileRecords.quotas(10_000));
         assertThat(seen.keySet()).containsExactly(Kind.values());
     }
 
@@ -58,7 +58,7 @@ class HostileRecordsTest {
 
     @Test
     void theSameSeedGivesTheSameBytes() {
-        List<Record> again = HostileRecords.feed(42, 20_000, 20_000, 300);
+        List<Record> again = HostileRecords.feed(42, 10_000, 10_000, 300);
         for (int i = 0; i < FEED.size(); i++) {
             assertThat(again.get(i).value()).isEqualTo(FEED.get(i).value());
             assertThat(again.get(i).kind()).isEqualTo(FEED.get(i).kind());
