@@ -226,7 +226,9 @@ public final class PositionDecoder {
     }
 
     private static InvalidRecordException duplicate(String field) {
-        return new InvalidRecordException(DUPLICATE_FIELD, "field '" + field + "' appears more than once");
+        // An ignored field's name can be as long as the record: the detail (a Kafka header) quotes its start.
+        String name = field.length() > 64 ? field.substring(0, 64) + "..." : field;
+        return new InvalidRecordException(DUPLICATE_FIELD, "field '" + name + "' appears more than once");
     }
 
     private static boolean hasTrailingContent(JsonParser p) {

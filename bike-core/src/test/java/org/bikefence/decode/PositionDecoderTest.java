@@ -131,6 +131,16 @@ class PositionDecoderTest {
     }
 
     @Test
+    void quotesOnlyTheStartOfALongDuplicateName() {
+        String name = "n".repeat(10_000);
+        assertThatThrownBy(() -> decode("{\"" + name + "\":1,\"operator\":\"o\",\"" + name + "\":2}"))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(PositionDecoder.DUPLICATE_FIELD);
+                    assertThat(e.detail()).isEqualTo("field '" + "n".repeat(64) + "...' appears more than once");
+                });
+    }
+
+    @Test
     void readsTheSameNameAtAnotherLevelAsAnotherField() throws Exception {
         BikePosition p = decode("{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\","
                 + "\"meta\":{\"ts\":2,\"operator\":\"x\",\"meta\":1},\"extra\":[{\"a\":1},{\"a\":2}]}");
