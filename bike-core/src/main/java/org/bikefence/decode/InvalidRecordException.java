@@ -15,7 +15,7 @@ public final class InvalidRecordException extends Exception {
 
     /**
      * Reason code: not_json, missing_field, bad_type, out_of_range, unknown_state, unknown_crs, future_timestamp,
-     * too_large (the constants of {@link PositionDecoder}).
+     * duplicate_field, too_large (the constants of {@link PositionDecoder}).
      */
     public String reason() {
         return reason;

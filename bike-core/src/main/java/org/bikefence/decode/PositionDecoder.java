@@ -3,6 +3,7 @@ package org.bikefence.decode;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
 import java.util.function.LongSupplier;
@@ -24,6 +25,8 @@ public final class PositionDecoder {
     public static final String UNKNOWN_STATE = "unknown_state";
     public static final String UNKNOWN_CRS = "unknown_crs";
     public static final String FUTURE_TIMESTAMP = "future_timestamp";
+    /** A top-level field named twice: which value would count is the parser's choice, so neither does. */
+    public static final String DUPLICATE_FIELD = "duplicate_field";
     /** A record over the size limit (never parsed), or a bike id over the length limit. */
     public static final String TOO_LARGE = "too_large";
 
@@ -94,6 +97,12 @@ public final class PositionDecoder {
             throw new InvalidRecordException(TOO_LARGE, "record is " + value.length + " bytes; at most "
                     + maxRecordBytes + " allowed");
         }
+        int notUtf8 = Utf8.firstInvalid(value);
+        if (notUtf8 >= 0) {
+            // JSON text is UTF-8 (RFC 8259); the parser would let some ill-formed bytes through as other characters.
+            throw new InvalidRecordException(NOT_JSON, String.format("not UTF-8: byte 0x%02x at offset %d does not begin"
+                    + " a well-formed UTF-8 sequence", value[notUtf8] & 0xff, notUtf8));
+        }
         String operator = null;
         String bikeId = null;
         long ts = 0;
@@ -109,40 +118,57 @@ public final class PositionDecoder {
                 throw new InvalidRecordException(NOT_JSON, "message is not a JSON object");
             }
             JsonToken t;
+            int known = 0;
+            java.util.Set<String> others = null;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (field) {
                     case "operator":
+                        known = once(known, 1, field);
                         operator = text(field, v, p);
                         operatorSeen[0] = operator.isEmpty() ? null : operator;
                         break;
                     case "bikeId":
+                        known = once(known, 2, field);
                         bikeId = text(field, v, p);
                         requireShortId(bikeId);
                         break;
                     case "ts":
+                        known = once(known, 4, field);
                         if (v != JsonToken.VALUE_NUMBER_INT) {
                             throw badType(field, p, "an integer epoch-millisecond timestamp");
                         }
-                        ts = p.getLongValue();
+                        ts = epochMillis(p);
                         hasTs = true;
                         break;
                     case "lat":
+                        known = once(known, 8, field);
                         lat = number(field, v, p);
                         hasLat = true;
                         break;
                     case "lng":
+                        known = once(known, 16, field);
                         lng = number(field, v, p);
                         hasLng = true;
                         break;
                     case "state":
+                        known = once(known, 32, field);
                         state = text(field, v, p);
                         break;
                     case "crs":
+                        known = once(known, 64, field);
                         crs = v == JsonToken.VALUE_NULL ? null : text(field, v, p);
                         break;
                     default:
+                        // Ignored, but named once too. A set only here: a contract record has no other fields, and
+                        // a 64 KiB record of thousands of them must not cost a comparison of each with each.
+                        if (others == null) {
+                            others = new java.util.HashSet<>();
+                        }
+                        if (!others.add(field)) {
+                            throw duplicate(field);
+                        }
                         p.skipChildren();
                 }
             }
@@ -191,11 +217,37 @@ public final class PositionDecoder {
         return new BikePosition(operator, bikeId, ts, lat, lng, bikeState);
     }
 
+    /** {@code seen} with {@code bit} added; a field whose bit is already there is named twice. */
+    private static int once(int seen, int bit, String field) throws InvalidRecordException {
+        if ((seen & bit) != 0) {
+            throw duplicate(field);
+        }
+        return seen | bit;
+    }
+
+    private static InvalidRecordException duplicate(String field) {
+        // An ignored field's name can be as long as the record: the detail (a Kafka header) quotes its start.
+        String name = field.length() > 64 ? field.substring(0, 64) + "..." : field;
+        return new InvalidRecordException(DUPLICATE_FIELD, "field '" + name + "' appears more than once");
+    }
+
     private static boolean hasTrailingContent(JsonParser p) {
         try {
             return p.nextToken() != null;
         } catch (IOException e) {
             return true;
+        }
+    }
+
+    private static long epochMillis(JsonParser p) throws IOException, InvalidRecordException {
+        try {
+            return p.getLongValue();
+        } catch (InputCoercionException e) {
+            // A well-formed integer, just too big: out of range, not unreadable.
+            String digits = p.getText();
+            throw new InvalidRecordException(OUT_OF_RANGE, "field 'ts' = "
+                    + (digits.length() > 24 ? digits.substring(0, 24) + "..." : digits)
+                    + " does not fit a 64-bit epoch-millisecond timestamp");
         }
     }
 

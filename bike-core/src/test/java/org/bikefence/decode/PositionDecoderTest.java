@@ -1,6 +1,7 @@
 package org.bikefence.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
@@ -83,6 +84,11 @@ class PositionDecoderTest {
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":-180.5,\"state\":\"parked\"} | out_of_range | 'lng' = -180.5",
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":NaN,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'lat' = NaN",
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":Infinity,\"state\":\"parked\"} | out_of_range | 'lng' = Infinity",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":9223372036854775808,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'ts' = 9223372036854775808 does not fit a 64-bit",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":-9223372036854775809,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'ts' = -9223372036854775809 does not fit",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":123456789012345678901234567890,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'ts' = 123456789012345678901234... does not fit",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1e400,\"lng\":2,\"state\":\"parked\"} | out_of_range | 'lat' = Infinity",
+        "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":-1e400,\"state\":\"parked\"} | out_of_range | 'lng' = -Infinity",
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"docked\"} | unknown_state | 'docked'",
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"crs\":\"UTM50\"} | unknown_crs | 'UTM50'",
         "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1790000600001,\"lat\":1,\"lng\":2,\"state\":\"parked\"} | future_timestamp | 600001 ms ahead",
@@ -93,6 +99,75 @@ class PositionDecoderTest {
                     assertThat(e.reason()).isEqualTo(reason);
                     assertThat(e.detail()).contains(detail);
                 });
+    }
+
+    @Test
+    void readsTheLargestLongTimestampAsAFutureOne() {
+        // A valid integer, and far in the future: the time check decides, not the parser.
+        assertThatThrownBy(() -> decode("{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":9223372036854775807,\"lat\":1,"
+                + "\"lng\":2,\"state\":\"parked\"}"))
+                .isInstanceOfSatisfying(InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PositionDecoder.FUTURE_TIMESTAMP));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\u0000', value = {
+        "operator | {\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"operator\":\"p\"}",
+        "bikeId | {\"operator\":\"o\",\"bikeId\":\"b\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"}",
+        "ts | {\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"ts\":2}",
+        "lat | {\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lat\":100,\"lng\":2,\"state\":\"parked\"}",
+        "lng | {\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"lng\":2,\"state\":\"parked\"}",
+        "state | {\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"state\":\"riding\"}",
+        "crs | {\"operator\":\"o\",\"bikeId\":\"b\",\"crs\":null,\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"crs\":\"GCJ02\"}",
+        "battery | {\"operator\":\"o\",\"battery\":1,\"bikeId\":\"b\",\"ts\":1,\"note\":\"x\",\"lat\":1,\"lng\":2,\"state\":\"parked\",\"battery\":2}",
+    })
+    void rejectsAFieldNamedTwiceWhicheverValueWouldWin(String field, String json) {
+        assertThatThrownBy(() -> decode(json))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(PositionDecoder.DUPLICATE_FIELD);
+                    assertThat(e.detail()).isEqualTo("field '" + field + "' appears more than once");
+                    assertThat(e.operator()).isEqualTo("o");
+                });
+    }
+
+    @Test
+    void quotesOnlyTheStartOfALongDuplicateName() {
+        String name = "n".repeat(10_000);
+        assertThatThrownBy(() -> decode("{\"" + name + "\":1,\"operator\":\"o\",\"" + name + "\":2}"))
+                .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(PositionDecoder.DUPLICATE_FIELD);
+                    assertThat(e.detail()).isEqualTo("field '" + "n".repeat(64) + "...' appears more than once");
+                });
+    }
+
+    @Test
+    void readsTheSameNameAtAnotherLevelAsAnotherField() throws Exception {
+        BikePosition p = decode("{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\","
+                + "\"meta\":{\"ts\":2,\"operator\":\"x\",\"meta\":1},\"extra\":[{\"a\":1},{\"a\":2}]}");
+        assertThat(p.ts).isEqualTo(1);
+        assertThat(p.operator).isEqualTo("o");
+    }
+
+    @Test
+    void rejectsNesting5000DeepAsNotJsonWithoutOverflowingTheStack() {
+        String head = "{\"operator\":\"o\",\"bikeId\":\"b\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"extra\":";
+        String arrays = "[".repeat(5000) + "]".repeat(5000);
+        String objects = "{\"a\":".repeat(5000) + "1" + "}".repeat(5000);
+        for (String json : new String[] {head + arrays + "}", head + objects + "}", arrays, "{\"x\":" + objects + "}"}) {
+            assertThatThrownBy(() -> decode(json))
+                    .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(PositionDecoder.NOT_JSON);
+                        assertThat(e.detail()).containsAnyOf("nesting depth (1001) exceeds the maximum allowed (1000",
+                                "not a JSON object");
+                    });
+        }
+        // At the parser's limit it is still JSON, ignored like any other field.
+        String deepest = "[".repeat(999) + "]".repeat(999);
+        assertThatCode(() -> decode(head + deepest + "}")).doesNotThrowAnyException();
+        // A required field that is nested is the wrong type, named as soon as it starts.
+        assertThatThrownBy(() -> decode("{\"operator\":\"o\",\"bikeId\":" + arrays + "}"))
+                .isInstanceOfSatisfying(InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(PositionDecoder.BAD_TYPE));
     }
 
     @Test
@@ -107,6 +182,49 @@ class PositionDecoderTest {
         assertThatThrownBy(() -> decoder.decode(binary))
                 .isInstanceOfSatisfying(InvalidRecordException.class, e -> assertThat(e.reason()).isEqualTo("not_json"));
     }
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "overlong slash, c0af, 0",
+        "overlong three-byte, e080af, 0",
+        "encoded surrogate, eda080, 0",
+        "beyond U+10FFFF, f4908080, 0",
+        "five-byte form, f888808080, 0",
+        "lone continuation byte, 80, 0",
+        "latin-1 e-acute, e9, 0",
+        // CD A3 happens to be well-formed (U+0363); B3 cannot begin a sequence.
+        "GBK-encoded 停车, cda3b3b5, 2",
+        "cut-short sequence, e282, 0",
+    })
+    void rejectsEveryIllFormedUtf8SequenceAsNotJsonWhereverItStands(String what, String hex, int skip) {
+        byte[] bad = java.util.HexFormat.of().parseHex(hex);
+        for (String template : new String[] {
+            "{\"operator\":\"o\",\"bikeId\":\"B@\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\"}",
+            "{\"operator\":\"o\",\"bikeId\":\"B\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"note\":\"@\"}",
+            "{\"operator\":\"o\",\"bikeId\":\"B\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"n@\":1}",
+        }) {
+            int at = template.indexOf('@');
+            java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream();
+            record.writeBytes(template.substring(0, at).getBytes(StandardCharsets.UTF_8));
+            record.writeBytes(bad);
+            record.writeBytes(template.substring(at + 1).getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> decoder.decode(record.toByteArray())).as(what + " in " + template)
+                    .isInstanceOfSatisfying(InvalidRecordException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(PositionDecoder.NOT_JSON);
+                        assertThat(e.detail()).isEqualTo(String.format("not UTF-8: byte 0x%s at offset %d does not"
+                                + " begin a well-formed UTF-8 sequence", hex.substring(2 * skip, 2 * skip + 2), at + skip));
+                    });
+        }
+    }
+
+    @Test
+    void acceptsWellFormedMultiByteUtf8() throws Exception {
+        String id = "\u00e9\u4e2d\uD83D\uDEB2";
+        BikePosition p = decode("{\"operator\":\"\u54c8\u5570\",\"bikeId\":\"" + id
+                + "\",\"ts\":1,\"lat\":1,\"lng\":2,\"state\":\"parked\",\"note\":\"\u505c\u8f66\"}");
+        assertThat(p.bikeId).isEqualTo(id);
+        assertThat(p.operator).isEqualTo("\u54c8\u5570");
+    }
+
     /** A valid record of the given bike id, padded with an ignored field to exactly {@code bytes} bytes. */
     private static byte[] recordOf(String bikeId, int bytes) {
         String head = "{\"operator\":\"hello\",\"bikeId\":\"" + bikeId

@@ -30,6 +30,36 @@ class RecordEventTimeTest {
         assertThat(of("{\"ts\":" + (NOW + 60_000) + "}")).as("at max future").isEqualTo(NOW + 60_000);
     }
 
+    /**
+     * A {@code ts} named twice makes the record a dead letter (duplicate_field); scan and parser both take the first,
+     * which passes the max-future check like any other time, so the answer never depends on which of them decided.
+     */
+    @Test
+    void theScanAndTheParserTakeTheSameTsWhenItIsNamedTwice() {
+        for (String r : new String[] {
+            "{\"ts\":" + NOW + ",\"ts\":" + (NOW - 9) + "}",
+            "{\"ts\":" + (NOW - 9) + ",\"lat\":1,\"ts\":" + NOW + "}",
+            "{\"a\":[1],\"ts\":5,\"b\":{\"ts\":6},\"ts\":7}",
+        }) {
+            byte[] bytes = r.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(RecordEventTime.scan(bytes)).as(r).isEqualTo(RecordEventTime.parse(bytes));
+        }
+        assertThat(of("{\"ts\":" + NOW + ",\"ts\":" + (NOW + 60_001) + "}")).isEqualTo(NOW);
+        assertThat(of("{\"ts\":" + (NOW + 60_001) + ",\"ts\":" + NOW + "}")).isEqualTo(Long.MIN_VALUE);
+    }
+
+    @Test
+    void nesting5000DeepNeitherOverflowsTheStackNorFailsTheSource() {
+        String arrays = "[".repeat(5000) + "]".repeat(5000);
+        // Skipped by the scan, which counts brackets rather than recursing.
+        assertThat(of("{\"extra\":" + arrays + ",\"ts\":" + NOW + "}")).isEqualTo(NOW);
+        assertThat(of("{\"ts\":" + NOW + ",\"extra\":" + arrays + "}")).isEqualTo(NOW);
+        assertThat(of(arrays)).isEqualTo(Long.MIN_VALUE);
+        // The parser refuses beyond 1,000 levels (a dead letter, not_json) and gives no time.
+        assertThat(RecordEventTime.parse(("{\"extra\":" + arrays + ",\"ts\":1}").getBytes())).isEqualTo(Long.MIN_VALUE);
+        assertThat(of("{\"x\":" + "{\"a\":".repeat(5000) + "1" + "}".repeat(5000) + "}")).isEqualTo(Long.MIN_VALUE);
+    }
+
     @Test
     void theScanAnswersAsTheParserOnWellFormedRecords() {
         String[] records = {
