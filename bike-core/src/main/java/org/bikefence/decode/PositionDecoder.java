@@ -50,6 +50,8 @@ public final class PositionDecoder {
     private final long maxFutureMs;
     private final int maxBikeIdLength;
     private final int maxRecordBytes;
+    /** Whether plain records skip the parser ({@link #plain}); off only to test the two paths against each other. */
+    private boolean fastPath = true;
 
     /**
      * A decoder with the default size limits ({@link #DEFAULT_MAX_BIKE_ID_LENGTH}, {@link #DEFAULT_MAX_RECORD_BYTES}).
@@ -78,6 +80,13 @@ public final class PositionDecoder {
         this.maxRecordBytes = maxRecordBytes;
     }
 
+    /** This decoder with every record read by the parser: the reference the fast path is tested against. */
+    PositionDecoder parserOnly() {
+        PositionDecoder d = new PositionDecoder(clock, maxFutureMs, maxBikeIdLength, maxRecordBytes);
+        d.fastPath = false;
+        return d;
+    }
+
     /** Decodes one message or says exactly why it is not a valid position (naming its operator if it could). */
     public BikePosition decode(byte[] value) throws InvalidRecordException {
         String[] operatorSeen = new String[1];
@@ -96,6 +105,10 @@ public final class PositionDecoder {
             // Checked before parsing: a megabyte of anything costs nothing to refuse and a lot to parse.
             throw new InvalidRecordException(TOO_LARGE, "record is " + value.length + " bytes; at most "
                     + maxRecordBytes + " allowed");
+        }
+        BikePosition plain = fastPath ? plain(value) : null;
+        if (plain != null) {
+            return plain;
         }
         int notUtf8 = Utf8.firstInvalid(value);
         if (notUtf8 >= 0) {
@@ -215,6 +228,38 @@ public final class PositionDecoder {
             lng = wgs[1];
         }
         return new BikePosition(operator, bikeId, ts, lat, lng, bikeState);
+    }
+
+    /**
+     * The fast path: a plain record (see {@link PlainRecordScanner}) that passes every check, read without the
+     * parser; null for anything else, which the parser then reads, accepts or rejects with its reason.
+     */
+    private BikePosition plain(byte[] value) {
+        PlainRecordScanner r = new PlainRecordScanner(value);
+        if (!r.scan() || r.operator.isEmpty() || r.bikeId.isEmpty() || r.bikeId.length() > maxBikeIdLength
+                || !(r.lat >= -90.0 && r.lat <= 90.0) || !(r.lng >= -180.0 && r.lng <= 180.0)) {
+            return null;
+        }
+        BikeState bikeState = BikeState.fromWireName(r.state);
+        if (bikeState == null || r.ts > clock.getAsLong() + maxFutureMs) {
+            return null;
+        }
+        double lat = r.lat;
+        double lng = r.lng;
+        if (r.crs != null) {
+            Crs system;
+            try {
+                system = Crs.parse(r.crs);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+            if (system != Crs.WGS84) {
+                double[] wgs = system.toWgs84(lat, lng);
+                lat = wgs[0];
+                lng = wgs[1];
+            }
+        }
+        return new BikePosition(r.operator, r.bikeId, r.ts, lat, lng, bikeState);
     }
 
     /** {@code seen} with {@code bit} added; a field whose bit is already there is named twice. */
