@@ -25,6 +25,7 @@ import org.bikefence.model.AreaDelta;
 import org.bikefence.model.BikeFact;
 import org.bikefence.model.OperatorSignal;
 import org.bikefence.functions.AccumulationMonitor;
+import org.bikefence.functions.ClassifiedPositionSerializer;
 import org.bikefence.functions.ClassifyPositions;
 import org.bikefence.functions.ClassifyStaticFences;
 import org.bikefence.functions.MonthlyAssessments;
@@ -166,6 +167,7 @@ public final class BikefenceJob {
             // The fences given at submission stay: a one-input step, chained to decoding (ClassifyStaticFences).
             return timed
                     .process(new ClassifyStaticFences(settings.fenceGeoJson(), settings.fenceSource(), h3))
+                    .returns(ClassifiedPositionSerializer.TYPE)
                     .name("classify-fences").uid("classify-fences");
         }
         DataStream<FenceUpdate> updates = env.fromSource(fenceUpdates, FENCE_UPDATES_NEVER_HOLD_BACK_TIME,
@@ -175,6 +177,7 @@ public final class BikefenceJob {
         return timed
                 .connect(fenceSets)
                 .process(new ClassifyPositions(settings.fenceGeoJson(), settings.fenceSource(), h3))
+                .returns(ClassifiedPositionSerializer.TYPE)
                 .name("classify-fences").uid("classify-fences");
     }
 

@@ -84,6 +84,26 @@ class NoKryoTypesTest {
         assertThat(roundTrip(InfluxPointSerializer.INSTANCE, point)).isEqualTo(point);
     }
 
+    @Test
+    void classifiedPositionsRoundTripEveryFieldAndTheirCopiesAreNotThemselves() throws Exception {
+        ClassifiedPosition p = new ClassifiedPosition(new BikePosition("meituan", "MT-1", 1_794_240_000_123L, 24.48,
+                118.09, org.bikefence.model.BikeState.FAULTY), "np-1", "P-2", true, "fences-v3");
+        p.receivedAt = 1_794_240_001_000L;
+        p.noParkGraceMs = 300_000L;
+        p.parkingCapacity = 12;
+        p.h3Cell = 0x89283082803ffffL;
+        p.operator = "哈啰".repeat(30_000);
+        for (java.lang.reflect.Field f : ClassifiedPosition.class.getFields()) {
+            assertThat(f.get(p)).as("every field set, so a new one left out of the serializer shows: %s", f.getName())
+                    .isNotIn(null, 0, 0L, 0.0, false);
+        }
+        ClassifiedPositionSerializer s = ClassifiedPositionSerializer.INSTANCE;
+        assertThat(roundTrip(s, p)).usingRecursiveComparison().isEqualTo(p);
+        ClassifiedPosition empty = new ClassifiedPosition();
+        assertThat(roundTrip(s, empty)).usingRecursiveComparison().isEqualTo(empty);
+        assertThat(s.copy(p)).isNotSameAs(p).usingRecursiveComparison().isEqualTo(p);
+    }
+
     private static <T> T roundTrip(org.apache.flink.api.common.typeutils.TypeSerializer<T> s, T value)
             throws Exception {
         org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(64);
