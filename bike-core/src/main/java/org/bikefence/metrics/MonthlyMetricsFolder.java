@@ -74,7 +74,12 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
      * Days and months are cut in {@code zone}.
      */
     public static int firsts(ZoneId zone, OperatorSignal s, Counted counted) {
-        YearMonth month = YearMonth.from(Instant.ofEpochMilli(s.ts).atZone(zone));
+        return firsts(new LocalDays(zone), s, counted);
+    }
+
+    /** {@link #firsts(ZoneId, OperatorSignal, Counted)} with the days of a {@link LocalDays} kept between calls. */
+    public static int firsts(LocalDays days, OperatorSignal s, Counted counted) {
+        YearMonth month = days.month(s.ts);
         int bits = 0;
         switch (s.kind) {
             case POSITION -> {
@@ -83,7 +88,7 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
                 if (s.inNoPark) {
                     bits |= counted.firstOfMinute(minute, true) ? OperatorSignal.FIRST_IN_NO_PARK_OF_MINUTE : 0;
                 }
-                bits |= counted.firstOfDay(Instant.ofEpochMilli(s.ts).atZone(zone).toLocalDate())
+                bits |= counted.firstOfDay(days.day(s.ts))
                         ? OperatorSignal.FIRST_OF_DAY : 0;
                 bits |= once(counted, month, Category.BIKE, OperatorSignal.FIRST_OF_MONTH);
                 if (s.state == BikeState.FAULTY) {

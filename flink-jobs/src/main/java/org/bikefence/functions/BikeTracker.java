@@ -35,6 +35,7 @@ import org.bikefence.bike.BikeRules;
 import org.bikefence.bike.BikeTrack;
 import org.bikefence.bike.TrackerSettings;
 import org.bikefence.metrics.BikeCounted;
+import org.bikefence.metrics.LocalDays;
 import org.bikefence.metrics.MonthlyMetricsFolder;
 import org.bikefence.model.BikeFact;
 import org.bikefence.model.ClassifiedPosition;
@@ -103,6 +104,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
     private transient ValueState<BikeTrack> track;
     private transient ValueState<BikeCounted> counted;
     private transient InternalTimerService<VoidNamespace> timers;
+    private transient LocalDays days;
     private transient Counter late;
     private transient Counter expired;
 
@@ -226,6 +228,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
     public void open() throws Exception {
         super.open();
         timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+        days = new LocalDays(zone);
         late = getRuntimeContext().getMetricGroup().counter("lateRecords");
         expired = getRuntimeContext().getMetricGroup().counter("bikesForgotten");
     }
@@ -553,7 +556,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
     }
 
     private void signal(OperatorSignal s, BikeCounted c, long at) {
-        s.firsts = MonthlyMetricsFolder.firsts(zone, s, c);
+        s.firsts = MonthlyMetricsFolder.firsts(days, s, c);
         output.collect(SIGNALS, new StreamRecord<>(s, at));
     }
 
