@@ -252,6 +252,40 @@ public final class KafkaClientSecurity {
     }
 
     /**
+     * Asks the brokers for their cluster id with these settings, for a process about to create its clients: a
+     * refused login, a failed TLS handshake or an unreadable secret is an error (one line), brokers that do not
+     * answer in time are not (the caller warns and goes on: its clients retry).
+     *
+     * @return null when the brokers answered, else why not (one line)
+     * @throws IllegalArgumentException naming {@code bootstrapServers} and the refused login, TLS or secret problem
+     */
+    public String checkLogin(String bootstrapServers, java.time.Duration timeout) {
+        Properties props = applyTo(new Properties());
+        props.put("bootstrap.servers", bootstrapServers);
+        long ms = Math.max(1000, timeout.toMillis());
+        props.put("request.timeout.ms", Long.toString(ms / 2));
+        props.put("default.api.timeout.ms", Long.toString(ms));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            admin.describeCluster().clusterId().get(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                throw new IllegalArgumentException("Kafka at " + bootstrapServers + ": " + explain(e.getCause()),
+                        e.getCause());
+            }
+            return explain(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "no answer within " + ms + " ms";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // The client could not be created: a secret that cannot be read, a truststore that cannot be loaded.
+            throw new IllegalArgumentException("Kafka at " + bootstrapServers + ": " + explain(e), e);
+        }
+    }
+
+    /**
      * One line for a Kafka failure of a client built with these settings: a refused login, a failed TLS handshake
      * or an unreadable secret are named as such; anything else is its class and message. Never contains a secret:
      * the broker's and the client's messages name the mechanism and user at most.
@@ -269,6 +303,9 @@ public final class KafkaClientSecurity {
             }
             if (t instanceof ConfigException && t.getMessage() != null && t.getMessage().contains("Kafka secret")) {
                 return t.getMessage();
+            }
+            if (t instanceof org.apache.kafka.common.KafkaException && t.getCause() == null) {
+                return t.getClass().getSimpleName() + ": " + t.getMessage();
             }
             if (t.getCause() == t) {
                 break;

@@ -15,13 +15,6 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.AuthenticationException;
 import org.bikefence.geofence.tool.CliSupport;
 import org.bikefence.kafka.KafkaClientSecurity;
 import org.bikefence.ingest.gbfs.GbfsReader;
@@ -329,27 +322,10 @@ public final class IngestMain implements Callable<Integer> {
     public static void checkKafka(IngestConfig c, Function<String, String> env) {
         KafkaClientSecurity security = c.kafkaSecurity();
         security.checkHere(env);
-        Properties props = security.applyTo(new Properties());
-        props.put("bootstrap.servers", c.kafkaBootstrap());
-        props.put("request.timeout.ms", "5000");
-        props.put("default.api.timeout.ms", "8000");
-        try (Admin admin = Admin.create(props)) {
-            admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof AuthenticationException) {
-                throw new IllegalArgumentException("kafka.bootstrap-servers " + c.kafkaBootstrap() + ": "
-                        + security.explain(e.getCause()), e.getCause());
-            }
+        String notAnswered = security.checkLogin(c.kafkaBootstrap(), java.time.Duration.ofSeconds(10));
+        if (notAnswered != null) {
             LOG.warn("Kafka at {} did not answer at start ({}); publishing is retried", c.kafkaBootstrap(),
-                    security.explain(e.getCause()));
-        } catch (TimeoutException e) {
-            LOG.warn("Kafka at {} did not answer within 10 s at start; publishing is retried", c.kafkaBootstrap());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (KafkaException e) {
-            // A secret that cannot be read when the client is created.
-            throw new IllegalArgumentException("kafka.bootstrap-servers " + c.kafkaBootstrap() + ": "
-                    + security.explain(e), e);
+                    notAnswered);
         }
     }
 
