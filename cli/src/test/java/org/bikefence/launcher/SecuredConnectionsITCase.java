@@ -276,13 +276,44 @@ class SecuredConnectionsITCase {
 
     @Test
     @Order(6)
+    void theReportReadsInfluxDbWithThePasswordFromAFileAndAWrongOneIsOneLine() throws Exception {
+        java.time.YearMonth month = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai"));
+        String[] common = {"--month", month.toString(), "--influx.url", influxd.url(), "--influx.db", DB,
+            "--influx.username", INFLUX_USER, "--rules", RULES.toString(), "--no-pdf",
+            "--out", dir.resolve("report").toString()};
+        Run wrong = report(common, influxWrongPasswordFile);
+        FAILURES.add(wrong.err);
+        assertThat(wrong.status).as(wrong.err).isEqualTo(1);
+        assertOneLine(wrong.err.strip());
+        assertThat(wrong.err.strip()).startsWith("bikefence report: InfluxDB at " + influxd.url())
+                .contains("HTTP 401").contains("check user 'bikefence'");
+        Run right = report(common, influxPasswordFile);
+        // Past authentication: the report (0) or "no assessment yet for this month" (3), never a refusal (1).
+        assertThat(right.status).as(right.err).isIn(0, 3);
+        assertThat(right.err).doesNotContain("refused");
+    }
+
+    private static Run report(String[] common, Path passwordFile) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+                java.util.stream.Stream.of("--influx.password-file", passwordFile.toString())).toArray(String[]::new);
+        org.bikefence.report.ReportOptions options = org.bikefence.report.ReportCommand.parse(args);
+        int status = new org.bikefence.report.MonthlyReport(options, java.time.Clock.systemUTC(),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).run();
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @Order(7)
     void noSecretInTheLogsOrTheFailures() {
         String logs = LOGS.text();
         // The capture works: Kafka's clients logged their configuration (with the secrets hidden) and the logins.
         assertThat(logs).contains("sasl.jaas.config = [hidden]").contains("bikefence configuration:")
                 .contains(kafka.bootstrapServers());
         assertNoSecret("the logs", logs);
-        assertThat(FAILURES).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(FAILURES).hasSizeGreaterThanOrEqualTo(5);
         assertNoSecret("the failures' messages and stack traces", String.join("\n", FAILURES));
     }
 
