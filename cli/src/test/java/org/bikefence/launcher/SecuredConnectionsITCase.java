@@ -275,7 +275,7 @@ class SecuredConnectionsITCase {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theReportReadsInfluxDbWithThePasswordFromAFileAndAWrongOneIsOneLine() throws Exception {
         java.time.YearMonth month = java.time.YearMonth.now(java.time.ZoneId.of("Asia/Shanghai"));
         String[] common = {"--month", month.toString(), "--influx.url", influxd.url(), "--influx.db", DB,
@@ -293,6 +293,36 @@ class SecuredConnectionsITCase {
         assertThat(right.err).doesNotContain("refused");
     }
 
+    @Test
+    @Order(6)
+    void theReplayWritesToInfluxDbWithThePasswordFromAFile() throws Exception {
+        Path input = dir.resolve("replay.jsonl");
+        long ts = System.currentTimeMillis() - 3_600_000;
+        Files.writeString(input, "{\"operator\":\"qingju\",\"bikeId\":\"qj-replay-1\",\"ts\":" + ts
+                + ",\"lat\":24.48,\"lng\":118.09,\"state\":\"parked\"}\n");
+        String db = DB + "_replay";
+        List<String> args = new ArrayList<>(List.of("--from", input.toString(), "--dlq", dir.resolve("replay-dlq.jsonl")
+                        .toString(), "--checkpoint-dir", dir.resolve("replay-checkpoints").toString(), "--progress", "off",
+                "--fences", FENCES.toString(), "--rules", RULES.toString(), "--influx.url", influxd.url(),
+                "--influx.db", db, "--influx.create-db", "true", "--influx.username", INFLUX_USER));
+        StringWriter wrongErr = new StringWriter();
+        List<String> wrongArgs = new ArrayList<>(args);
+        wrongArgs.addAll(List.of("--influx.password-file", influxWrongPasswordFile.toString()));
+        CommandLine wrong = org.bikefence.replay.ReplayCommand.commandLine();
+        wrong.setErr(new PrintWriter(wrongErr, true));
+        assertThat(wrong.execute(wrongArgs.toArray(String[]::new))).as(wrongErr.toString()).isEqualTo(1);
+        FAILURES.add(wrongErr.toString());
+        assertOneLine(wrongErr.toString().strip());
+        assertThat(wrongErr.toString()).contains("HTTP 401");
+
+        StringWriter err = new StringWriter();
+        args.addAll(List.of("--influx.password-file", influxPasswordFile.toString()));
+        CommandLine right = org.bikefence.replay.ReplayCommand.commandLine();
+        right.setErr(new PrintWriter(err, true));
+        assertThat(right.execute(args.toArray(String[]::new))).as(err.toString()).isZero();
+        assertThat(influxd.rows(db, "SHOW MEASUREMENTS")).as("written by the replay with basic auth").isNotEmpty();
+    }
+
     private static Run report(String[] common, Path passwordFile) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
@@ -306,14 +336,14 @@ class SecuredConnectionsITCase {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void noSecretInTheLogsOrTheFailures() {
         String logs = LOGS.text();
         // The capture works: Kafka's clients logged their configuration (with the secrets hidden) and the logins.
         assertThat(logs).contains("sasl.jaas.config = [hidden]").contains("bikefence configuration:")
                 .contains(kafka.bootstrapServers());
         assertNoSecret("the logs", logs);
-        assertThat(FAILURES).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(FAILURES).hasSizeGreaterThanOrEqualTo(6);
         assertNoSecret("the failures' messages and stack traces", String.join("\n", FAILURES));
     }
 
