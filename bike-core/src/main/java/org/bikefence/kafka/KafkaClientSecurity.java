@@ -4,14 +4,21 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 
@@ -259,27 +266,27 @@ public final class KafkaClientSecurity {
      * @return null when the brokers answered, else why not (one line)
      * @throws IllegalArgumentException naming {@code bootstrapServers} and the refused login, TLS or secret problem
      */
-    public String checkLogin(String bootstrapServers, java.time.Duration timeout) {
+    public String checkLogin(String bootstrapServers, Duration timeout) {
         Properties props = applyTo(new Properties());
         props.put("bootstrap.servers", bootstrapServers);
         long ms = Math.max(1000, timeout.toMillis());
         props.put("request.timeout.ms", Long.toString(ms / 2));
         props.put("default.api.timeout.ms", Long.toString(ms));
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
-            admin.describeCluster().clusterId().get(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try (Admin admin = Admin.create(props)) {
+            admin.describeCluster().clusterId().get(ms, TimeUnit.MILLISECONDS);
             return null;
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException) {
                 throw new IllegalArgumentException("Kafka at " + bootstrapServers + ": " + explain(e.getCause()),
                         e.getCause());
             }
             return explain(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             return "no answer within " + ms + " ms";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
-        } catch (org.apache.kafka.common.KafkaException e) {
+        } catch (KafkaException e) {
             // The client could not be created: a secret that cannot be read, a truststore that cannot be loaded.
             throw new IllegalArgumentException("Kafka at " + bootstrapServers + ": " + explain(e), e);
         }
@@ -304,7 +311,7 @@ public final class KafkaClientSecurity {
             if (t instanceof ConfigException && t.getMessage() != null && t.getMessage().contains("Kafka secret")) {
                 return t.getMessage();
             }
-            if (t instanceof org.apache.kafka.common.KafkaException && t.getCause() == null) {
+            if (t instanceof KafkaException && t.getCause() == null) {
                 return t.getClass().getSimpleName() + ": " + t.getMessage();
             }
             if (t.getCause() == t) {

@@ -63,9 +63,13 @@ public record IngestConfig(
             "fetch-timeout", "push", "operators");
     private static final Set<String> KAFKA_KEYS = Set.of("bootstrap-servers", "positions-topic", "dlq-topic",
             "timeout", "security-protocol", "sasl-mechanism", "username", "password-env", "password-file",
-            "truststore", "truststore-type", "truststore-password-env", "truststore-password-file");
+            "truststore", "truststore-type", "truststore-password-env", "truststore-password-file",
+            // refused below with their own message
+            "password", "truststore-password");
     private static final Set<String> INFLUX_KEYS = Set.of("url", "db", "username", "password-env",
-            "password-file", "api", "org", "bucket", "token-env", "token-file");
+            "password-file", "api", "org", "bucket", "token-env", "token-file",
+            // refused below with their own message
+            "password", "token");
     private static final Set<String> PUSH_KEYS = Set.of("host", "port", "path", "max-body-bytes",
             "rate-limit", "burst");
     private static final Set<String> OPERATOR_KEYS = Set.of("id", "kind", "url", "crs", "token-env", "token-file",
