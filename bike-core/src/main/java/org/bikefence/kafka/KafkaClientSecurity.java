@@ -288,7 +288,9 @@ public final class KafkaClientSecurity {
             return "interrupted";
         } catch (KafkaException e) {
             // The client could not be created: a secret that cannot be read, a truststore that cannot be loaded.
-            throw new IllegalArgumentException("Kafka at " + bootstrapServers + ": " + explain(e), e);
+            String line = explain(e);
+            throw new IllegalArgumentException("Kafka at " + bootstrapServers + ": "
+                    + (line.equals(String.valueOf(e)) ? causes(e) : line), e);
         }
     }
 
@@ -311,14 +313,23 @@ public final class KafkaClientSecurity {
             if (t instanceof ConfigException && t.getMessage() != null && t.getMessage().contains("Kafka secret")) {
                 return t.getMessage();
             }
-            if (t instanceof KafkaException && t.getCause() == null) {
-                return t.getClass().getSimpleName() + ": " + t.getMessage();
-            }
             if (t.getCause() == t) {
                 break;
             }
         }
         return String.valueOf(failure);
+    }
+
+    /** Each cause's message, outermost first, on one line ("Failed to create ...: Failed to load SSL keystore ..."). */
+    private static String causes(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            if (sb.indexOf(m) < 0) {
+                sb.append(sb.length() == 0 ? "" : ": ").append(m.replaceAll("\\s+", " "));
+            }
+        }
+        return sb.toString();
     }
 
     private static String rootMessage(Throwable t) {

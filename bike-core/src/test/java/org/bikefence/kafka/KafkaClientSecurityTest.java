@@ -110,6 +110,27 @@ class KafkaClientSecurityTest {
     }
 
     @Test
+    void checkLoginReportsUnansweredBrokersAndRefusesAnUnloadableTruststore(@TempDir Path dir) throws Exception {
+        String nobody = "127.0.0.1:" + freePort();
+        assertThat(KafkaClientSecurity.plaintext().checkLogin(nobody, java.time.Duration.ofSeconds(2)))
+                .as("no broker is not an error, only a reason").isNotBlank().doesNotContain("\n");
+        Path garbage = Files.writeString(dir.resolve("store.p12"), "not a keystore");
+        KafkaClientSecurity ssl = KafkaClientSecurity.fromOptions(Map.of("kafka.security-protocol", "SSL",
+                "kafka.truststore", garbage.toString()));
+        assertThatThrownBy(() -> ssl.checkLogin(nobody, java.time.Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Kafka at " + nobody + ": ")
+                .hasMessageContaining(garbage.toString())
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
     void explainsARefusedLoginInOneLine() {
         KafkaClientSecurity s = KafkaClientSecurity.fromOptions(saslSsl());
         String line = s.explain(new RuntimeException("wrapped", new SaslAuthenticationException(
