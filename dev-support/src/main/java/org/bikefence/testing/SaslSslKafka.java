@@ -135,6 +135,32 @@ public final class SaslSslKafka implements AutoCloseable {
         return clientOptions(passwordFile());
     }
 
+    /**
+     * A PKCS12 truststore (password: the broker's truststore password) holding another self-signed certificate
+     * than the broker's: a client trusting only it must fail the TLS handshake.
+     */
+    public Path untrustedTruststore() {
+        Path tls = dir.resolve("tls");
+        Path keystore = tls.resolve("other.p12");
+        Path cert = tls.resolve("other.pem");
+        Path truststore = tls.resolve("untrusted-truststore.p12");
+        try {
+            if (!Files.exists(truststore)) {
+                String pw = random("other-");
+                keytool("-genkeypair", "-alias", "other", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                        "-dname", "CN=localhost, O=someone else", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                        "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", pw);
+                keytool("-exportcert", "-rfc", "-alias", "other", "-file", cert.toString(), "-storetype", "PKCS12",
+                        "-keystore", keystore.toString(), "-storepass", pw);
+                keytool("-importcert", "-noprompt", "-alias", "other-ca", "-file", cert.toString(), "-storetype",
+                        "PKCS12", "-keystore", truststore.toString(), "-storepass", truststorePassword);
+            }
+            return truststore;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not make a second truststore in " + tls, e);
+        }
+    }
+
     @Override
     public void close() {
         kafka.close();

@@ -74,6 +74,26 @@ class SaslSslKafkaITCase {
     }
 
     @Test
+    void aTruststoreWithoutTheBrokersCertificateFailsTheHandshakeWithOneLine() {
+        java.util.Map<String, String> options = new java.util.LinkedHashMap<>(broker.clientOptions());
+        options.put("kafka.truststore", broker.untrustedTruststore().toString());
+        KafkaClientSecurity security = KafkaClientSecurity.fromOptions(options);
+        Properties p = security.applyTo(new Properties());
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            assertThatThrownBy(() -> admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.SslAuthenticationException.class)
+                    .satisfies(e -> assertThat(security.explain(e))
+                            .startsWith("TLS handshake with Kafka failed (check 'kafka.truststore' holds the broker's CA")
+                            .doesNotContain("\n"));
+        }
+        assertThatThrownBy(() -> security.checkLogin(broker.bootstrapServers(), Duration.ofSeconds(20)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Kafka at " + broker.bootstrapServers() + ": TLS handshake with Kafka failed");
+    }
+
+    @Test
     void aWrongPasswordIsRefusedWithOneLine() {
         KafkaClientSecurity security = KafkaClientSecurity.fromOptions(broker.clientOptions(broker.wrongPasswordFile()));
         Properties p = secured(broker.wrongPasswordFile());
