@@ -112,6 +112,19 @@ public final class FencePublisher implements AutoCloseable {
         System.exit(org.bikefence.geofence.tool.CliSupport.execute(new Publish(), args));
     }
 
+    /** The publisher's producer settings, connecting with {@code security}; no secret value is in them. */
+    static Properties producerProperties(String bootstrap, org.bikefence.kafka.KafkaClientSecurity security) {
+        Properties props = security.applyTo(new Properties());
+        props.put("bootstrap.servers", bootstrap);
+        props.put("acks", "all");
+        props.put("max.request.size", String.valueOf(64 * 1024 * 1024));
+        props.put("delivery.timeout.ms", "30000");
+        props.put("request.timeout.ms", "10000");
+        props.put("key.serializer", ByteArraySerializer.class.getName());
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        return props;
+    }
+
     /** {@code fences publish}: validates fence files and publishes them, once or whenever they change. */
     @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Validates each fence file (GeoJSON) and publishes it whole to the topic; running jobs "
@@ -143,6 +156,9 @@ public final class FencePublisher implements AutoCloseable {
         @Parameters(paramLabel = "FILE", arity = "0..*", description = "fence files to publish (default: none)")
         List<Path> files = new ArrayList<>();
 
+        @picocli.CommandLine.Mixin
+        KafkaSecurityOptions security;
+
         @Override
         public Integer call() throws Exception {
             if (files.isEmpty() == (watch == null)) {
@@ -152,14 +168,14 @@ public final class FencePublisher implements AutoCloseable {
                 throw new ParameterException(spec.commandLine(), "option '--every' must be positive, was "
                         + everySeconds);
             }
-            Properties props = new Properties();
-            props.put("bootstrap.servers", bootstrap);
-            props.put("acks", "all");
-            props.put("max.request.size", String.valueOf(64 * 1024 * 1024));
-            props.put("delivery.timeout.ms", "30000");
-            props.put("request.timeout.ms", "10000");
-            props.put("key.serializer", ByteArraySerializer.class.getName());
-            props.put("value.serializer", ByteArraySerializer.class.getName());
+            org.bikefence.kafka.KafkaClientSecurity kafkaSecurity = security.validated(spec);
+            // A missing secret or a refused login is one line (exit 1) before anything is read or sent.
+            kafkaSecurity.checkHere(System::getenv);
+            String notAnswered = kafkaSecurity.checkLogin(bootstrap, java.time.Duration.ofSeconds(10));
+            if (notAnswered != null) {
+                System.err.println("Kafka at " + bootstrap + " did not answer (" + notAnswered + "); trying anyway");
+            }
+            Properties props = producerProperties(bootstrap, kafkaSecurity);
             int failures = 0;
             try (FencePublisher p = new FencePublisher(new KafkaProducer<>(props), topic, System.out)) {
                 for (Path f : files) {

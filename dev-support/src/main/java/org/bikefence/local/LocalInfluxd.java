@@ -51,6 +51,8 @@ public final class LocalInfluxd implements AutoCloseable {
     /** The running influxd; replaced by {@link #restart()}. */
     private volatile Process process;
     private volatile Duration startupTime;
+    /** {@code Basic ..} of the admin user when authentication is on, else null. */
+    private volatile String authorization;
 
     private LocalInfluxd(Process process, Path binary, Path workDir, int port, HttpClient http, Duration startupTime) {
         this.process = process;
@@ -71,12 +73,35 @@ public final class LocalInfluxd implements AutoCloseable {
 
     /** Starts influxd with its HTTP API on 127.0.0.1:httpPort (0 picks a free port), files under workDir. */
     public static LocalInfluxd start(Path workDir, int httpPort) throws IOException {
+        return start(workDir, httpPort, false);
+    }
+
+    /**
+     * Starts influxd with authentication on ({@code [http] auth-enabled = true}) and creates the admin user
+     * {@code adminUser} (ALL PRIVILEGES), the one request influxd answers without credentials while it has no user;
+     * this instance then sends that user's basic auth with every query.
+     */
+    public static LocalInfluxd startWithAuth(Path workDir, String adminUser, String adminPassword) throws IOException {
+        LocalInfluxd influxd = start(workDir, 0, true);
+        try {
+            influxd.post("q=" + enc("CREATE USER " + quoteIdentifier(adminUser) + " WITH PASSWORD "
+                    + quoteString(adminPassword) + " WITH ALL PRIVILEGES"));
+        } catch (IOException | RuntimeException e) {
+            influxd.close();
+            throw e;
+        }
+        influxd.authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (adminUser + ":" + adminPassword).getBytes(StandardCharsets.UTF_8));
+        return influxd;
+    }
+
+    private static LocalInfluxd start(Path workDir, int httpPort, boolean auth) throws IOException {
         Path binary = findInfluxd();
         Files.createDirectories(workDir);
         Path abs = workDir.toAbsolutePath();
         for (int attempt = 1; ; attempt++) {
             try {
-                return startOnce(binary, abs, httpPort);
+                return startOnce(binary, abs, httpPort, auth);
             } catch (PortTakenException e) {
                 // A free port found by probing can be taken before influxd binds it: pick new ones.
                 if (httpPort != 0 || attempt == 3) {
@@ -86,10 +111,11 @@ public final class LocalInfluxd implements AutoCloseable {
         }
     }
 
-    private static LocalInfluxd startOnce(Path binary, Path abs, int httpPort) throws IOException {
+    private static LocalInfluxd startOnce(Path binary, Path abs, int httpPort, boolean auth) throws IOException {
         int port = httpPort == 0 ? freePort() : httpPort;
         int rpcPort = freePort(port);
-        Files.writeString(abs.resolve(CONFIG_FILE), rewriteConfig(generateConfig(binary, abs), abs, port, rpcPort));
+        String rewritten = rewriteConfig(generateConfig(binary, abs), abs, port, rpcPort);
+        Files.writeString(abs.resolve(CONFIG_FILE), auth ? enableAuth(rewritten) : rewritten);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long t0 = System.nanoTime();
         Process process = launch(binary, abs, port, http);
@@ -266,6 +292,10 @@ public final class LocalInfluxd implements AutoCloseable {
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException {
+        String auth = authorization;
+        if (auth != null) {
+            request = HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", auth).build();
+        }
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
@@ -381,6 +411,31 @@ public final class LocalInfluxd implements AutoCloseable {
         return out.toString();
     }
 
+    /** The config with {@code [http] auth-enabled = true}. */
+    static String enableAuth(String config) {
+        StringBuilder out = new StringBuilder();
+        String section = "";
+        boolean done = false;
+        for (String line : config.split("\n", -1)) {
+            Matcher s = SECTION.matcher(line);
+            if (s.matches()) {
+                section = s.group(1);
+            } else {
+                Matcher k = KEY.matcher(line);
+                if (section.equals("http") && k.matches() && k.group(2).equals("auth-enabled")) {
+                    out.append(k.group(1)).append("auth-enabled = true\n");
+                    done = true;
+                    continue;
+                }
+            }
+            out.append(line).append('\n');
+        }
+        if (!done) {
+            throw new IllegalStateException("influxd's generated config has no [http] auth-enabled key");
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
     private static String replacement(String section, String key, Path workDir, int httpPort, int rpcPort) {
         switch (section + "." + key) {
             case ".bind-address":
@@ -489,6 +544,10 @@ public final class LocalInfluxd implements AutoCloseable {
 
     private static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static String quoteString(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private static String quoteIdentifier(String name) {

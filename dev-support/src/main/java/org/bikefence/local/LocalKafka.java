@@ -73,6 +73,8 @@ public final class LocalKafka implements AutoCloseable {
     private final Thread shutdownHook;
     private final String clusterId;
     private final List<String> jvmOptions;
+    private final Map<String, Integer> listenerPorts;
+    private final List<String> formatArguments;
 
     // Volatile so that the shutdown hook can stop the broker without waiting for a start to finish.
     private volatile Process broker;
@@ -80,13 +82,16 @@ public final class LocalKafka implements AutoCloseable {
     private boolean closed;
 
     private LocalKafka(Path workDir, String brokerClasspath, KafkaServerProperties config, Duration readyTimeout,
-            String clusterId, List<String> jvmOptions) {
+            String clusterId, List<String> jvmOptions, Map<String, Integer> listenerPorts,
+            List<String> formatArguments) {
         this.workDir = workDir;
         this.brokerClasspath = brokerClasspath;
         this.config = config;
         this.readyTimeout = readyTimeout;
         this.clusterId = clusterId;
         this.jvmOptions = jvmOptions;
+        this.listenerPorts = Map.copyOf(listenerPorts);
+        this.formatArguments = List.copyOf(formatArguments);
         this.shutdownHook = new Thread(() -> terminate(broker), "local-kafka-shutdown-" + config.port());
     }
 
@@ -115,6 +120,16 @@ public final class LocalKafka implements AutoCloseable {
 
     public int port() {
         return config.port();
+    }
+
+    /** The {@code host:port} of an extra listener added with {@link Builder#listener}. */
+    public String bootstrapServers(String listener) {
+        Integer p = listenerPorts.get(listener);
+        if (p == null) {
+            throw new IllegalArgumentException("no listener " + listener + "; extra listeners: "
+                    + listenerPorts.keySet());
+        }
+        return KafkaServerProperties.HOST + ":" + p;
     }
 
     public int controllerPort() {
@@ -243,15 +258,38 @@ public final class LocalKafka implements AutoCloseable {
         killStaleBroker(workDir);
         boolean freePorts = b.port == 0 || b.controllerPort == 0;
         for (int attempt = 1; ; attempt++) {
-            int[] ports = freeLoopbackPorts(2);
+            int[] ports = freeLoopbackPorts(2 + b.listeners.size());
+            int port = b.port == 0 ? ports[0] : b.port;
+            int controllerPort = b.controllerPort == 0 ? ports[1] : b.controllerPort;
+            Map<String, Integer> listenerPorts = new LinkedHashMap<>();
+            Map<String, String> overrides = new LinkedHashMap<>(b.serverProperties);
+            if (!b.listeners.isEmpty()) {
+                String host = KafkaServerProperties.HOST;
+                StringBuilder listeners = new StringBuilder("PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host
+                        + ":" + controllerPort);
+                StringBuilder advertised = new StringBuilder("PLAINTEXT://" + host + ":" + port);
+                StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+                int i = 2;
+                for (Map.Entry<String, String> l : b.listeners.entrySet()) {
+                    int p = ports[i++];
+                    listenerPorts.put(l.getKey(), p);
+                    listeners.append(',').append(l.getKey()).append("://").append(host).append(':').append(p);
+                    advertised.append(',').append(l.getKey()).append("://").append(host).append(':').append(p);
+                    protocols.append(',').append(l.getKey()).append(':').append(l.getValue());
+                }
+                overrides.put("listeners", listeners.toString());
+                overrides.put("advertised.listeners", advertised.toString());
+                overrides.put("listener.security.protocol.map", protocols.toString());
+            }
             KafkaServerProperties config = new KafkaServerProperties(
-                    b.port == 0 ? ports[0] : b.port,
-                    b.controllerPort == 0 ? ports[1] : b.controllerPort,
+                    port,
+                    controllerPort,
                     b.numPartitions,
                     workDir.resolve("data"),
-                    b.serverProperties);
+                    overrides);
             LocalKafka kafka = new LocalKafka(workDir, b.brokerClasspath, config, b.readyTimeout,
-                    b.clusterId == null ? Uuid.randomUuid().toString() : b.clusterId, b.jvmOptions());
+                    b.clusterId == null ? Uuid.randomUuid().toString() : b.clusterId, b.jvmOptions(), listenerPorts,
+                    b.formatArguments);
             kafka.writeConfigAndFormat();
             // Registered before launching so that a test JVM dying mid-start does not leave a broker behind.
             Runtime.getRuntime().addShutdownHook(kafka.shutdownHook);
@@ -279,13 +317,14 @@ public final class LocalKafka implements AutoCloseable {
         writeString(serverProperties(), config.render());
         writeString(log4jConfig(), KafkaServerProperties.log4j2Config());
         Path formatLog = workDir.resolve("kafka-format.log");
-        List<String> command = javaCommand(
-                "kafka.tools.StorageTool",
+        List<String> args = new ArrayList<>(List.of(
                 "format",
                 "--cluster-id",
                 clusterId,
                 "--config",
-                serverProperties().toString());
+                serverProperties().toString()));
+        args.addAll(formatArguments);
+        List<String> command = javaCommand("kafka.tools.StorageTool", args.toArray(String[]::new));
         long startNanos = System.nanoTime();
         try {
             Process format = new ProcessBuilder(command)
@@ -690,6 +729,8 @@ public final class LocalKafka implements AutoCloseable {
         private final Map<String, String> serverProperties = new LinkedHashMap<>();
         private String clusterId;
         private String maxHeap;
+        private final Map<String, String> listeners = new LinkedHashMap<>();
+        private final List<String> formatArguments = new ArrayList<>();
 
         private Builder(Path workDir, String brokerClasspath) {
             this.workDir = Objects.requireNonNull(workDir, "workDir");
@@ -723,6 +764,30 @@ public final class LocalKafka implements AutoCloseable {
         /** Sets or overrides a line of server.properties, e.g. {@code auto.create.topics.enable=false}. */
         public Builder serverProperty(String key, String value) {
             serverProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Adds a listener {@code name} with {@code securityProtocol} (e.g. {@code SASL_SSL}) on a free loopback port,
+         * beside PLAINTEXT (used by this class and inter-broker) and CONTROLLER; its settings
+         * ({@code listener.name.<name>.*}, {@code ssl.*}) go in {@link #serverProperty}. Address:
+         * {@link LocalKafka#bootstrapServers(String)}.
+         */
+        public Builder listener(String name, String securityProtocol) {
+            if (!name.matches("[A-Z][A-Z0-9_]*") || name.equals("PLAINTEXT") || name.equals("CONTROLLER")) {
+                throw new IllegalArgumentException("listener name must be upper case and not PLAINTEXT or "
+                        + "CONTROLLER, got " + name);
+            }
+            listeners.put(name, Objects.requireNonNull(securityProtocol, "securityProtocol"));
+            return this;
+        }
+
+        /**
+         * Extra arguments of the storage format ({@code kafka-storage format}), e.g. {@code --add-scram
+         * SCRAM-SHA-512=[name=u,password=p]} to create SCRAM users with the broker's own tool.
+         */
+        public Builder formatArguments(String... arguments) {
+            formatArguments.addAll(Arrays.asList(arguments));
             return this;
         }
 

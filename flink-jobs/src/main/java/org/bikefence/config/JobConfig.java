@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.ParameterTool;
+import org.bikefence.kafka.KafkaClientSecurity;
 
 /**
  * The job's configuration, validated once: a Flink {@link Configuration} holding the {@link JobOptions}
@@ -142,6 +143,11 @@ public final class JobConfig {
             problems.add("option '" + JobOptions.STATE_BACKEND.key() + "' must be rocksdb or hashmap, was '" + backend
                     + "'");
         }
+        try {
+            kafkaSecurity();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         String rules = get(JobOptions.RULES);
         if (!Files.isRegularFile(Path.of(rules)) && !Files.isDirectory(Path.of(rules))) {
             problems.add("option '" + JobOptions.RULES.key() + "': no rule-set file or directory '" + rules
@@ -159,6 +165,21 @@ public final class JobConfig {
 
     private static String typeName(ConfigOption<?> o) {
         return o.defaultValue() instanceof Boolean ? "true or false" : "an integer";
+    }
+
+    /**
+     * How the job's Kafka clients connect ({@code kafka.security-protocol} and the options after it), validated;
+     * its properties hold references to the secrets, never their values.
+     */
+    public KafkaClientSecurity kafkaSecurity() {
+        Map<String, String> raw = given.toMap();
+        Map<String, String> options = new TreeMap<>();
+        for (String key : KafkaClientSecurity.KEYS) {
+            if (raw.containsKey(key)) {
+                options.put(key, raw.get(key));
+            }
+        }
+        return KafkaClientSecurity.fromOptions(options);
     }
 
     /** The option's value: as given, or its default (null for an option without one that was not given). */

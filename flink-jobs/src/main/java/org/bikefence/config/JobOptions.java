@@ -7,6 +7,7 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.description.Description;
 import org.apache.flink.configuration.description.Formatter;
 import org.bikefence.decode.PositionDecoder;
+import org.bikefence.kafka.KafkaClientSecurity;
 import org.bikefence.model.DemoEndpoints;
 import org.bikefence.model.Topics;
 
@@ -65,6 +66,53 @@ public final class JobOptions {
             .booleanType().defaultValue(false)
             .withDescription("true: stop at the offsets that are latest at start (backfills, tests); the topics "
                     + "must then exist, checked at submission.");
+
+    // ---- Kafka security (the same keys as the adapters' and the fence publisher's: KafkaClientSecurity) ----
+
+    public static final ConfigOption<String> KAFKA_SECURITY_PROTOCOL = ConfigOptions
+            .key(KafkaClientSecurity.SECURITY_PROTOCOL)
+            .stringType().defaultValue(KafkaClientSecurity.DEFAULT_PROTOCOL)
+            .withDescription("PLAINTEXT (the demo), SASL_SSL (SASL login over TLS), SSL or SASL_PLAINTEXT; for "
+                    + "every Kafka client of the job (sources, sinks, the check at submission).");
+
+    public static final ConfigOption<String> KAFKA_SASL_MECHANISM = ConfigOptions
+            .key(KafkaClientSecurity.SASL_MECHANISM)
+            .stringType().defaultValue(KafkaClientSecurity.DEFAULT_MECHANISM)
+            .withDescription("SASL_*: SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN.");
+
+    public static final ConfigOption<String> KAFKA_USERNAME = ConfigOptions.key(KafkaClientSecurity.USERNAME)
+            .stringType().noDefaultValue()
+            .withDescription("SASL_*: the user; required.");
+
+    public static final ConfigOption<String> KAFKA_PASSWORD_ENV = ConfigOptions.key(KafkaClientSecurity.PASSWORD_ENV)
+            .stringType().noDefaultValue()
+            .withDescription("SASL_*: environment variable holding the password, read where each Kafka client is "
+                    + "created (JobManager and TaskManagers); only its name is in the job.");
+
+    public static final ConfigOption<String> KAFKA_PASSWORD_FILE = ConfigOptions
+            .key(KafkaClientSecurity.PASSWORD_FILE)
+            .stringType().noDefaultValue()
+            .withDescription("SASL_*: file holding the password (trailing whitespace ignored), e.g. a mounted "
+                    + "secret.");
+
+    public static final ConfigOption<String> KAFKA_TRUSTSTORE = ConfigOptions.key(KafkaClientSecurity.TRUSTSTORE)
+            .stringType().noDefaultValue()
+            .withDescription("*SSL: truststore file with the brokers' CA; not set: the JVM's default CAs.");
+
+    public static final ConfigOption<String> KAFKA_TRUSTSTORE_TYPE = ConfigOptions
+            .key(KafkaClientSecurity.TRUSTSTORE_TYPE)
+            .stringType().noDefaultValue()
+            .withDescription("PKCS12, JKS or PEM; not set: PEM for .pem/.crt, JKS for .jks, else PKCS12.");
+
+    public static final ConfigOption<String> KAFKA_TRUSTSTORE_PASSWORD_ENV = ConfigOptions
+            .key(KafkaClientSecurity.TRUSTSTORE_PASSWORD_ENV)
+            .stringType().noDefaultValue()
+            .withDescription("Environment variable holding the truststore's password (PKCS12, JKS).");
+
+    public static final ConfigOption<String> KAFKA_TRUSTSTORE_PASSWORD_FILE = ConfigOptions
+            .key(KafkaClientSecurity.TRUSTSTORE_PASSWORD_FILE)
+            .stringType().noDefaultValue()
+            .withDescription("File holding the truststore's password.");
 
     // ---- Fences, rules, event time, job ----
 
@@ -202,6 +250,8 @@ public final class JobOptions {
     public static final List<ConfigOption<?>> ALL = List.of(
             KAFKA_BOOTSTRAP, KAFKA_POSITIONS_TOPIC, KAFKA_DLQ_TOPIC, KAFKA_FENCES_TOPIC, KAFKA_VIOLATIONS_TOPIC,
             KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
+            KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD_ENV, KAFKA_PASSWORD_FILE,
+            KAFKA_TRUSTSTORE, KAFKA_TRUSTSTORE_TYPE, KAFKA_TRUSTSTORE_PASSWORD_ENV, KAFKA_TRUSTSTORE_PASSWORD_FILE,
             FENCES, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, MAX_BIKE_ID_LENGTH, MAX_RECORD_BYTES,
             CHECKPOINT_INTERVAL_MS, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND,
             INFLUX_URL, INFLUX_API, INFLUX_DB, INFLUX_CREATE_DB, INFLUX_RP, INFLUX_USERNAME, INFLUX_PASSWORD_ENV, INFLUX_PASSWORD_FILE,
@@ -212,7 +262,8 @@ public final class JobOptions {
     public static final String INFLUX_PREFIX = "influx.";
 
     /** Rejected on purpose: secrets are read from the environment or files, never from configuration. */
-    public static final List<String> FORBIDDEN = List.of("influx.token", "influx.password");
+    public static final List<String> FORBIDDEN = List.of("influx.token", "influx.password", "kafka.password",
+            "kafka.truststore-password");
 
     private JobOptions() {}
 

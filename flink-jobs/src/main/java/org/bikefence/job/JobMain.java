@@ -104,6 +104,7 @@ public final class JobMain {
 
     static KafkaSource<RawRecord> kafkaSource(JobConfig config) {
         KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
+                .setProperties(kafkaSecurityProperties(config))
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))
                 .setTopics(config.get(JobOptions.KAFKA_POSITIONS_TOPIC))
                 .setGroupId(config.get(JobOptions.KAFKA_GROUP_ID))
@@ -223,7 +224,7 @@ public final class JobMain {
 
     /** The broker's topics; an unreachable broker is one line naming the option and the address. */
     private static java.util.Set<String> existingTopics(JobConfig config) {
-        java.util.Properties props = new java.util.Properties();
+        java.util.Properties props = kafkaSecurityProperties(config);
         props.put("bootstrap.servers", config.get(JobOptions.KAFKA_BOOTSTRAP));
         props.put("request.timeout.ms", "5000");
         props.put("default.api.timeout.ms", "8000");
@@ -232,10 +233,21 @@ public final class JobMain {
             existing = admin.listTopics().names().get(10, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            // One line: a refused login or TLS handshake is named as such (never with a secret), not left as a trace.
             throw new IllegalArgumentException("option '" + JobOptions.KAFKA_BOOTSTRAP.key() + "': cannot list topics at '"
-                    + config.get(JobOptions.KAFKA_BOOTSTRAP) + "' (is the broker running?): " + cause, e);
+                    + config.get(JobOptions.KAFKA_BOOTSTRAP) + "' (is the broker running?): "
+                    + config.kafkaSecurity().explain(cause), e);
         }
         return existing;
+    }
+
+    /**
+     * The security properties of every Kafka client of the job ({@link org.bikefence.kafka.KafkaClientSecurity}):
+     * empty for PLAINTEXT; otherwise the protocol, SASL and truststore settings with references to the secrets,
+     * which each client resolves where it is created. These properties travel in the job graph: no secret is in it.
+     */
+    static java.util.Properties kafkaSecurityProperties(JobConfig config) {
+        return config.kafkaSecurity().applyTo(new java.util.Properties());
     }
 
     /** The {@code geofences} topic, read from the start so a new job takes the latest published set. */
@@ -245,6 +257,7 @@ public final class JobMain {
             return null;
         }
         KafkaSourceBuilder<FenceUpdate> b = KafkaSource.<FenceUpdate>builder()
+                .setProperties(kafkaSecurityProperties(config))
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))
                 .setTopics(topic)
                 .setGroupId(config.get(JobOptions.KAFKA_GROUP_ID) + "-fences")
@@ -286,6 +299,7 @@ public final class JobMain {
                     + "': must not be empty while '" + JobOptions.KAFKA_VIOLATIONS_TOPIC.key() + "' is set");
         }
         return KafkaSink.<ViolationEvent>builder()
+                .setKafkaProducerConfig(kafkaSecurityProperties(config))
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))
                 .setRecordSerializer(new ViolationSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -302,6 +316,7 @@ public final class JobMain {
      */
     static KafkaSink<DeadLetter> deadLetterSink(JobConfig config) {
         return KafkaSink.<DeadLetter>builder()
+                .setKafkaProducerConfig(kafkaSecurityProperties(config))
                 .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))
                 .setRecordSerializer(new DeadLetterSerializer(config.get(JobOptions.KAFKA_DLQ_TOPIC)))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)

@@ -7,6 +7,7 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.bikefence.influx.InfluxWriteClient;
 import org.bikefence.influx.V1HttpWriteClient;
+import org.bikefence.influx.V2WriteClient;
 import org.bikefence.influx.WriteRetrier;
 
 /**
@@ -29,6 +30,15 @@ public final class FeedHealthWriter implements AutoCloseable {
             return new FeedHealthWriter(null);
         }
         return new FeedHealthWriter(new V1HttpWriteClient(url, db, null, username, password,
+                new WriteRetrier(2, Duration.ofMillis(200), WriteRetrier.RetryListener.NONE)));
+    }
+
+    /** A writer to {@code url} through the v2 API ({@code /api/v2/write}, {@code Authorization: Token ..}). */
+    public static FeedHealthWriter v2(String url, String org, String bucket, String token) {
+        if (url == null || url.isBlank()) {
+            return new FeedHealthWriter(null);
+        }
+        return new FeedHealthWriter(new V2WriteClient(url, org, bucket, token,
                 new WriteRetrier(2, Duration.ofMillis(200), WriteRetrier.RetryListener.NONE)));
     }
 

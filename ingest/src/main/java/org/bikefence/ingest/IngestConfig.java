@@ -19,23 +19,32 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bikefence.geofence.crs.Crs;
+import org.bikefence.kafka.KafkaClientSecurity;
 import org.bikefence.model.DemoEndpoints;
 import org.bikefence.model.Topics;
 
 /**
  * The adapters' configuration, read once from one YAML file (see {@code docker/ingest/operators.yaml}) and
  * validated: every error names the key and its value. Every key has a default that runs against the demo's
- * Kafka and influxd; secrets are only referenced ({@code token-env}, {@code token-file}, {@code password-env}).
+ * Kafka and influxd; secrets are only referenced ({@code token-env}, {@code token-file}, {@code password-env},
+ * {@code password-file}): a literal {@code password} or {@code token} is refused.
  */
 public record IngestConfig(
         String kafkaBootstrap,
         String positionsTopic,
         String dlqTopic,
         Duration kafkaTimeout,
+        KafkaClientSecurity kafkaSecurity,
         String influxUrl,
         String influxDb,
         String influxUsername,
         String influxPasswordEnv,
+        String influxPasswordFile,
+        String influxApi,
+        String influxOrg,
+        String influxBucket,
+        String influxTokenEnv,
+        String influxTokenFile,
         CityBounds bounds,
         long maxFutureMs,
         Duration backoffInitial,
@@ -45,11 +54,24 @@ public record IngestConfig(
         int pushPort,
         String pushPath,
         int pushMaxBodyBytes,
+        double pushRateLimit,
+        int pushBurst,
         Map<String, OperatorFeed> operators) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP_KEYS = Set.of("kafka", "influx", "city-bounds", "max-future", "backoff",
             "fetch-timeout", "push", "operators");
+    private static final Set<String> KAFKA_KEYS = Set.of("bootstrap-servers", "positions-topic", "dlq-topic",
+            "timeout", "security-protocol", "sasl-mechanism", "username", "password-env", "password-file",
+            "truststore", "truststore-type", "truststore-password-env", "truststore-password-file",
+            // refused below with their own message
+            "password", "truststore-password");
+    private static final Set<String> INFLUX_KEYS = Set.of("url", "db", "username", "password-env",
+            "password-file", "api", "org", "bucket", "token-env", "token-file",
+            // refused below with their own message
+            "password", "token");
+    private static final Set<String> PUSH_KEYS = Set.of("host", "port", "path", "max-body-bytes",
+            "rate-limit", "burst");
     private static final Set<String> OPERATOR_KEYS = Set.of("id", "kind", "url", "crs", "token-env", "token-file",
             "every", "freshness");
 
@@ -92,6 +114,53 @@ public record IngestConfig(
         JsonNode kafka = root.path("kafka");
         JsonNode influx = root.path("influx");
         JsonNode push = root.path("push");
+        unknownKeys(kafka, KAFKA_KEYS, "kafka.", problems);
+        unknownKeys(influx, INFLUX_KEYS, "influx.", problems);
+        unknownKeys(push, PUSH_KEYS, "push.", problems);
+        for (String secret : List.of("password", "truststore-password")) {
+            if (kafka.has(secret)) {
+                problems.add(KafkaClientSecurity.secretRefused("kafka." + secret));
+            }
+        }
+        for (String secret : List.of("password", "token")) {
+            if (influx.has(secret)) {
+                problems.add("option 'influx." + secret + "' is not accepted: give the secret through 'influx."
+                        + secret + "-env' (an environment variable) or 'influx." + secret + "-file'");
+            }
+        }
+        KafkaClientSecurity security = KafkaClientSecurity.plaintext();
+        try {
+            Map<String, String> securityOptions = new LinkedHashMap<>();
+            for (String key : KafkaClientSecurity.KEYS) {
+                String v = text(kafka, key.substring("kafka.".length()), null);
+                if (v != null) {
+                    securityOptions.put(key, v);
+                }
+            }
+            security = KafkaClientSecurity.fromOptions(securityOptions);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        String influxApi = text(influx, "api", "v1");
+        if (!influxApi.equals("v1") && !influxApi.equals("v2")) {
+            problems.add("influx.api must be v1 or v2, was '" + influxApi + "'");
+        }
+        if (influx.has("password-env") && influx.has("password-file")) {
+            problems.add("influx.password-env and influx.password-file exclude each other");
+        }
+        if (influx.has("token-env") && influx.has("token-file")) {
+            problems.add("influx.token-env and influx.token-file exclude each other");
+        }
+        if (influxApi.equals("v2")) {
+            for (String key : List.of("org", "bucket")) {
+                if (text(influx, key, null) == null) {
+                    problems.add("influx." + key + " is required with influx.api v2");
+                }
+            }
+            if (!influx.has("token-env") && !influx.has("token-file")) {
+                problems.add("influx.token-env or influx.token-file is required with influx.api v2");
+            }
+        }
         JsonNode box = root.path("city-bounds");
         CityBounds bounds = CityBounds.XIAMEN;
         if (!box.isMissingNode()) {
@@ -133,10 +202,17 @@ public record IngestConfig(
                     text(kafka, "positions-topic", Topics.POSITIONS),
                     text(kafka, "dlq-topic", Topics.POSITIONS_DLQ),
                     duration(text(kafka, "timeout", "10s"), "kafka.timeout"),
+                    security,
                     text(influx, "url", DemoEndpoints.INFLUX_URL),
                     text(influx, "db", "bikefence"),
                     text(influx, "username", null),
                     text(influx, "password-env", null),
+                    text(influx, "password-file", null),
+                    influxApi,
+                    text(influx, "org", null),
+                    text(influx, "bucket", null),
+                    text(influx, "token-env", null),
+                    text(influx, "token-file", null),
                     bounds,
                     duration(text(root, "max-future", "10m"), "max-future").toMillis(),
                     duration(text(root.path("backoff"), "initial", "1s"), "backoff.initial"),
@@ -147,6 +223,8 @@ public record IngestConfig(
                     text(push, "path", "/v1/positions"),
                     (int) longValue(text(push, "max-body-bytes", "1048576"), "push.max-body-bytes", 1,
                             Integer.MAX_VALUE),
+                    rate(text(push, "rate-limit", "20"), "push.rate-limit"),
+                    (int) longValue(text(push, "burst", "40"), "push.burst", 1, 1_000_000),
                     operators);
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
@@ -194,6 +272,21 @@ public record IngestConfig(
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(key + " must be a duration like 500ms, 30s, 2m, 1h or PT30S, was '"
                     + s + "'");
+        }
+    }
+
+    /** Requests per second; 0 switches the limit off. */
+    private static double rate(String s, String key) {
+        try {
+            double v = Double.parseDouble(s.trim());
+            if (!(v >= 0) || Double.isInfinite(v)) {
+                throw new IllegalArgumentException(key + " must be a number of requests per second >= 0 (0: no limit), "
+                        + "was '" + s + "'");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number of requests per second >= 0 (0: no limit), "
+                    + "was '" + s + "'");
         }
     }
 

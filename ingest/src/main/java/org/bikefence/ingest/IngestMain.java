@@ -16,10 +16,12 @@ import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.bikefence.geofence.tool.CliSupport;
+import org.bikefence.kafka.KafkaClientSecurity;
 import org.bikefence.ingest.gbfs.GbfsReader;
 import org.bikefence.ingest.mds.MdsParser;
 import org.bikefence.ingest.mds.MdsReader;
 import org.bikefence.ingest.push.PushEndpoint;
+import org.bikefence.ingest.push.TokenBucketLimiter;
 import org.bikefence.model.DemoEndpoints;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -304,13 +306,70 @@ public final class IngestMain implements Callable<Integer> {
         return op;
     }
 
-    static PositionPublisher publisher(IngestConfig c, String clientId) {
-        return new PositionPublisher(c.kafkaBootstrap(), c.positionsTopic(), c.dlqTopic(), c.kafkaTimeout(), clientId);
+    /** The adapter's Kafka producer, connecting with the configuration's security settings. */
+    public static PositionPublisher publisher(IngestConfig c, String clientId) {
+        return new PositionPublisher(c.kafkaBootstrap(), c.kafkaSecurity(), c.positionsTopic(), c.dlqTopic(),
+                c.kafkaTimeout(), clientId);
     }
 
-    static FeedHealthWriter health(IngestConfig c, Function<String, String> env) {
-        String password = c.influxPasswordEnv() == null ? null : env.apply(c.influxPasswordEnv());
+    /**
+     * Checks at start that the Kafka secrets are readable here and that the brokers accept the login: a wrong
+     * password or truststore is one line and stops the adapter, rather than retried polls. Brokers that do not
+     * answer in time are only a warning (an adapter may start before its brokers and retries its publishes).
+     *
+     * @throws IllegalArgumentException one line naming the option, the variable or file, or the refused login
+     */
+    public static void checkKafka(IngestConfig c, Function<String, String> env) {
+        KafkaClientSecurity security = c.kafkaSecurity();
+        security.checkHere(env);
+        String notAnswered = security.checkLogin(c.kafkaBootstrap(), java.time.Duration.ofSeconds(10));
+        if (notAnswered != null) {
+            LOG.warn("Kafka at {} did not answer at start ({}); publishing is retried", c.kafkaBootstrap(),
+                    notAnswered);
+        }
+    }
+
+    /**
+     * The {@code feed_health} writer: v1 with basic auth ({@code influx.username}, the password from
+     * {@code influx.password-env} or {@code -file}), or v2 with a token ({@code influx.token-env} or {@code -file}).
+     *
+     * @throws IllegalArgumentException naming the option and the variable or file when a secret cannot be read
+     */
+    public static FeedHealthWriter health(IngestConfig c, Function<String, String> env) {
+        if (c.influxApi().equals("v2")) {
+            String token = secret("influx.token", c.influxTokenEnv(), c.influxTokenFile(), env);
+            return FeedHealthWriter.v2(c.influxUrl(), c.influxOrg(), c.influxBucket(), token);
+        }
+        String password = secret("influx.password", c.influxPasswordEnv(), c.influxPasswordFile(), env);
+        if (c.influxUsername() != null && password == null) {
+            throw new IllegalArgumentException("influx.username " + c.influxUsername()
+                    + " needs influx.password-env or influx.password-file");
+        }
         return FeedHealthWriter.v1(c.influxUrl(), c.influxDb(), c.influxUsername(), password);
+    }
+
+    /** The secret from the variable or file; null when neither is configured. Never names the value. */
+    private static String secret(String key, String variable, String file, Function<String, String> env) {
+        if (variable != null) {
+            String v = env.apply(variable);
+            if (v == null || v.isEmpty()) {
+                throw new IllegalArgumentException(key + "-env: environment variable " + variable + " is not set");
+            }
+            return v;
+        }
+        if (file != null) {
+            try {
+                String v = Files.readString(Path.of(file)).strip();
+                if (v.isEmpty()) {
+                    throw new IllegalArgumentException(key + "-file: file " + file + " is empty");
+                }
+                return v;
+            } catch (IOException e) {
+                throw new IllegalArgumentException(key + "-file: cannot read " + file + " ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return null;
     }
 
     /** The polling adapter of a GBFS or MDS operator. */
@@ -351,10 +410,12 @@ public final class IngestMain implements Callable<Integer> {
             throw new IllegalArgumentException("no operator of kind push is configured");
         }
         return new PushEndpoint(c.pushHost(), c.pushPort(), c.pushPath(), c.pushMaxBodyBytes(), push, tokens,
-                c.bounds(), c.maxFutureMs(), publisher, health, clock);
+                c.bounds(), c.maxFutureMs(), publisher, health, clock,
+                new TokenBucketLimiter(c.pushRateLimit(), c.pushBurst(), System::nanoTime));
     }
 
     private static void runPolling(IngestConfig c, OperatorFeed feed) throws Exception {
+        checkKafka(c, System::getenv);
         try (PositionPublisher publisher = publisher(c, "bikefence-ingest-" + feed.id());
                 FeedHealthWriter health = health(c, System::getenv)) {
             PollingAdapter adapter =
@@ -368,13 +429,14 @@ public final class IngestMain implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             }, "ingest-shutdown"));
-            LOG.info("ingest {}: Kafka {} -> {} (dead letters {}), health -> {} db {}", feed, c.kafkaBootstrap(),
-                    c.positionsTopic(), c.dlqTopic(), c.influxUrl(), c.influxDb());
+            LOG.info("ingest {}: Kafka {} ({}) -> {} (dead letters {}), health -> {} db {}", feed, c.kafkaBootstrap(),
+                    c.kafkaSecurity(), c.positionsTopic(), c.dlqTopic(), c.influxUrl(), c.influxDb());
             adapter.run();
         }
     }
 
     private static void runPush(IngestConfig c) throws Exception {
+        checkKafka(c, System::getenv);
         PositionPublisher publisher = publisher(c, "bikefence-ingest-push");
         FeedHealthWriter health = health(c, System::getenv);
         PushEndpoint endpoint = pushEndpoint(c, publisher, health, System::currentTimeMillis, System::getenv).start();

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.bikefence.kafka.KafkaClientSecurity;
 import org.bikefence.model.Topics;
 import org.bikefence.model.BikePosition;
 
@@ -46,8 +47,14 @@ public final class PositionPublisher implements AutoCloseable {
      */
     public PositionPublisher(String bootstrapServers, String positionsTopic, String dlqTopic, Duration timeout,
             String clientId) {
-        this(new KafkaProducer<>(producerProps(bootstrapServers, timeout, clientId)), positionsTopic, dlqTopic,
-                timeout);
+        this(bootstrapServers, KafkaClientSecurity.plaintext(), positionsTopic, dlqTopic, timeout, clientId);
+    }
+
+    /** A publisher whose producer connects with {@code security} (SASL_SSL ...; secrets resolved here, at creation). */
+    public PositionPublisher(String bootstrapServers, KafkaClientSecurity security, String positionsTopic,
+            String dlqTopic, Duration timeout, String clientId) {
+        this(new KafkaProducer<>(security.applyTo(producerProps(bootstrapServers, timeout, clientId))), positionsTopic,
+                dlqTopic, timeout);
     }
 
     PositionPublisher(Producer<byte[], byte[]> producer, String positionsTopic, String dlqTopic, Duration timeout) {

@@ -35,6 +35,12 @@ public final class InfluxOptions {
                     + "(default: ${env:BIKEFENCE_INFLUX_PASSWORD_ENV:-none})")
     String passwordEnv;
 
+    @Option(names = "--influx.password-file", paramLabel = "FILE",
+            defaultValue = "${env:BIKEFENCE_INFLUX_PASSWORD_FILE}",
+            description = "file holding the InfluxDB password (a mounted secret); $BIKEFENCE_INFLUX_PASSWORD_FILE when "
+                    + "set (default: ${env:BIKEFENCE_INFLUX_PASSWORD_FILE:-none})")
+    java.nio.file.Path passwordFile;
+
     @Option(names = "--influx.password", paramLabel = "PASSWORD", hidden = true,
             description = "refused: a password never goes on the command line (default: none)")
     void password(String ignored) {
@@ -56,5 +62,9 @@ public final class InfluxOptions {
 
     public String passwordEnv() {
         return passwordEnv;
+    }
+
+    public java.nio.file.Path passwordFile() {
+        return passwordFile;
     }
 }

@@ -62,6 +62,23 @@ public final class MonthlyReport {
         RuleSet rules = rules().orElse(null);
         ReportMonth month = new ReportMonth(options.month(), rules != null ? rules.timeZone() : RuleSet.DEFAULT_TIME_ZONE);
         String password = null;
+        if (options.influxPasswordEnv() != null && options.influxPasswordFile() != null) {
+            err.println("bikefence report: give --influx.password-env or --influx.password-file, not both");
+            return EXIT_USAGE;
+        }
+        if (options.influxPasswordFile() != null) {
+            try {
+                password = java.nio.file.Files.readString(options.influxPasswordFile()).strip();
+            } catch (IOException e) {
+                err.println("bikefence report: cannot read the InfluxDB password file " + options.influxPasswordFile()
+                        + " (" + e.getClass().getSimpleName() + ")");
+                return EXIT_USAGE;
+            }
+            if (password.isEmpty()) {
+                err.println("bikefence report: the InfluxDB password file " + options.influxPasswordFile() + " is empty");
+                return EXIT_USAGE;
+            }
+        }
         if (options.influxPasswordEnv() != null) {
             password = System.getenv(options.influxPasswordEnv());
             if (password == null) {

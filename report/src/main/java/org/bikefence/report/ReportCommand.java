@@ -62,7 +62,7 @@ public final class ReportCommand implements Callable<Integer> {
     ReportOptions options() {
         return new ReportOptions(month, district.toLowerCase(Locale.ROOT),
                 out != null ? out : Path.of("reports", month.toString()), lang, influx.url(), influx.db(),
-                influx.username(), influx.passwordEnv(), rules, !noPdf);
+                influx.username(), influx.passwordEnv(), influx.passwordFile(), rules, !noPdf);
     }
 
     /** {@code zh} or {@code en}. */
