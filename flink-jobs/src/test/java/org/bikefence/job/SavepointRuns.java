@@ -28,6 +28,7 @@ import org.apache.flink.runtime.checkpoint.AbstractCheckpointStats;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
 import org.apache.flink.runtime.checkpoint.RestoredCheckpointStats;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -136,7 +137,13 @@ final class SavepointRuns {
             }
         }
         long requestedAt = System.currentTimeMillis();
-        String savepoint = job.stopWithSavepoint(false, dir, SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        String savepoint;
+        try {
+            savepoint = job.stopWithSavepoint(false, dir, SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("stop-with-savepoint failed, the run " + job.getJobStatus().get(10,
+                    TimeUnit.SECONDS) + " (a source that has read its last record declines it): " + e.getCause(), e);
+        }
         return new Stop(savepoint, requestedAt, System.currentTimeMillis());
     }
 
@@ -161,14 +168,14 @@ final class SavepointRuns {
      */
     static Recovery awaitFinished(MiniCluster cluster, JobClient job, long fromMs) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        Recovery recovery = null;
+        double firstCheckpoint = Double.NaN;
         JobStatus status;
         while ((status = job.getJobStatus().get(10, TimeUnit.SECONDS)) != JobStatus.FINISHED) {
             assertThat(status).as("resumed run").isIn(JobStatus.INITIALIZING, JobStatus.CREATED, JobStatus.RUNNING,
                     JobStatus.RESTARTING);
-            if (recovery == null || Double.isNaN(recovery.stopToFirstCheckpointSeconds())) {
-                recovery = Recovery.of(cluster.getExecutionGraph(job.getJobID()).get(30, TimeUnit.SECONDS)
-                        .getCheckpointStatsSnapshot(), fromMs);
+            if (Double.isNaN(firstCheckpoint)) {
+                firstCheckpoint = firstCheckpointSeconds(cluster.getExecutionGraph(job.getJobID())
+                        .get(30, TimeUnit.SECONDS).getCheckpointStatsSnapshot(), fromMs);
             }
             if (System.nanoTime() - deadline > 0) {
                 job.cancel().get(1, TimeUnit.MINUTES);
@@ -176,10 +183,29 @@ final class SavepointRuns {
             }
             Thread.sleep(200);
         }
-        Recovery end = Recovery.of(cluster.getArchivedExecutionGraph(job.getJobID()).get(30, TimeUnit.SECONDS)
-                .getCheckpointStatsSnapshot(), fromMs);
-        return recovery == null || Double.isNaN(recovery.stopToFirstCheckpointSeconds()) ? end
-                : new Recovery(end.restoredFrom(), recovery.stopToFirstCheckpointSeconds(), end.checkpoints());
+        AccessExecutionGraph graph = cluster.getArchivedExecutionGraph(job.getJobID()).get(30, TimeUnit.SECONDS);
+        CheckpointStatsSnapshot stats = graph.getCheckpointStatsSnapshot();
+        if (Double.isNaN(firstCheckpoint)) {
+            firstCheckpoint = firstCheckpointSeconds(stats, fromMs);
+        }
+        RestoredCheckpointStats restored = stats.getLatestRestoredCheckpoint();
+        return new Recovery(restored == null ? null : restored.getExternalPath(),
+                (graph.getStatusTimestamp(JobStatus.RUNNING) - fromMs) / 1e3, firstCheckpoint,
+                stats.getCounts().getNumberOfCompletedCheckpoints());
+    }
+
+    /** From {@code fromMs} to the first completed checkpoint; NaN when there is none yet, or no longer on record. */
+    private static double firstCheckpointSeconds(CheckpointStatsSnapshot stats, long fromMs) {
+        long first = Long.MAX_VALUE;
+        // Only the latest checkpoints are kept here (web.checkpoints.history, 10): read while the first is.
+        if (stats.getCounts().getNumberOfCompletedCheckpoints() <= 10) {
+            for (AbstractCheckpointStats c : stats.getHistory().getCheckpoints()) {
+                if (c.getStatus() == CheckpointStatsStatus.COMPLETED) {
+                    first = Math.min(first, c.getLatestAckTimestamp());
+                }
+            }
+        }
+        return first == Long.MAX_VALUE ? Double.NaN : (first - fromMs) / 1e3;
     }
 
     /**
@@ -237,39 +263,23 @@ final class SavepointRuns {
     }
 
     /**
-     * How a resumed job restored (the savepoint's path), when its output resumed (its first completed checkpoint:
-     * Kafka transactions and InfluxDB flushes are committed there) counted from the stop, and how many checkpoints
-     * it completed.
+     * How a resumed job restored (the savepoint's path), when it was running (its tasks deployed) and when its output
+     * resumed (its first completed checkpoint: Kafka transactions and InfluxDB flushes are committed there), in
+     * seconds from the stop, and how many checkpoints it completed.
      */
-    record Recovery(String restoredFrom, double stopToFirstCheckpointSeconds, long checkpoints) {
-        static Recovery of(CheckpointStatsSnapshot stats, long fromMs) {
-            RestoredCheckpointStats restored = stats.getLatestRestoredCheckpoint();
-            long first = Long.MAX_VALUE;
-            // Only the latest checkpoints are kept here (web.checkpoints.history, 10): read while the first is.
-            if (stats.getCounts().getNumberOfCompletedCheckpoints() <= 10) {
-                for (AbstractCheckpointStats c : stats.getHistory().getCheckpoints()) {
-                    if (c.getStatus() == CheckpointStatsStatus.COMPLETED) {
-                        first = Math.min(first, c.getLatestAckTimestamp());
-                    }
-                }
-            }
-            return new Recovery(restored == null ? null : restored.getExternalPath(),
-                    first == Long.MAX_VALUE ? Double.NaN : (first - fromMs) / 1e3,
-                    stats.getCounts().getNumberOfCompletedCheckpoints());
-        }
-    }
+    record Recovery(String restoredFrom, double runningSeconds, double firstCheckpointSeconds, long checkpoints) {}
 
     /** The figures of one fault, as every failure test prints them. */
     static void printRecovery(String fault, long records, JobOutput uninterrupted, JobOutput atStop,
             JobOutput resumed, Stop stop, Recovery recovery, double resumedRunSeconds) {
         long[] lostAndExtra = JobOutput.lostAndExtra(uninterrupted, resumed);
         System.out.printf("RECOVERY %s: %d records, %d points, %d violation records; stopped with savepoint %s "
-                        + "in %.1f s (%d points, %d violation records written by then); restored %s; stop -> first "
-                        + "checkpoint completed after the restore (output committed again) %.1f s; resumed run %.1f s, "
-                        + "%d checkpoints; lost %d, extra or duplicated %d%n", fault,
+                        + "in %.1f s (%d points, %d violation records written by then); restored %s; stop -> resumed job "
+                        + "running %.1f s, stop -> first checkpoint completed after the restore (output committed "
+                        + "again) %.1f s; resumed run %.1f s, %d checkpoints; lost %d, extra or duplicated %d%n", fault,
                 records, uninterrupted.points(), uninterrupted.violations().size(), stop.savepoint(), stop.seconds(),
-                atStop.points(), atStop.violations().size(), recovery.restoredFrom(),
-                recovery.stopToFirstCheckpointSeconds(), resumedRunSeconds, recovery.checkpoints(), lostAndExtra[0],
+                atStop.points(), atStop.violations().size(), recovery.restoredFrom(), recovery.runningSeconds(),
+                recovery.firstCheckpointSeconds(), resumedRunSeconds, recovery.checkpoints(), lostAndExtra[0],
                 lostAndExtra[1]);
     }
 }
