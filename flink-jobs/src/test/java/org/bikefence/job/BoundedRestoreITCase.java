@@ -49,9 +49,9 @@ class BoundedRestoreITCase {
         JobOutput a = output(kafka, "a", run);
 
         INFLUX.influxd().createDatabase(SavepointRuns.database("restore", "b", run));
-        JobClient first = SavepointRuns.run(kafka, positions, INFLUX.influxd(), "restore", "b", run).start();
-        SavepointRuns.Stop stop = SavepointRuns.stopWithSavepointMidStream(first, kafka,
-                SavepointRuns.groupId("restore", "b", run));
+        SavepointRuns.Stop stop = SavepointRuns.startAndStopMidStream(
+                SavepointRuns.run(kafka, positions, INFLUX.influxd(), "restore", "b", run),
+                INFLUX.influxd(), SavepointRuns.database("restore", "b", run));
         JobOutput atStop = output(kafka, "b", run);
         long t0 = System.nanoTime();
         JobClient resumed = SavepointRuns.run(kafka, positions, INFLUX.influxd(), "restore", "b", run)

@@ -55,10 +55,10 @@ class RescaleFailureITCase {
         JobOutput a = output(kafka, "a", run);
 
         INFLUX.influxd().createDatabase(SavepointRuns.database(PREFIX, "b", run));
-        JobClient first = SavepointRuns.run(kafka, positions, INFLUX.influxd(), PREFIX, "b", run)
-                .with(JobOptions.PARALLELISM, "2").start();
-        SavepointRuns.Stop stop = SavepointRuns.stopWithSavepointMidStream(first, kafka,
-                SavepointRuns.groupId(PREFIX, "b", run));
+        SavepointRuns.Stop stop = SavepointRuns.startAndStopMidStream(
+                SavepointRuns.run(kafka, positions, INFLUX.influxd(), PREFIX, "b", run)
+                .with(JobOptions.PARALLELISM, "2"),
+                INFLUX.influxd(), SavepointRuns.database(PREFIX, "b", run));
         JobOutput atStop = output(kafka, "b", run);
         long t0 = System.nanoTime();
         JobClient rescaled = SavepointRuns.run(kafka, positions, INFLUX.influxd(), PREFIX, "b", run)

@@ -58,9 +58,9 @@ class SavepointUpgradeFailureITCase {
 
         // Version 1, the job as it is, stopped with a savepoint.
         INFLUX.influxd().createDatabase(SavepointRuns.database(PREFIX, "b", run));
-        JobClient first = SavepointRuns.run(kafka, positions, INFLUX.influxd(), PREFIX, "b", run).start();
-        SavepointRuns.Stop stop = SavepointRuns.stopWithSavepointMidStream(first, kafka,
-                SavepointRuns.groupId(PREFIX, "b", run));
+        SavepointRuns.Stop stop = SavepointRuns.startAndStopMidStream(
+                SavepointRuns.run(kafka, positions, INFLUX.influxd(), PREFIX, "b", run),
+                INFLUX.influxd(), SavepointRuns.database(PREFIX, "b", run));
         JobOutput atStop = output(kafka, "b", run);
         // Output c starts as b was at the stop, for the job with an operator fewer below.
         SavepointRuns.copyDatabase(INFLUX.influxd(), SavepointRuns.database(PREFIX, "b", run),
