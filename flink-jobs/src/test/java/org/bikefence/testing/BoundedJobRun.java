@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -23,6 +24,8 @@ import org.bikefence.local.LocalKafka;
 public final class BoundedJobRun {
     private final Map<String, String> options = new LinkedHashMap<>();
     private String savepoint;
+    private boolean allowNonRestoredState;
+    private Consumer<StreamExecutionEnvironment> upgrade = env -> {};
 
     private BoundedJobRun(LocalKafka kafka, String positionsTopic, LocalInfluxd influx, String db) {
         String run = Long.toString(System.nanoTime());
@@ -60,11 +63,30 @@ public final class BoundedJobRun {
         return this;
     }
 
+    /**
+     * Restores even when the savepoint holds state of an operator the job no longer has, dropping that state
+     * ({@code execution.state-recovery.ignore-unclaimed-state}, {@code flink run --allowNonRestoredState}).
+     */
+    public BoundedJobRun allowNonRestoredState() {
+        this.allowNonRestoredState = true;
+        return this;
+    }
+
+    /**
+     * Runs a next version of the job: {@code addOperators} adds operators to the environment after the job's own
+     * pipeline is built (reaching the job's streams through the environment's transformations).
+     */
+    public BoundedJobRun upgradedWith(Consumer<StreamExecutionEnvironment> addOperators) {
+        this.upgrade = addOperators;
+        return this;
+    }
+
     /** Submits the job to the test's MiniCluster and returns at once, for tests that stop or watch it. */
     public JobClient start() throws Exception {
         JobConfig config = config();
         StreamExecutionEnvironment env = environment();
         JobMain.create(config).build(JobMain.configure(env, config));
+        upgrade.accept(env);
         return env.executeAsync("bikefence");
     }
 
@@ -81,6 +103,7 @@ public final class BoundedJobRun {
         Configuration flink = new Configuration();
         if (savepoint != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+            flink.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, allowNonRestoredState);
         }
         return NoKryo.environment(flink);
     }
@@ -93,6 +116,8 @@ public final class BoundedJobRun {
     public JobExecutionResult run() throws Exception {
         JobConfig config = config();
         StreamExecutionEnvironment env = environment();
-        return JobMain.create(config).execute(JobMain.configure(env, config));
+        JobMain.create(config).build(JobMain.configure(env, config));
+        upgrade.accept(env);
+        return env.execute("bikefence");
     }
 }
