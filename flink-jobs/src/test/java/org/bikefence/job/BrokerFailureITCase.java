@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,15 +24,11 @@ import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.bikefence.config.JobOptions;
-import org.bikefence.geofence.GeoJsonFenceLoader;
 import org.bikefence.local.LocalKafkaCluster;
 import org.bikefence.model.Topics;
-import org.bikefence.simulator.FleetSimulator;
-import org.bikefence.simulator.OperatorProfile;
 import org.bikefence.testing.BoundedJobRun;
 import org.bikefence.testing.FlinkTestCluster;
 import org.bikefence.testing.InfluxdExtension;
@@ -60,12 +55,11 @@ class BrokerFailureITCase {
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();
 
-    static final String RULES = "src/test/resources/rules/sim-huli.yaml";
-    static final String FENCES = "../geo-fences/fences/huli-demo.geojson";
-    /** 08:00 in Xiamen, 10 November 2026. */
-    static final long START = Instant.parse("2026-11-10T00:00:00Z").toEpochMilli();
-    static final long END = START + 2 * 3_600_000L;
-    static final int BIKES = 1_000;
+    static final String RULES = FaultInput.RULES;
+    static final String FENCES = FaultInput.FENCES;
+    static final long START = FaultInput.START;
+    static final long END = FaultInput.END;
+    static final int BIKES = FaultInput.BIKES;
     static final int PARTITIONS = 4;
     static final Duration TIMEOUT = Duration.ofMinutes(4);
     static final Duration BROKER_TIMEOUT = Duration.ofSeconds(90);
@@ -413,12 +407,6 @@ class BrokerFailureITCase {
 
     /** The demo's three operators, two hours, no scripted incidents; 2 bad records in a thousand. */
     private static long produce(String topic) throws Exception {
-        FleetSimulator sim = new FleetSimulator(GeoJsonFenceLoader.load(Path.of(FENCES)), OperatorProfile.demo(),
-                BIKES, START, 17, 2);
-        Properties props = kafka.producerProps();
-        props.put("linger.ms", "20");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            return sim.finishInto(producer, topic, END);
-        }
+        return FaultInput.produce(kafka.producerProps(), topic, 17);
     }
 }

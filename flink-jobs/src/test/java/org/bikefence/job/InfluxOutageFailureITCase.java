@@ -11,11 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
@@ -29,14 +27,10 @@ import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.bikefence.config.JobOptions;
 import org.bikefence.config.LocalRuntime;
-import org.bikefence.geofence.GeoJsonFenceLoader;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
-import org.bikefence.simulator.FleetSimulator;
-import org.bikefence.simulator.OperatorProfile;
 import org.bikefence.testing.BoundedJobRun;
 import org.bikefence.testing.FlinkTestCluster;
 import org.bikefence.testing.JobOutput;
@@ -61,12 +55,11 @@ class InfluxOutageFailureITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
-    static final String RULES = "src/test/resources/rules/sim-huli.yaml";
-    static final String FENCES = "../geo-fences/fences/huli-demo.geojson";
-    /** 08:00 in Xiamen, 10 November 2026. */
-    static final long START = Instant.parse("2026-11-10T00:00:00Z").toEpochMilli();
-    static final long END = START + 2 * 3_600_000L;
-    static final int BIKES = 1_000;
+    static final String RULES = FaultInput.RULES;
+    static final String FENCES = FaultInput.FENCES;
+    static final long START = FaultInput.START;
+    static final long END = FaultInput.END;
+    static final int BIKES = FaultInput.BIKES;
     static final int PARTITIONS = 2;
     static final Duration OUTAGE = Duration.ofSeconds(60);
     static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -279,12 +272,6 @@ class InfluxOutageFailureITCase {
 
     /** The demo's three operators for two simulated hours; no scripted incidents (they need 20 h). */
     private static long produce(LocalKafka kafka, String topic) throws Exception {
-        FleetSimulator sim = new FleetSimulator(GeoJsonFenceLoader.load(Path.of(FENCES)), OperatorProfile.demo(),
-                BIKES, START, 17, 2);
-        Properties props = kafka.producerProps();
-        props.put("linger.ms", "20");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            return sim.finishInto(producer, topic, END);
-        }
+        return FaultInput.produce(kafka.producerProps(), topic, 17);
     }
 }

@@ -11,8 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
@@ -34,14 +32,10 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.bikefence.config.JobOptions;
-import org.bikefence.geofence.GeoJsonFenceLoader;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
 import org.bikefence.model.ViolationEvent;
-import org.bikefence.simulator.FleetSimulator;
-import org.bikefence.simulator.OperatorProfile;
 import org.bikefence.testing.BoundedJobRun;
 import org.bikefence.testing.JobOutput;
 
@@ -52,12 +46,11 @@ import org.bikefence.testing.JobOutput;
  * resumed half, the "next version" of the job, and the recovery figures.
  */
 final class SavepointRuns {
-    static final String RULES = "src/test/resources/rules/sim-huli.yaml";
-    static final String FENCES = "../geo-fences/fences/huli-demo.geojson";
-    /** 08:00 in Xiamen, 10 November 2026. */
-    static final long START = Instant.parse("2026-11-10T00:00:00Z").toEpochMilli();
-    static final long END = START + 2 * 3_600_000L;
-    static final int BIKES = 1_000;
+    static final String RULES = FaultInput.RULES;
+    static final String FENCES = FaultInput.FENCES;
+    static final long START = FaultInput.START;
+    static final long END = FaultInput.END;
+    static final int BIKES = FaultInput.BIKES;
     static final Duration TIMEOUT = Duration.ofMinutes(4);
 
     /** The uid of the operator the next version of the job adds. */
@@ -69,13 +62,7 @@ final class SavepointRuns {
 
     /** Writes the input into {@code topic} (keyed by bike) and returns how many records it holds. */
     static long produce(LocalKafka kafka, String topic) throws Exception {
-        FleetSimulator sim = new FleetSimulator(GeoJsonFenceLoader.load(Path.of(FENCES)), OperatorProfile.demo(),
-                BIKES, START, 13, 2);
-        Properties props = kafka.producerProps();
-        props.put("linger.ms", "20");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-            return sim.finishInto(producer, topic, END);
-        }
+        return FaultInput.produce(kafka.producerProps(), topic, 13);
     }
 
     /**
