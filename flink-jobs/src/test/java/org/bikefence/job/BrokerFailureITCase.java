@@ -49,6 +49,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * dead letter of A must be in B (dead letters are at-least-once).
  */
 class BrokerFailureITCase {
+
+    @org.junit.jupiter.api.AfterEach
+    void noBrokerStaysThrottled() throws Exception {
+        FaultInput.removeThrottles();
+    }
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
@@ -103,6 +108,7 @@ class BrokerFailureITCase {
 
         t0 = System.nanoTime();
         INFLUX.influxd().createDatabase("bf_b_" + run);
+        AutoCloseable slow = FaultInput.throttledFetches(kafka.bootstrapServers(), 100_000);
         JobClient b = run(positions, "b", run).start();
         JobID job = b.getJobID();
         long checkpointsBeforeKill = awaitFirstCheckpoint(flink, job);
@@ -124,6 +130,7 @@ class BrokerFailureITCase {
         kafka.awaitInSync(victim, BROKER_TIMEOUT);
         double inSyncAfter = (System.currentTimeMillis() - restartedAt) / 1e3;
         awaitFinished(b);
+        slow.close();
         double runB = (System.nanoTime() - t0) / 1e9;
         watch.stop();
 

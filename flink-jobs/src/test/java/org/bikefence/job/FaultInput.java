@@ -2,8 +2,15 @@ package org.bikefence.job;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.bikefence.geofence.GeoJsonFenceLoader;
 import org.bikefence.simulator.FleetSimulator;
 import org.bikefence.simulator.OperatorProfile;
@@ -20,6 +27,8 @@ final class FaultInput {
     static final long END = START + 2 * 3_600_000L;
     static final int BIKES = 1_000;
 
+    private static final java.util.Set<String> THROTTLED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private FaultInput() {}
 
     /** Writes the input of simulator seed {@code seed} into {@code topic} (keyed by bike); returns its record count. */
@@ -31,6 +40,42 @@ final class FaultInput {
         props.put("linger.ms", "20");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             return sim.finishInto(producer, topic, END);
+        }
+    }
+
+    /**
+     * Limits what each Kafka consumer may fetch, per broker, to {@code bytesPerSecond} until closed (the brokers'
+     * default client quota, {@code consumer_byte_rate}). A fault test injects its fault after run B's first checkpoint;
+     * the job reads the whole input in a second or two on a quiet machine, so without this run B would be over
+     * before the fault. The output does not depend on how fast the job reads.
+     */
+    static AutoCloseable throttledFetches(String bootstrapServers, long bytesPerSecond) throws Exception {
+        setFetchQuota(bootstrapServers, (double) bytesPerSecond);
+        THROTTLED.add(bootstrapServers);
+        return () -> {
+            if (THROTTLED.remove(bootstrapServers)) {
+                setFetchQuota(bootstrapServers, null);
+            }
+        };
+    }
+
+    /** After each fault test: no broker stays throttled for the test classes that share it, whatever failed. */
+    static void removeThrottles() throws Exception {
+        for (String bootstrapServers : List.copyOf(THROTTLED)) {
+            THROTTLED.remove(bootstrapServers);
+            setFetchQuota(bootstrapServers, null);
+        }
+    }
+
+    private static void setFetchQuota(String bootstrapServers, Double bytesPerSecond) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(p)) {
+            ClientQuotaEntity everyClient = new ClientQuotaEntity(
+                    Collections.singletonMap(ClientQuotaEntity.CLIENT_ID, null));
+            admin.alterClientQuotas(List.of(new ClientQuotaAlteration(everyClient,
+                    List.of(new ClientQuotaAlteration.Op("consumer_byte_rate", bytesPerSecond)))))
+                    .all().get(30, TimeUnit.SECONDS);
         }
     }
 }

@@ -52,6 +52,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @ExtendWith(KafkaExtension.class)
 class InfluxOutageFailureITCase {
+
+    @org.junit.jupiter.api.AfterEach
+    void noBrokerStaysThrottled() throws Exception {
+        FaultInput.removeThrottles();
+    }
     @RegisterExtension
     static final MiniClusterExtension FLINK = FlinkTestCluster.twoSlots();
 
@@ -92,6 +97,7 @@ class InfluxOutageFailureITCase {
 
             t0 = System.nanoTime();
             influxd.createDatabase("outage_b_" + run);
+            AutoCloseable slow = FaultInput.throttledFetches(kafka.bootstrapServers(), 200_000);
             JobClient client = run(kafka, positions, influxd, "b", run).start();
             Watch b = new Watch(cluster, client.getJobID());
             b.pollUntil("the first completed checkpoint of run B", () -> b.completed >= 1);
@@ -111,6 +117,7 @@ class InfluxOutageFailureITCase {
             b.resumedSince(restartedAt, influxd);
             b.pollUntil("run B to finish", () -> b.status == JobStatus.FINISHED);
             client.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+            slow.close();
             double runB = (System.nanoTime() - t0) / 1e9;
             b.finish();
 

@@ -37,6 +37,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @ExtendWith(KafkaExtension.class)
 class TaskManagerFailureITCase {
+
+    @org.junit.jupiter.api.AfterEach
+    void noBrokerStaysThrottled() throws Exception {
+        FaultInput.removeThrottles();
+    }
     @RegisterExtension
     static final InfluxdExtension INFLUX = new InfluxdExtension();
 
@@ -83,9 +88,13 @@ class TaskManagerFailureITCase {
                     PARTITIONS);
 
             t0 = System.nanoTime();
-            JobID b = cluster.submit(JOB_JAR.toAbsolutePath(), args(kafka, positions, "b", run), null);
-            Recovery recovery = killOneTaskManagerAfterTheFirstCheckpoint(cluster, b);
-            awaitFinished(cluster, b);
+            JobID b;
+            Recovery recovery;
+            try (AutoCloseable slow = FaultInput.throttledFetches(kafka.bootstrapServers(), 200_000)) {
+                b = cluster.submit(JOB_JAR.toAbsolutePath(), args(kafka, positions, "b", run), null);
+                recovery = killOneTaskManagerAfterTheFirstCheckpoint(cluster, b);
+                awaitFinished(cluster, b);
+            }
             System.out.printf("run B: %.1f s, %d checkpoints%n", (System.nanoTime() - t0) / 1e9,
                     cluster.completedCheckpoints(b));
             JobOutput outB = JobOutput.read(INFLUX.influxd(), "tmf_b_" + run, kafka, "tmf-violations-b-" + run,
