@@ -60,6 +60,10 @@ class InfluxDbSinkITCase {
     private static void runJob(InfluxDbSink sink) throws Exception {
         StreamExecutionEnvironment env = org.bikefence.testing.NoKryo.environment();
         env.setParallelism(2);
+        // The test cluster restarts jobs without end, as the live job does; a write the sink gives up on must fail this one.
+        org.apache.flink.configuration.Configuration noRestarts = new org.apache.flink.configuration.Configuration();
+        noRestarts.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
+        env.configure(noRestarts);
         env.fromData(POINTS, org.bikefence.functions.InfluxPointSerializer.TYPE)
                 .name("points")
                 .sinkTo(sink)
