@@ -51,7 +51,7 @@ class BoundedRestoreITCase {
         INFLUX.influxd().createDatabase(SavepointRuns.database("restore", "b", run));
         SavepointRuns.Stop stop = SavepointRuns.startAndStopMidStream(
                 SavepointRuns.run(kafka, positions, INFLUX.influxd(), "restore", "b", run),
-                INFLUX.influxd(), SavepointRuns.database("restore", "b", run));
+                INFLUX.influxd(), SavepointRuns.database("restore", "b", run), kafka.bootstrapServers());
         JobOutput atStop = output(kafka, "b", run);
         long t0 = System.nanoTime();
         JobClient resumed = SavepointRuns.run(kafka, positions, INFLUX.influxd(), "restore", "b", run)

@@ -58,7 +58,7 @@ class RescaleFailureITCase {
         SavepointRuns.Stop stop = SavepointRuns.startAndStopMidStream(
                 SavepointRuns.run(kafka, positions, INFLUX.influxd(), PREFIX, "b", run)
                 .with(JobOptions.PARALLELISM, "2"),
-                INFLUX.influxd(), SavepointRuns.database(PREFIX, "b", run));
+                INFLUX.influxd(), SavepointRuns.database(PREFIX, "b", run), kafka.bootstrapServers());
         JobOutput atStop = output(kafka, "b", run);
         long t0 = System.nanoTime();
         JobClient rescaled = SavepointRuns.run(kafka, positions, INFLUX.influxd(), PREFIX, "b", run)

@@ -119,7 +119,15 @@ final class SavepointRuns {
      * says how much of the output was written). A stop that is declined (a task closing, or the job restarting) is
      * asked for again while the job has not ended.
      */
-    static Stop startAndStopMidStream(BoundedJobRun firstHalf, LocalInfluxd influx, String db) throws Exception {
+    static Stop startAndStopMidStream(BoundedJobRun firstHalf, LocalInfluxd influx, String db, String bootstrapServers)
+            throws Exception {
+        // Throttled until the stop: the job reads this input in a second or two on a quiet machine (FaultInput).
+        try (AutoCloseable slow = FaultInput.throttledFetches(bootstrapServers, 200_000)) {
+            return stopMidStream(firstHalf, influx, db);
+        }
+    }
+
+    private static Stop stopMidStream(BoundedJobRun firstHalf, LocalInfluxd influx, String db) throws Exception {
         String dir = Path.of("target", "savepoints").toAbsolutePath().toUri().toString();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         JobClient job = firstHalf.with(JobOptions.CHECKPOINT_INTERVAL_MS, FIRST_HALF_CHECKPOINT_INTERVAL_MS).start();

@@ -60,7 +60,7 @@ class SavepointUpgradeFailureITCase {
         INFLUX.influxd().createDatabase(SavepointRuns.database(PREFIX, "b", run));
         SavepointRuns.Stop stop = SavepointRuns.startAndStopMidStream(
                 SavepointRuns.run(kafka, positions, INFLUX.influxd(), PREFIX, "b", run),
-                INFLUX.influxd(), SavepointRuns.database(PREFIX, "b", run));
+                INFLUX.influxd(), SavepointRuns.database(PREFIX, "b", run), kafka.bootstrapServers());
         JobOutput atStop = output(kafka, "b", run);
         // Output c starts as b was at the stop, for the job with an operator fewer below.
         SavepointRuns.copyDatabase(INFLUX.influxd(), SavepointRuns.database(PREFIX, "b", run),
