@@ -72,9 +72,6 @@ public final class JobMain {
         env.setParallelism(config.get(JobOptions.PARALLELISM));
         // Fixed, not derived from the parallelism, so a savepoint taken at one parallelism restores at another.
         env.setMaxParallelism(config.get(JobOptions.MAX_PARALLELISM));
-        // Chained operators hand records on without a serializer copy: no function changes a record it received or
-        // emitted, and those that keep records (tracker, accumulation, slicers, sinks) keep ones made for them.
-        env.getConfig().enableObjectReuse();
         Configuration state = new Configuration();
         if (config.isGiven(JobOptions.STATE_BACKEND)
                 || env.getConfiguration().getOptional(StateBackendOptions.STATE_BACKEND).isEmpty()) {

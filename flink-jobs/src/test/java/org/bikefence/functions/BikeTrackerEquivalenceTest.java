@@ -81,6 +81,20 @@ class BikeTrackerEquivalenceTest {
         return out;
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {11, 12, 13})
+    void withTheWatermarkOnlyAtTheEndToo(long seed) throws Exception {
+        List<Step> input = new ArrayList<>();
+        for (Step s : input(new Random(seed), 15)) {
+            input.add(new Step(s.report(), Long.MIN_VALUE, false));
+        }
+        List<String> reference = run(input, () -> new KeyedProcessOperator<>(
+                new PerReportTimersTracker(SETTINGS, XIAMEN)), false, false);
+        List<String> batching = run(input, () -> new BikeTracker(SETTINGS, XIAMEN), false, false);
+        assertThat(minus(reference, batching)).as("missing of %d", reference.size()).isEmpty();
+        assertThat(minus(batching, reference)).as("extra").isEmpty();
+    }
+
     @Test
     void theInputCoversWhatTheTrackerDecides() throws Exception {
         List<Step> input = input(new Random(1), 15);
