@@ -60,6 +60,20 @@ final class SavepointRuns {
 
     private SavepointRuns() {}
 
+    /** The positions topic of one test and how many records it holds. */
+    record Input(String positions, long sent) {}
+
+    /**
+     * Creates the positions topic and both violations topics of run {@code run} of a test ({@code prefix}), with
+     * {@code partitions} partitions, and writes the input into the positions topic.
+     */
+    static Input input(LocalKafka kafka, String prefix, String run, int partitions) throws Exception {
+        String positions = prefix + "-positions-" + run;
+        kafka.createTopics(partitions, positions, violationsTopic(prefix, "a", run), violationsTopic(prefix, "b", run));
+        JobOutput.keepForever(kafka, positions);
+        return new Input(positions, produce(kafka, positions));
+    }
+
     /** Writes the input into {@code topic} (keyed by bike) and returns how many records it holds. */
     static long produce(LocalKafka kafka, String topic) throws Exception {
         return FaultInput.produce(kafka.producerProps(), topic, 13);

@@ -46,11 +46,9 @@ class SavepointUpgradeFailureITCase {
             @InjectMiniCluster MiniCluster cluster) throws Exception {
         LocalKafka kafka = KafkaExtension.kafka();
         String run = Long.toString(System.nanoTime());
-        String positions = PREFIX + "-positions-" + run;
-        kafka.createTopics(PARTITIONS, positions, SavepointRuns.violationsTopic(PREFIX, "a", run),
-                SavepointRuns.violationsTopic(PREFIX, "b", run));
-        JobOutput.keepForever(kafka, positions);
-        long sent = SavepointRuns.produce(kafka, positions);
+        SavepointRuns.Input input = SavepointRuns.input(kafka, PREFIX, run, PARTITIONS);
+        String positions = input.positions();
+        long sent = input.sent();
 
         INFLUX.influxd().createDatabase(SavepointRuns.database(PREFIX, "a", run));
         SavepointRuns.run(kafka, positions, INFLUX.influxd(), PREFIX, "a", run).run();
