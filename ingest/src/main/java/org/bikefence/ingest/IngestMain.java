@@ -133,6 +133,11 @@ public final class IngestMain implements Callable<Integer> {
                 description = "file holding the feed's bearer token (default: the file's token-file)")
         String tokenFile;
 
+        @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9250",
+                description = "port of the adapter's Prometheus /metrics, on all interfaces (default: ${DEFAULT-VALUE};"
+                        + " 0: none)")
+        int metricsPort;
+
         void addTo(Map<String, String> o) {
             put(o, "url", url);
             put(o, "every", every);
@@ -198,7 +203,10 @@ public final class IngestMain implements Callable<Integer> {
         Map<String, String> options = common.options();
         op.addTo(options);
         IngestConfig config = config(spec, kind, op.operator, options);
-        runPolling(config, config.operator(op.operator));
+        if (op.metricsPort < 0 || op.metricsPort > 65_535) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0-65535, was " + op.metricsPort);
+        }
+        runPolling(config, config.operator(op.operator), op.metricsPort);
         return 0;
     }
 
@@ -414,12 +422,22 @@ public final class IngestMain implements Callable<Integer> {
                 new TokenBucketLimiter(c.pushRateLimit(), c.pushBurst(), System::nanoTime));
     }
 
-    private static void runPolling(IngestConfig c, OperatorFeed feed) throws Exception {
+    private static void runPolling(IngestConfig c, OperatorFeed feed, int metricsPort) throws Exception {
         checkKafka(c, System::getenv);
         try (PositionPublisher publisher = publisher(c, "bikefence-ingest-" + feed.id());
                 FeedHealthWriter health = health(c, System::getenv)) {
             PollingAdapter adapter =
                     pollingAdapter(c, feed, publisher, health, System::currentTimeMillis, System::getenv);
+            com.sun.net.httpserver.HttpServer metrics = null;
+            if (metricsPort > 0) {
+                try {
+                    metrics = AdapterMetrics.serve(metricsPort, adapter::metricsText);
+                } catch (java.net.BindException e) {
+                    throw new IllegalArgumentException("--metrics-port " + metricsPort + ": port in use (" + e.getMessage()
+                            + "); give another or 0 for none");
+                }
+                LOG.info("ingest {}: metrics on http://0.0.0.0:{}/metrics", feed.id(), metricsPort);
+            }
             Thread main = Thread.currentThread();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 adapter.stop();
@@ -431,7 +449,13 @@ public final class IngestMain implements Callable<Integer> {
             }, "ingest-shutdown"));
             LOG.info("ingest {}: Kafka {} ({}) -> {} (dead letters {}), health -> {} db {}", feed, c.kafkaBootstrap(),
                     c.kafkaSecurity(), c.positionsTopic(), c.dlqTopic(), c.influxUrl(), c.influxDb());
-            adapter.run();
+            try {
+                adapter.run();
+            } finally {
+                if (metrics != null) {
+                    metrics.stop(0);
+                }
+            }
         }
     }
 

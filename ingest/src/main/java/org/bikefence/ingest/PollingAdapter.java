@@ -39,6 +39,7 @@ public final class PollingAdapter implements Runnable {
     private final SnapshotDiffer differ;
     private final String source;
     private final Counters counters = new Counters();
+    private final AdapterMetrics metrics;
     private final CountDownLatch stop = new CountDownLatch(1);
 
     private Long lastSuccessMs;
@@ -54,6 +55,7 @@ public final class PollingAdapter implements Runnable {
         this.backoff = backoff;
         this.differ = new SnapshotDiffer(reader.vehiclesVanish());
         this.source = feed.kind().wireName() + ":" + feed.id() + "@" + feed.url();
+        this.metrics = new AdapterMetrics(feed.kind().wireName(), clock);
     }
 
     /** What one poll did, and when the next should start. */
@@ -118,10 +120,18 @@ public final class PollingAdapter implements Runnable {
             records.add(publisher.deadLetter(r, source, now));
         }
         try {
+            long sent = System.nanoTime();
             publisher.publish(records);
+            metrics.published(System.nanoTime() - sent);
         } catch (PositionPublisher.PublishException e) {
             return failed(now, "kafka_unavailable", e.getMessage(), 0);
         }
+        long newest = Long.MIN_VALUE;
+        for (BikePosition e : diff.events()) {
+            newest = Math.max(newest, e.ts);
+        }
+        metrics.succeeded(now, newest);
+        counters.increment("polls.ok");
         differ.commit(diff);
         reader.committed();
         backoff.succeeded();
@@ -189,5 +199,10 @@ public final class PollingAdapter implements Runnable {
 
     public Counters counters() {
         return counters;
+    }
+
+    /** The adapter's metrics as Prometheus text (what {@code /metrics} serves). */
+    public String metricsText() {
+        return metrics.render(feed.id(), counters);
     }
 }

@@ -30,6 +30,7 @@ import org.bikefence.decode.InvalidRecordException;
 import org.bikefence.decode.PositionDecoder;
 import org.bikefence.geofence.crs.Crs;
 import org.bikefence.ingest.CityBounds;
+import org.bikefence.ingest.AdapterMetrics;
 import org.bikefence.ingest.Counters;
 import org.bikefence.ingest.FeedHealth;
 import org.bikefence.ingest.FeedHealthWriter;
@@ -90,6 +91,7 @@ public final class PushEndpoint implements AutoCloseable {
     private final FeedHealthWriter health;
     private final LongSupplier clock;
     private final Counters counters = new Counters();
+    private final AdapterMetrics metrics;
     private final TokenBucketLimiter limiter;
 
     /**
@@ -132,6 +134,13 @@ public final class PushEndpoint implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/", this::handle);
+        this.metrics = new AdapterMetrics("push", clock);
+        server.createContext("/metrics", AdapterMetrics.handler(this::metricsText));
+    }
+
+    /** The endpoint's metrics as Prometheus text (what {@code /metrics} serves). */
+    public String metricsText() {
+        return metrics.render(null, counters);
     }
 
     public PushEndpoint start() {
@@ -273,7 +282,9 @@ public final class PushEndpoint implements AutoCloseable {
             r.put("detail", rejection.detail());
         }
         try {
+            long sent = System.nanoTime();
             publisher.publish(records);
+            metrics.published(System.nanoTime() - sent);
         } catch (PositionPublisher.PublishException e) {
             counters.increment("unavailable");
             LOG.warn("push from operator {}: batch of {} records not acknowledged by Kafka, answering 503: {}",
@@ -284,6 +295,11 @@ public final class PushEndpoint implements AutoCloseable {
             return;
         }
         counters.add("accepted", usable.size());
+        long newest = Long.MIN_VALUE;
+        for (BikePosition p : usable) {
+            newest = Math.max(newest, p.ts);
+        }
+        metrics.succeeded(now, newest);
         for (Rejection r : dead) {
             counters.increment("dead_letters." + r.reason());
         }

@@ -193,6 +193,7 @@ class GbfsIngestITCase {
         assertThat(adapter.counters().snapshot()).containsEntry("events", 6L)
                 .containsEntry("dead_letters.outside_city", 5L).containsEntry("failures.http_503", 1L)
                 .containsEntry("failures.not_json", 1L).containsEntry("failures.wrong_version", 1L);
+        assertMetrics(adapter, clock.get());
 
         List<Map<String, Object>> h = healthRows("hello");
         assertThat(h).hasSize(7);
@@ -209,6 +210,51 @@ class GbfsIngestITCase {
                 .containsEntry("last_success_ms", fetch3).containsEntry("records", 0L);
         assertThat(h.get(5)).containsEntry("error", "wrong_version").containsEntry("consecutive_failures", 3L);
         assertThat(h.get(6)).containsEntry("error", null).containsEntry("last_success_ms", fetch3 + 40_000);
+    }
+
+    /** What {@code /metrics} serves after the polls above: the same counts, the gauges, valid exposition text. */
+    private static void assertMetrics(PollingAdapter adapter, long now) throws Exception {
+        com.sun.net.httpserver.HttpServer metrics = org.bikefence.ingest.AdapterMetrics.serve(0, adapter::metricsText);
+        String body;
+        try {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + metrics.getAddress().getPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("text/plain; version=0.0.4"));
+            body = r.body();
+        } finally {
+            metrics.stop(0);
+        }
+        String l = "kind=\"gbfs\",operator=\"hello\"";
+        assertThat(body.lines()).contains(
+                "bikefence_ingest_polls_total{" + l + ",outcome=\"ok\"} 4",
+                "bikefence_ingest_polls_total{" + l + ",outcome=\"failed\"} 3",
+                "bikefence_ingest_records_total{" + l + "} 6",
+                "bikefence_ingest_dead_letters_total{" + l + ",reason=\"outside_city\"} 5",
+                "bikefence_ingest_failures_total{" + l + ",reason=\"http_503\"} 1",
+                "bikefence_ingest_failures_total{" + l + ",reason=\"wrong_version\"} 1",
+                // The newest position published is hb-g7's at T1.
+                String.format(java.util.Locale.ROOT, "bikefence_feed_freshest_age_seconds{%s} %.3f", l,
+                        (now - T1) / 1000.0),
+                String.format(java.util.Locale.ROOT, "bikefence_ingest_last_success_timestamp_seconds{%s} %.3f", l,
+                        now / 1000.0),
+                // One acknowledged publish per successful poll.
+                "bikefence_ingest_publish_latency_seconds_count{" + l + "} 4");
+        java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+        if (!java.nio.file.Files.isExecutable(promtool)) {
+            System.out.println("promtool not installed: the exposition format is not checked by promtool");
+            return;
+        }
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("promtool check metrics: %s", said).isZero();
     }
 
     @Test

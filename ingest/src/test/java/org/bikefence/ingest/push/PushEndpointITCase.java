@@ -223,6 +223,18 @@ class PushEndpointITCase {
                 "SELECT records, invalid_share, feed FROM feed_health WHERE operator = 'qingju'");
         assertThat(h).hasSizeGreaterThanOrEqualTo(2);
         assertThat(h.get(h.size() - 2).subList(1, 4)).containsExactly(8L, 0.625, "push");
+
+        // /metrics on the same port, without a token: the same counts.
+        HttpResponse<String> m = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + endpoint.port() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(m.statusCode()).isEqualTo(200);
+        assertThat(m.body().lines()).contains(
+                "bikefence_ingest_records_total{kind=\"push\"} 3",
+                "bikefence_ingest_dead_letters_total{kind=\"push\",reason=\"outside_city\"} 2",
+                "bikefence_ingest_dead_letters_total{kind=\"push\",reason=\"bad_type\"} 1",
+                "bikefence_ingest_publish_latency_seconds_count{kind=\"push\"} 2");
+        assertThat(m.body()).contains("bikefence_feed_freshest_age_seconds{kind=\"push\"} ");
     }
 
     @Test
