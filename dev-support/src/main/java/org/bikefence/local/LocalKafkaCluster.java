@@ -253,12 +253,19 @@ public final class LocalKafkaCluster implements AutoCloseable {
     private void awaitReplicated(Collection<String> topics, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Map<String, TopicDescription> described = describe(topics);
-            List<String> pending = described.values().stream()
-                    .flatMap(d -> d.partitions().stream()
-                            .filter(p -> p.leader() == null || p.isr().size() < REPLICATION)
-                            .map(p -> d.name() + "-" + p.partition()))
-                    .toList();
+            String pending;
+            try {
+                Map<String, TopicDescription> described = describe(topics);
+                pending = described.values().stream()
+                        .flatMap(d -> d.partitions().stream()
+                                .filter(p -> p.leader() == null || p.isr().size() < REPLICATION)
+                                .map(p -> d.name() + "-" + p.partition()))
+                        .collect(Collectors.joining(", "));
+            } catch (IllegalStateException notYet) {
+                // A topic just created may not be in the metadata of the node asked yet (CI: "Could not
+                // describe topics" right after createTopics on a loaded machine); ask again until the deadline.
+                pending = notYet.getMessage() + ": " + notYet.getCause();
+            }
             if (pending.isEmpty()) {
                 return;
             }
