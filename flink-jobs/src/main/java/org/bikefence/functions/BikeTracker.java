@@ -84,14 +84,14 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
     private static final long HOUR = 3_600_000L;
 
     public static final OutputTag<ClassifiedPosition> LATE_POSITIONS = new OutputTag<>("late-positions") {};
-    public static final OutputTag<BikeFact> FACTS = new OutputTag<>("bike-facts") {};
+    public static final OutputTag<BikeFact> FACTS = new OutputTag<>("bike-facts", BikeFactSerializer.TYPE);
     /** Reports older than one already received for the same bike (still applied, in order). */
     public static final OutputTag<ClassifiedPosition> OUT_OF_ORDER = new OutputTag<>("out-of-order") {};
     /** What the operator's month counts, its per-bike firsts decided ({@link OperatorSignal#firsts}). */
-    public static final OutputTag<OperatorSignal> SIGNALS = new OutputTag<>("bike-signals") {};
+    public static final OutputTag<OperatorSignal> SIGNALS = new OutputTag<>("bike-signals", OperatorSignalSerializer.TYPE);
 
     /** The main output's type, for {@code transform}. */
-    public static final TypeInformation<ViolationEvent> OUTPUT_TYPE = TypeInformation.of(ViolationEvent.class);
+    public static final TypeInformation<ViolationEvent> OUTPUT_TYPE = ViolationEventSerializer.TYPE;
 
     private static final Comparator<ClassifiedPosition> BY_TIME = Comparator.comparingLong(p -> p.ts);
 
@@ -191,7 +191,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         super.initializeState(context);
         buffer = getPartitionedState(new MapStateDescriptor<>(
                 "buffered-reports", Types.LONG, Types.LIST(Types.POJO(ClassifiedPosition.class))));
-        track = getPartitionedState(new ValueStateDescriptor<>("bike-track", BikeTrack.class));
+        track = getPartitionedState(new ValueStateDescriptor<>("bike-track", BikeTrackSerializer.TYPE));
         counted = getPartitionedState(new ValueStateDescriptor<>("counted", Types.POJO(BikeCounted.class)));
         waiting = new HashMap<>();
         bySecond = new TreeMap<>();

@@ -39,7 +39,11 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.bikefence.functions.DecodePositions;
 import org.bikefence.functions.InfluxPointSerializer;
 import org.bikefence.functions.MonthSoFarSerializer;
+import org.bikefence.functions.AreaDeltaSerializer;
+import org.bikefence.functions.BikePositionSerializer;
 import org.bikefence.functions.BikeTracker;
+import org.bikefence.functions.OperatorSignalSerializer;
+import org.bikefence.functions.RawRecordSerializer;
 import org.bikefence.influx.InfluxSchema;
 import org.bikefence.influx.InfluxPoint;
 
@@ -136,12 +140,13 @@ public final class BikefenceJob {
                         .<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
                         .withIdleness(settings.idleness())
                         .withTimestampAssigner(new RecordEventTime(settings.maxFuture().toMillis(),
-                                settings.fixedNowMs())), "bike-positions")
+                                settings.fixedNowMs())), "bike-positions", RawRecordSerializer.TYPE)
                 .uid("bike-positions-source");
 
         SingleOutputStreamOperator<BikePosition> decoded = raw
                 .process(new DecodePositions(settings.maxFuture().toMillis(), settings.maxBikeIdLength(),
                         settings.maxRecordBytes(), settings.fixedNowMs()))
+                .returns(BikePositionSerializer.TYPE)
                 .name("decode-validate").uid("decode-validate");
         DataStream<DeadLetter> rejected = decoded.getSideOutput(DecodePositions.DEAD_LETTERS);
         rejected.sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
@@ -160,7 +165,7 @@ public final class BikefenceJob {
         // keeps its name and uid from when watermarks were made here, per subtask, which made the output depend
         // on how partitions were spread over subtasks.
         DataStream<BikePosition> timed = decoded
-                .map(p -> p).returns(BikePosition.class)
+                .map(p -> p).returns(BikePositionSerializer.TYPE)
                 .name("event-time").uid("event-time");
         int h3 = settings.rules().monitoring().accumulation().h3Resolution();
         if (fenceUpdates == null) {
@@ -212,7 +217,7 @@ public final class BikefenceJob {
         return rejected
                 .filter(d -> d.operator != null).name("invalid-with-operator").uid("invalid-with-operator")
                 .map(d -> OperatorSignal.invalid(d, d.receivedAt > 0 ? d.receivedAt : d.rejectedAt))
-                .returns(OperatorSignal.class).name("invalid-signals").uid("invalid-signals")
+                .returns(OperatorSignalSerializer.TYPE).name("invalid-signals").uid("invalid-signals")
                 // Rejected records have no trustworthy event time: they must not hold back the watermark.
                 .assignTimestampsAndWatermarks(neverHoldBackTime((OperatorSignal s, long ignored) -> s.ts))
                 .name("invalid-signal-time").uid("invalid-signal-time");
@@ -231,9 +236,9 @@ public final class BikefenceJob {
                     for (AreaDelta d : AreaDelta.of(f, acc.cellThreshold())) {
                         out.collect(d);
                     }
-                }).returns(AreaDelta.class).name("area-deltas").uid("area-deltas")
+                }).returns(AreaDeltaSerializer.TYPE).name("area-deltas").uid("area-deltas")
                 .keyBy(AreaDelta::key)
-                .transform("accumulation", TypeInformation.of(OperatorSignal.class),
+                .transform("accumulation", OperatorSignalSerializer.TYPE,
                         AccumulationMonitor.operator(acc.minDuration()))
                 .uid("accumulation");
     }

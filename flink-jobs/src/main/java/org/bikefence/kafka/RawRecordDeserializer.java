@@ -4,6 +4,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.bikefence.functions.RawRecordSerializer;
 import org.bikefence.model.RawRecord;
 
 /**
@@ -20,6 +21,6 @@ public class RawRecordDeserializer implements KafkaRecordDeserializationSchema<R
 
     @Override
     public TypeInformation<RawRecord> getProducedType() {
-        return TypeInformation.of(RawRecord.class);
+        return RawRecordSerializer.TYPE;
     }
 }
