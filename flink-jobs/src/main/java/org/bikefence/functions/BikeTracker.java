@@ -320,6 +320,10 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
             forgetCounted(timer.getTimestamp());
             return;
         }
+        if (tr != null && tr.wakeUp == timer.getTimestamp()) {
+            // This timer has fired: the bike has none registered until advance registers its next one.
+            tr.wakeUp = 0;
+        }
         advance(w, tr, wm);
     }
 
@@ -329,7 +333,8 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
     /**
      * Takes every event of the current bike up to {@code wm}, in time order: its waiting reports, its next
      * deadline and its expiry, each as a timer at its time would (the reports first, then the deadlines that are
-     * due); then writes the track and moves the bike's one timer to its next deadline or expiry.
+     * due); then writes the track and moves the bike's one timer to its next deadline or expiry (a timer already
+     * registered earlier than that stays, and fires early to no effect).
      */
     private void advance(Waiting w, BikeTrack tr, long wm) throws Exception {
         List<ClassifiedPosition> due = w != null ? w.takeUpTo(wm) : List.of();
@@ -410,7 +415,12 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
             wake = Math.min(wake, tr.expiryTimer);
         }
         long registered = wake == Long.MAX_VALUE ? 0 : wake;
-        if (registered != tr.wakeUp) {
+        // A timer already registered no later than the new wake-up stays: when it fires, nothing is due yet and the
+        // bike registers the later one then. Most reports move the next deadline a little later (the report gap),
+        // and on RocksDB each move was a timer deleted and one written: now a bike re-registers about once per
+        // deadline period, not once per watermark that takes its reports.
+        boolean earlierStays = tr.wakeUp != 0 && registered != 0 && tr.wakeUp <= registered;
+        if (registered != tr.wakeUp && !earlierStays) {
             if (tr.wakeUp != 0) {
                 timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, tr.wakeUp);
             }
