@@ -110,31 +110,49 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<OperatorSignal> out) throws Exception {
         List<MinuteBuffer.Minute<AreaDelta>> due = pending.takeDue(ctx.getCurrentKey(), t);
-        for (MinuteBuffer.Minute<AreaDelta> m : due) {
-            fold(m.start(), m.elements(), ctx, out);
+        if (due.isEmpty()) {
+            AreaDelta area = areaMeta.value();
+            if (area != null) {
+                // A minimum-duration timer: nothing moved, but a spell over the limit may now be long enough.
+                evaluate(area, t + 1, null, counts(), ctx, out);
+            }
+            return;
         }
-        if (due.isEmpty() && areaMeta.value() != null) {
-            // A minimum-duration timer: nothing moved, but a spell over the limit may now be long enough.
-            evaluate(areaMeta.value(), t + 1, null, ctx, out);
+        // The area's state is read once for all the minutes due, and each count written once it changed.
+        AreaDelta area = areaMeta.value();
+        if (area == null) {
+            area = due.get(0).elements().get(0);
+            areaMeta.update(area);
+        }
+        Map<String, Long> counts = counts();
+        for (MinuteBuffer.Minute<AreaDelta> m : due) {
+            fold(area, counts, m.start(), m.elements(), ctx, out);
         }
     }
 
-    private void fold(long minute, List<AreaDelta> deltas, OnTimerContext ctx, Collector<OperatorSignal> out)
-            throws Exception {
-        if (areaMeta.value() == null) {
-            areaMeta.update(deltas.get(0));
+    /** The bikes standing in the current area now, per operator (one pass over its map state). */
+    private Map<String, Long> counts() throws Exception {
+        Map<String, Long> counts = new TreeMap<>();
+        for (Map.Entry<String, Long> e : bikesByOperator.entries()) {
+            counts.put(e.getKey(), e.getValue());
         }
-        long totalBefore = total();
+        return counts;
+    }
+
+    private void fold(AreaDelta area, Map<String, Long> counts, long minute, List<AreaDelta> deltas,
+            OnTimerContext ctx, Collector<OperatorSignal> out) throws Exception {
+        long totalBefore = total(counts);
         Map<String, Long> net = AccumulationRules.netChange(deltas);
         for (Map.Entry<String, Long> e : net.entrySet()) {
-            Long n = bikesByOperator.get(e.getKey());
-            bikesByOperator.put(e.getKey(), AccumulationRules.afterChange(n == null ? 0 : n, e.getValue()));
+            long n = AccumulationRules.afterChange(counts.getOrDefault(e.getKey(), 0L), e.getValue());
+            counts.put(e.getKey(), n);
+            bikesByOperator.put(e.getKey(), n);
         }
-        AreaDelta area = areaMeta.value();
-        if (totalBefore != total()) {
-            ctx.output(POINTS, occupancy(area, total(), minute));
+        long totalAfter = total(counts);
+        if (totalBefore != totalAfter) {
+            ctx.output(POINTS, occupancy(area, totalAfter, minute));
         }
-        evaluate(area, minute + MINUTE, net.keySet(), ctx, out);
+        evaluate(area, minute + MINUTE, net.keySet(), counts, ctx, out);
     }
 
     /** Bikes standing in the area from this minute on: fences against capacity, cells with their centre. */
@@ -149,19 +167,22 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         return InfluxSchema.cellOccupancy(area.areaId, bikes, centre.lat, centre.lng, minute);
     }
 
-    private long total() throws Exception {
+    private static long total(Map<String, Long> counts) {
         long total = 0;
-        for (Map.Entry<String, Long> e : bikesByOperator.entries()) {
-            total += e.getValue();
+        for (long n : counts.values()) {
+            total += n;
         }
         return total;
     }
 
-    /** Checks the area's spells over the limit at {@code at}; {@code touched}: the operators that moved. */
-    private void evaluate(AreaDelta area, long at, java.util.Set<String> touched, OnTimerContext ctx,
-            Collector<OperatorSignal> out) throws Exception {
+    /**
+     * Checks the area's spells over the limit at {@code at}; {@code touched}: the operators that moved;
+     * {@code counts}: the bikes standing in the area per operator.
+     */
+    private void evaluate(AreaDelta area, long at, java.util.Set<String> touched, Map<String, Long> counts,
+            OnTimerContext ctx, Collector<OperatorSignal> out) throws Exception {
         Map<String, Long> now = new TreeMap<>();
-        for (Map.Entry<String, Long> e : bikesByOperator.entries()) {
+        for (Map.Entry<String, Long> e : counts.entrySet()) {
             if (e.getValue() > 0) {
                 now.put(e.getKey(), e.getValue());
             }
