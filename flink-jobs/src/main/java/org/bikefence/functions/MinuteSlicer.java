@@ -32,6 +32,8 @@ public class MinuteSlicer extends AbstractStreamOperator<MinuteSlice>
 
     private final MonthlyMetricsFolder folder;
     private transient Map<Key, Open> open;
+    /** The slice the previous signal went into, while it is open. */
+    private transient Open last;
 
     private record Key(String operator, long minute) {}
 
@@ -58,7 +60,13 @@ public class MinuteSlicer extends AbstractStreamOperator<MinuteSlice>
     @Override
     public void processElement(StreamRecord<OperatorSignal> element) {
         OperatorSignal s = element.getValue();
-        Open o = open.computeIfAbsent(new Key(s.operator, MinuteSlice.minuteOf(s.ts)), Open::new);
+        long minute = MinuteSlice.minuteOf(s.ts);
+        Open o = last;
+        // A bike's signals come together, mostly of one minute: the slice of the previous signal usually serves.
+        if (o == null || o.slice.minute != minute || !java.util.Objects.equals(o.slice.operator, s.operator)) {
+            o = open.computeIfAbsent(new Key(s.operator, minute), Open::new);
+            last = o;
+        }
         if (folder.count(o.slice, s)) {
             o.events.add(s);
         }
@@ -96,6 +104,9 @@ public class MinuteSlicer extends AbstractStreamOperator<MinuteSlice>
                 o.slice.events = o.events.toArray(new OperatorSignal[0]);
                 output.collect(new StreamRecord<>(o.slice, end));
                 it.remove();
+                if (o == last) {
+                    last = null;
+                }
             }
         }
     }
