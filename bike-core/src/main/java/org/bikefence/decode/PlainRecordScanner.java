@@ -214,10 +214,54 @@ final class PlainRecordScanner {
         if (len > MAX_NUMBER_CHARS || (!fraction && intDigits > 18)) {
             return Double.NaN;
         }
+        if (fraction) {
+            double exact = shortFraction(start, i);
+            if (!Double.isNaN(exact)) {
+                return exact;
+            }
+        }
         String text = new String(b, start, len, StandardCharsets.ISO_8859_1);
         // An integer is the parser's integer token made a double (so -0 is 0.0); a fraction is Double.parseDouble.
         return fraction ? Double.parseDouble(text) : (double) Long.parseLong(text);
     }
+
+    /**
+     * A fraction of at most 15 significant digits, as {@link Double#parseDouble} reads it but without a string: its
+     * digits make an integer below 2^53 and its scale a power of ten up to 10^22, both exact in a double, and one
+     * IEEE division of exact operands is correctly rounded, as parseDouble is. NaN when the number is longer (the
+     * caller then parses it the slow way). Positions have 6-8 decimals, so this is the common case.
+     */
+    private double shortFraction(int from, int to) {
+        boolean negative = b[from] == '-';
+        long m = 0;
+        int digits = 0;
+        int scale = 0;
+        boolean afterPoint = false;
+        for (int k = negative ? from + 1 : from; k < to; k++) {
+            byte c = b[k];
+            if (c == '.') {
+                afterPoint = true;
+                continue;
+            }
+            if (m != 0 || c != '0') {
+                digits++;
+            }
+            m = m * 10 + (c - '0');
+            if (afterPoint) {
+                scale++;
+            }
+        }
+        if (digits > 15 || scale >= POWERS_OF_TEN.length) {
+            return Double.NaN;
+        }
+        double v = m / POWERS_OF_TEN[scale];
+        return negative ? -v : v;
+    }
+
+    private static final double[] POWERS_OF_TEN = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+        1e19, 1e20, 1e21, 1e22
+    };
 
     private boolean literal(String word) {
         if (i + word.length() > b.length || !is(i, word)) {

@@ -65,6 +65,35 @@ class PlainRecordScannerTest {
                 .as("an unknown field: the parser's").isFalse();
     }
 
+    @Test
+    void coordinatesReadWithoutAStringAreBitForBitWhatParseDoubleGives() {
+        Random r = new Random(7);
+        int checked = 0;
+        for (int n = 0; n < 200_000; n++) {
+            // 0-17 decimals, integer parts of every size a coordinate has and some it has not, both signs.
+            StringBuilder num = new StringBuilder();
+            if (r.nextBoolean()) {
+                num.append('-');
+            }
+            num.append(r.nextInt(4) == 0 ? r.nextInt(10) : r.nextInt(r.nextBoolean() ? 181 : 100_000));
+            num.append('.');
+            int decimals = 1 + r.nextInt(17);
+            for (int d = 0; d < decimals; d++) {
+                num.append(r.nextInt(10) == 0 ? '0' : (char) ('0' + r.nextInt(10)));
+            }
+            String lat = num.toString();
+            byte[] rec = ("{\"operator\":\"m\",\"bikeId\":\"b\",\"ts\":1789999999000,\"lat\":" + lat
+                    + ",\"lng\":118.0896,\"state\":\"parked\"}").getBytes(StandardCharsets.UTF_8);
+            PlainRecordScanner s = new PlainRecordScanner(rec);
+            if (s.scan()) {
+                assertThat(Double.doubleToRawLongBits(s.lat)).as(lat)
+                        .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(lat)));
+                checked++;
+            }
+        }
+        assertThat(checked).as("numbers the scanner read").isGreaterThan(150_000);
+    }
+
     private static String outcome(PositionDecoder d, byte[] bytes) {
         try {
             BikePosition p = d.decode(bytes);
