@@ -79,7 +79,22 @@ public final class InfluxPoint implements Serializable {
     }
 
     private static void escape(StringBuilder sb, String s, boolean escapeEquals) {
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        int first = 0;
+        while (first < n) {
+            char c = s.charAt(first);
+            if (c == ',' || c == ' ' || (escapeEquals && c == '=')) {
+                break;
+            }
+            first++;
+        }
+        if (first == n) {
+            // Nothing to escape (names, ids, numbers as tags): one bulk append.
+            sb.append(s);
+            return;
+        }
+        sb.append(s, 0, first);
+        for (int i = first; i < n; i++) {
             char c = s.charAt(i);
             if (c == ',' || c == ' ' || (escapeEquals && c == '=')) {
                 sb.append('\\');
@@ -88,12 +103,25 @@ public final class InfluxPoint implements Serializable {
         }
     }
 
+    /**
+     * A double in plain notation, as {@code BigDecimal.valueOf(d).toPlainString()} writes it: that is
+     * {@link Double#toString} whenever it has no exponent (|d| from 1e-3 to 1e7, nearly every field), and zero of
+     * either sign is "0.0"; only the rest goes through {@code BigDecimal}.
+     */
+    static String plain(double d) {
+        if (d == 0) {
+            return "0.0";
+        }
+        String s = Double.toString(d);
+        return s.indexOf('E') < 0 ? s : BigDecimal.valueOf(d).toPlainString();
+    }
+
     private static void appendFieldValue(StringBuilder sb, Object value) {
         if (value instanceof Long) {
             sb.append((long) (Long) value).append('i');
         } else if (value instanceof Double) {
             // Plain notation: InfluxDB reads "1E10" too, but plain digits are unambiguous for every version.
-            sb.append(BigDecimal.valueOf((Double) value).toPlainString());
+            sb.append(plain((Double) value));
         } else if (value instanceof Boolean) {
             sb.append((boolean) (Boolean) value);
         } else {

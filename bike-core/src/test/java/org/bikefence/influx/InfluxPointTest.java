@@ -139,4 +139,39 @@ class InfluxPointTest {
             assertThat(in.readObject()).isEqualTo(p);
         }
     }
+
+    @Test
+    void doublesAreWrittenAsBigDecimalWritesThemPlain() {
+        java.util.Random r = new java.util.Random(11);
+        double[] edges = {0.0, -0.0, 1.0, -1.0, 100.0, 1e-3, 9.99e-4, 1e7, 9999999.999, 1e22, 1e-300, 5e-324,
+            Double.MAX_VALUE, -Double.MIN_VALUE, 24.4812, 118.0896, 0.1 + 0.2};
+        for (double d : edges) {
+            assertThat(InfluxPoint.plain(d)).as("%s", d)
+                    .isEqualTo(java.math.BigDecimal.valueOf(d).toPlainString());
+        }
+        for (int n = 0; n < 100_000; n++) {
+            double d = switch (n % 4) {
+                case 0 -> r.nextDouble() * 200 - 100;
+                case 1 -> Double.longBitsToDouble(r.nextLong());
+                case 2 -> Math.round(r.nextDouble() * 1e6) / 100.0;
+                default -> r.nextInt(1000) * Math.pow(10, r.nextInt(30) - 15);
+            };
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                continue;
+            }
+            assertThat(InfluxPoint.plain(d)).as("%s", d)
+                    .isEqualTo(java.math.BigDecimal.valueOf(d).toPlainString());
+        }
+    }
+
+    @Test
+    void namesWithAndWithoutCharactersToEscapeRenderTheSame() {
+        InfluxPoint p = InfluxPoint.measurement("occupancy")
+                .tag("fence", "F 1,a=b")
+                .tag("operator", "hello")
+                .field("note", "x")
+                .time(T)
+                .build();
+        assertThat(p.toLineProtocol()).isEqualTo("occupancy,fence=F\\ 1\\,a\\=b,operator=hello note=\"x\" " + T);
+    }
 }
