@@ -70,12 +70,12 @@ public final class MdsRuleSetWriter {
      *
      * @param yaml the rule set, UTF-8 text
      * @param rules the rule set as the loader reads it back
-     * @param assigned each rule-set field MDS set, to the rule that set it (for a summary)
+     * @param assigned each rule-set field MDS set (in field order), to the value and the rule that set it
      * @param notes what was imported but is not a rule-set parameter (no-park zones, speed rules), one line each
      */
     public record Result(String yaml, RuleSet rules, Map<String, String> assigned, List<String> notes) {
         public Result {
-            assigned = Map.copyOf(assigned);
+            assigned = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(assigned)); // field order
             notes = List.copyOf(notes);
         }
 
@@ -177,7 +177,7 @@ public final class MdsRuleSetWriter {
                             + when(r.schedule()) + " are fences, not rule-set fields: load the MDS geographies as "
                             + "no_park fences (geo-fences, ./bikefence fences)");
                     case FLEET_CAP -> fleetCap(r);
-                    case AREA_CAP -> reject(r, policyAt(r) + ".provider_ids", null, "count maximum "
+                    case AREA_CAP -> reject(r, policyAt(r) + ".provider_ids", "none", "count maximum "
                             + r.maximumDevices() + " for all providers together has no rule-set field (a rule set "
                             + "caps each operator: operators.<id>.fleetQuota); name the providers in the policy's "
                             + "provider_ids");

@@ -141,7 +141,7 @@ class MdsRuleSetWriterTest {
                 .hasMessageContaining("Cannot import MDS policy mds/huli-policy-1x.json")
                 .hasMessageContaining("rule 11111111-0000-4000-8000-000000000003 'Huli all operators cap': count "
                         + "maximum 25000 for all providers together has no rule-set field")
-                .hasMessageContaining("(at data.policies[0].provider_ids, missing)")
+                .hasMessageContaining("(at data.policies[0].provider_ids = none)")
                 .hasMessageContaining("rule 11111111-0000-4000-8000-000000000005 'Operator H Huli cap': provider is "
                         + "not an operator of the base rule set [hello, meituan, qingju]; give its operator id "
                         + "(--provider bbbbbbbb-0000-4000-8000-00000000000h=ID) (at data.policies[1].provider_ids[0] "
