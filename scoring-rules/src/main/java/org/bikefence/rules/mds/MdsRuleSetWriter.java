@@ -126,6 +126,11 @@ public final class MdsRuleSetWriter {
                     + "effectiveUntil): not one whole day", null);
         }
         String v = version != null ? version : base.version() + "+mds." + sha256(policyJson).substring(0, 8);
+        if (from.equals(base.effectiveFrom())) {
+            m.notes.add("effectiveFrom " + from + " is the base's own (the policies start on or before it): use this "
+                    + "file instead of the base, not beside it (a rules directory refuses two versions starting the "
+                    + "same day)");
+        }
 
         ObjectNode root = readTree(baseYaml, baseSource);
         root.put("version", v);
@@ -370,6 +375,8 @@ public final class MdsRuleSetWriter {
         b.append("#\n# version ").append(version).append(", in force from ").append(from)
                 .append(until == null ? "" : " until " + until)
                 .append(" (whole days of the policies' start_date/end_date that set a field).\n");
+        m.notes.stream().filter(n -> n.startsWith("effectiveFrom")).forEach(n -> b.append("# ").append(n)
+                .append('\n'));
         b.append("#\n# Set from MDS 由 MDS 设定:\n");
         if (m.assigned.isEmpty()) {
             b.append("#   (nothing: the values are the base's)\n");

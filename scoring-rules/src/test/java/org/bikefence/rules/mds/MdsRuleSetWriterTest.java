@@ -126,6 +126,33 @@ class MdsRuleSetWriterTest {
     }
 
     @Test
+    void textThatLooksLikeAnotherTypeStaysText() {
+        byte[] base = new String(BASE, StandardCharsets.UTF_8).replace("cityZh: 厦门", "cityZh: \"on\"")
+                .replace("districtZh: 湖里区", "districtZh: \"2026.10\"").getBytes(StandardCharsets.UTF_8);
+
+        RuleSet r = MdsRuleSetWriter.write(POLICY, "p.json", base, "huli.yaml", "o.yaml", PROVIDERS, "007").rules();
+
+        assertThat(r.cityZh()).contains("on");
+        assertThat(r.districtZh()).contains("2026.10");
+        assertThat(r.version()).isEqualTo("007");
+    }
+
+    @Test
+    void aPolicyThatStartsBeforeTheBaseTakesTheBasesDayAndSaysToReplaceIt() {
+        MdsRuleSetWriter.Result r = importInline("""
+                {"version": "2.0.0", "policies": [{"policy_id": "p1", "name": "n", "start_date": 1735660800000,
+                  "rules": [{"rule_id": "r1", "name": "Idle", "rule_type": "time", "rule_units": "days",
+                     "geographies": ["area"], "states": {"available": []}, "maximum": 4}]}]}
+                """);
+
+        assertThat(r.rules().effectiveFrom()).isEqualTo(LocalDate.of(2026, 1, 1));
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("effectiveFrom 2026-01-01 is the base's own")
+                && n.contains("use this file instead of the base"));
+        assertThat(r.yaml()).contains("# effectiveFrom 2026-01-01 is the base's own");
+        assertThat(importHuli().notes()).noneMatch(n -> n.startsWith("effectiveFrom"));
+    }
+
+    @Test
     void givenVersionIsWritten() {
         MdsRuleSetWriter.Result r = MdsRuleSetWriter.write(POLICY, "p.json", BASE, "huli.yaml", "o.yaml", PROVIDERS,
                 "huli-2026.2");
