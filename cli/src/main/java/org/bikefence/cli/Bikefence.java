@@ -50,6 +50,7 @@ public final class Bikefence implements Callable<Integer> {
         CommandLine fences = new CommandLine(new FencesTool(System.out, System.err));
         fences.addSubcommand(new FencePublisher.Publish());
         cl.addSubcommand(fences);
+        cl.addSubcommand(new RulesCommand());
         cl.addSubcommand(new IngestMain());
         cl.addSubcommand(new ReportCommand());
         cl.addSubcommand(new LocalInfluxdCommand());

@@ -11,11 +11,24 @@ public final class MdsPolicyException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** One rule that does not map, and why. */
-    public record Rejection(String policyId, String ruleId, String name, String reason) {
+    /**
+     * One rule that does not map, and why.
+     *
+     * @param location where the offending field is in the document, e.g. {@code policies[0].rules[2].rule_type};
+     *     null when unknown
+     * @param value the offending value as JSON text, or null when the field is missing
+     */
+    public record Rejection(String policyId, String ruleId, String name, String reason, String location,
+            String value) {
+
+        public Rejection(String policyId, String ruleId, String name, String reason) {
+            this(policyId, ruleId, name, reason, null, null);
+        }
+
         @Override
         public String toString() {
-            return "policy " + policyId + ", rule " + ruleId + " '" + name + "': " + reason;
+            String at = location == null ? "" : " (at " + location + (value == null ? ", missing" : " = " + value) + ")";
+            return "policy " + policyId + ", rule " + ruleId + " '" + name + "': " + reason + at;
         }
     }
 

@@ -89,8 +89,10 @@ public final class MdsPolicyImporter {
             throw new MdsPolicyException(source, "expected a JSON object with policies", null);
         }
         JsonNode policies = root.path("data").path("policies");
+        String prefix = "data.policies";
         if (policies.isMissingNode()) {
             policies = root.path("policies");
+            prefix = "policies";
         }
         if (!policies.isArray()) {
             throw new MdsPolicyException(source, "no policies array (expected data.policies[] of MDS 1.x or "
@@ -98,7 +100,9 @@ public final class MdsPolicyImporter {
         }
         List<MdsRuleMapping> out = new ArrayList<>();
         List<MdsPolicyException.Rejection> rejected = new ArrayList<>();
-        for (JsonNode policy : policies) {
+        for (int p = 0; p < policies.size(); p++) {
+            JsonNode policy = policies.get(p);
+            String policyAt = prefix + "[" + p + "]";
             String policyId = text(policy, "policy_id");
             List<String> providers = strings(policy.path("provider_ids"));
             Instant start = instant(policy.path("start_date"));
@@ -106,15 +110,18 @@ public final class MdsPolicyImporter {
             JsonNode rules = policy.path("rules");
             if (!rules.isArray() || rules.isEmpty()) {
                 rejected.add(new MdsPolicyException.Rejection(policyId, null, text(policy, "name"),
-                        "policy has no rules"));
+                        "policy has no rules", policyAt + ".rules", json(rules)));
                 continue;
             }
-            for (JsonNode rule : rules) {
+            for (int r = 0; r < rules.size(); r++) {
+                JsonNode rule = rules.get(r);
+                String ruleAt = policyAt + ".rules[" + r + "]";
                 try {
-                    out.add(map(policyId, providers, start, end, rule));
-                } catch (Reject r) {
+                    out.add(map(policyId, providers, start, end, rule, ruleAt));
+                } catch (Reject x) {
+                    String field = x.field == null ? null : ruleAt + "." + x.field;
                     rejected.add(new MdsPolicyException.Rejection(policyId, text(rule, "rule_id"),
-                            text(rule, "name"), r.getMessage()));
+                            text(rule, "name"), x.getMessage(), field, x.field == null ? null : json(x.value)));
                 }
             }
         }
@@ -125,25 +132,26 @@ public final class MdsPolicyImporter {
     }
 
     private static MdsRuleMapping map(String policyId, List<String> providers, Instant start, Instant end,
-            JsonNode rule) {
+            JsonNode rule, String location) {
         String ruleId = text(rule, "rule_id");
         if (ruleId == null) {
-            throw new Reject("rule_id is missing");
+            throw new Reject(rule, "rule_id", "rule_id is missing");
         }
         String type = text(rule, "rule_type");
         List<String> geographies = strings(rule.path("geographies"));
         if (geographies.isEmpty()) {
-            throw new Reject("no geographies");
+            throw new Reject(rule, "geographies", "no geographies");
         }
         List<String> vehicleTypes = strings(rule.path("vehicle_types"));
         if (!vehicleTypes.isEmpty() && !vehicleTypes.contains("bicycle")) {
-            throw new Reject("applies to " + vehicleTypes + ", not bicycle");
+            throw new Reject(rule, "vehicle_types", "applies to " + vehicleTypes + ", not bicycle");
         }
         if (!rule.path("rate_amount").isMissingNode() && !rule.path("rate_amount").isNull()) {
-            throw new Reject("fees (rate_amount) are not part of the performance rules");
+            throw new Reject(rule, "rate_amount", "fees (rate_amount) are not part of the performance rules");
         }
         if (rule.path("inclusive_maximum").isBoolean() && !rule.path("inclusive_maximum").asBoolean()) {
-            throw new Reject("inclusive_maximum false is not supported; state the largest allowed value instead");
+            throw new Reject(rule, "inclusive_maximum",
+                    "inclusive_maximum false is not supported; state the largest allowed value instead");
         }
         Set<String> states = new LinkedHashSet<>();
         rule.path("states").fieldNames().forEachRemaining(states::add);
@@ -152,7 +160,7 @@ public final class MdsPolicyImporter {
         long minimum = rule.path("minimum").asLong(0);
         String units = text(rule, "rule_units");
         if (type == null) {
-            throw new Reject("rule_type is missing");
+            throw new Reject(rule, "rule_type", "rule_type is missing");
         }
         MdsRuleMapping.Kind kind;
         Long devices = null;
@@ -161,13 +169,14 @@ public final class MdsPolicyImporter {
         switch (type) {
             case "count" -> {
                 if (units != null && !units.equals("devices")) {
-                    throw new Reject("count rule in '" + units + "', expected devices");
+                    throw new Reject(rule, "rule_units", "count rule in '" + units + "', expected devices");
                 }
                 if (minimum > 0) {
-                    throw new Reject("minimum " + minimum + " (a required presence) has no bikefence mapping");
+                    throw new Reject(rule, "minimum",
+                            "minimum " + minimum + " (a required presence) has no bikefence mapping");
                 }
                 if (maximum == null) {
-                    throw new Reject("count rule without maximum has no bikefence mapping");
+                    throw new Reject(rule, "maximum", "count rule without maximum has no bikefence mapping");
                 }
                 devices = maximum;
                 kind = maximum == 0 ? MdsRuleMapping.Kind.NO_PARK
@@ -175,23 +184,23 @@ public final class MdsPolicyImporter {
             }
             case "time" -> {
                 if (states.contains("on_trip")) {
-                    throw new Reject("time limit on on_trip (trip duration) has no bikefence mapping; only idle "
-                            + "limits on parked states map");
+                    throw new Reject(rule, "states", "time limit on on_trip (trip duration) has no bikefence "
+                            + "mapping; only idle limits on parked states map");
                 }
                 if (maximum == null || maximum <= 0) {
-                    throw new Reject("time rule needs a positive maximum");
+                    throw new Reject(rule, "maximum", "time rule needs a positive maximum");
                 }
                 ChronoUnit unit = switch (units == null ? "" : units) {
                     case "seconds" -> ChronoUnit.SECONDS;
                     case "minutes" -> ChronoUnit.MINUTES;
                     case "hours" -> ChronoUnit.HOURS;
                     case "days" -> ChronoUnit.DAYS;
-                    default -> throw new Reject("time rule in '" + units + "', expected seconds, minutes, hours or "
-                            + "days");
+                    default -> throw new Reject(rule, "rule_units", "time rule in '" + units
+                            + "', expected seconds, minutes, hours or days");
                 };
                 for (String s : states) {
                     if (!PARKED_STATES.contains(s)) {
-                        throw new Reject("unknown vehicle state '" + s + "'");
+                        throw new Reject(rule, "states", "unknown vehicle state '" + s + "'");
                     }
                 }
                 idle = Duration.of(maximum, unit);
@@ -199,22 +208,23 @@ public final class MdsPolicyImporter {
             }
             case "speed" -> {
                 if (maximum == null) {
-                    throw new Reject("speed rule without maximum");
+                    throw new Reject(rule, "maximum", "speed rule without maximum");
                 }
                 double factor = switch (units == null ? "" : units) {
                     case "kph" -> 1.0;
                     case "mph" -> KPH_PER_MPH;
-                    default -> throw new Reject("speed rule in '" + units + "', expected kph or mph");
+                    default -> throw new Reject(rule, "rule_units", "speed rule in '" + units + "', expected kph or mph");
                 };
                 kph = maximum * factor;
                 kind = maximum == 0 ? MdsRuleMapping.Kind.NO_RIDE : MdsRuleMapping.Kind.SPEED_LIMIT;
             }
-            case "user" -> throw new Reject("user rules are rider messages with no limit to check");
-            case "rate" -> throw new Reject("rate rules are fees, not part of the performance rules");
-            default -> throw new Reject("unknown rule_type '" + type + "'");
+            case "user" -> throw new Reject(rule, "rule_type", "user rules are rider messages with no limit to check");
+            case "rate" -> throw new Reject(rule, "rule_type", "rate rules are fees, not part of the performance rules");
+            default -> throw new Reject(rule, "rule_type", "unknown rule_type '" + type
+                    + "'; bikefence maps count, time and speed rules");
         }
         return new MdsRuleMapping(kind, policyId, ruleId, text(rule, "name"), geographies, schedule, providers,
-                devices, idle, kph, states, start, end);
+                devices, idle, kph, states, start, end, location);
     }
 
     private static MdsSchedule schedule(JsonNode rule) {
@@ -222,7 +232,7 @@ public final class MdsPolicyImporter {
         for (String d : strings(rule.path("days"))) {
             DayOfWeek day = DAYS.get(d);
             if (day == null) {
-                throw new Reject("unknown day '" + d + "', expected mon..sun");
+                throw new Reject(rule, "days", "unknown day '" + d + "', expected mon..sun");
             }
             days.add(day);
         }
@@ -241,7 +251,7 @@ public final class MdsPolicyImporter {
         try {
             return LocalTime.parse(t);
         } catch (DateTimeParseException e) {
-            throw new Reject(field + " '" + t + "' is not a time of day HH:mm:ss");
+            throw new Reject(rule, field, field + " '" + t + "' is not a time of day HH:mm:ss");
         }
     }
 
@@ -262,12 +272,29 @@ public final class MdsPolicyImporter {
         return millis.isIntegralNumber() ? Instant.ofEpochMilli(millis.asLong()) : null;
     }
 
-    /** A rule that does not map; caught per rule so that all rejections are reported together. */
+    /** A JSON value as compact JSON text, for messages. */
+    static String json(JsonNode value) {
+        if (value == null || value.isMissingNode()) {
+            return null;
+        }
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            return value.toString();
+        }
+    }
+
+    /** A rule that does not map, with the field at fault; caught per rule so all rejections are reported together. */
     private static final class Reject extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Reject(String message) {
+        final String field;
+        final transient JsonNode value;
+
+        Reject(JsonNode rule, String field, String message) {
             super(message, null, false, false);
+            this.field = field;
+            this.value = rule.path(field);
         }
     }
 }

@@ -20,10 +20,12 @@ import java.util.Set;
  * @param states MDS vehicle states the rule names (empty: all)
  * @param policyStart policy's start_date
  * @param policyEnd policy's end_date, or null when open-ended
+ * @param location where the rule is in the document, e.g. {@code policies[0].rules[2]}, for messages
  */
 public record MdsRuleMapping(Kind kind, String policyId, String ruleId, String name, List<String> geographyIds,
         MdsSchedule schedule, List<String> providerIds, Long maximumDevices, Duration maximumIdle,
-        Double maximumKph, Set<String> states, Instant policyStart, Instant policyEnd) implements Serializable {
+        Double maximumKph, Set<String> states, Instant policyStart, Instant policyEnd, String location)
+        implements Serializable {
 
     /** What an imported MDS rule becomes. */
     public enum Kind {
