@@ -2,6 +2,7 @@ package org.bikefence.bike;
 
 import java.io.Serializable;
 import java.time.Duration;
+import org.bikefence.rules.Monitoring;
 
 /** The per-bike rule parameters, taken from the rule set when the job is built. */
 public final class TrackerSettings implements Serializable {
@@ -33,12 +34,12 @@ public final class TrackerSettings implements Serializable {
 
     /**
      * Defaults modelled on Xiamen practice, used where a rule set does not say otherwise: 10-minute no-park
-     * grace, 60 minutes outside the operating area, zombie after 7 days without moving, faulty bikes handled
-     * within 24 hours, 50 m counts as moving, reports at least every 4 hours parked and 2 minutes riding.
+     * grace, 30 minutes outside the operating area (the rule set's default, {@code rules.outOfArea.graceMinutes}),
+     * zombie after 7 days without moving, faulty bikes handled within 24 hours, 50 m counts as moving, reports at least every 4 hours parked and 2 minutes riding.
      */
     public static TrackerSettings defaults(Duration noParkGrace) {
-        return new TrackerSettings(noParkGrace, Duration.ofMinutes(60), Duration.ofDays(7), Duration.ofHours(24),
-                MOVE_THRESHOLD_METRES, Duration.ofHours(4), Duration.ofMinutes(2));
+        return new TrackerSettings(noParkGrace, Monitoring.OutOfArea.DEFAULTS.grace(), Duration.ofDays(7),
+                Duration.ofHours(24), MOVE_THRESHOLD_METRES, Duration.ofHours(4), Duration.ofMinutes(2));
     }
 
     /** The margin past the longest rule a bike's state is kept for after its last report. */

@@ -99,14 +99,15 @@ class BikeRulesTest {
     }
 
     @Test
-    void standingOutsideTheOperatingAreaOpensAfterAnHourAndClosesWhenBackInside() {
+    void standingOutsideTheOperatingAreaOpensAfterTheRuleSetsDefaultGraceAndClosesWhenBackInside() {
+        // The default grace is the rule set's (rules.outOfArea.graceMinutes: 30), see TrackerSettingsDefaultsTest.
         report(at(T, BikeState.PARKED, LAT, null, null, false));
-        advanceTo(T + 59 * MIN);
+        advanceTo(T + 29 * MIN);
         assertThat(violations).isEmpty();
-        advanceTo(T + 60 * MIN);
+        advanceTo(T + 30 * MIN);
         report(at(T + 90 * MIN, BikeState.PARKED, LAT_100M, null, null, true));
         assertThat(violations).extracting(v -> v.type + " " + v.kind + "@" + v.eventTime()).containsExactly(
-                "OUT_OF_AREA OPENED@" + (T + 60 * MIN), "OUT_OF_AREA CLOSED@" + (T + 90 * MIN));
+                "OUT_OF_AREA OPENED@" + (T + 30 * MIN), "OUT_OF_AREA CLOSED@" + (T + 90 * MIN));
     }
 
     @Test

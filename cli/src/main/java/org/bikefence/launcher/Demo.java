@@ -121,6 +121,8 @@ public final class Demo implements Callable<Integer> {
     private LocalKafka kafka;
     private Admin admin;
     private LocalInfluxd influx;
+    /** The rule set the job runs (today's version), for the assessment's labels. */
+    private org.bikefence.rules.RuleSet rules;
     private JobClient job;
     private Thread simulatorThread;
     private FleetSimulator simulator;
@@ -206,6 +208,7 @@ public final class Demo implements Callable<Integer> {
         // The job's own check: influxd answers, and the default database is created when it is new.
         JobMain.checkInflux(config, true);
         BikefenceJob pipeline = JobMain.create(config);
+        rules = JobMain.settings(config).rules();
         StreamExecutionEnvironment env = environment(config);
         pipeline.build(env);
         job = env.executeAsync("bikefence demo");
@@ -405,6 +408,7 @@ public final class Demo implements Callable<Integer> {
             if (rows.isEmpty()) {
                 b.append("(no scores in InfluxDB yet: the first minute windows close once the watermark passes them)\n");
             }
+            b.append(AssessmentBoard.render(AssessmentBoard.read(influx, "bikefence", rules.timeZone()), rules));
             System.out.print(b);
         } catch (IOException | RuntimeException e) {
             say("scoreboard query failed: %s", e.getMessage());

@@ -77,6 +77,8 @@ class DemoITCase {
         long group = demo.pid(); // setsid made it the leader of a new group and session
 
         awaitPoints(ports[1], out);
+        // The scoreboard shows the monthly assessment too, read back from operator_month and deduction.
+        awaitOutput(out, java.util.regex.Pattern.compile("(?m)^(hello|meituan|qingju) \\S+ +\\d{4}-\\d{2} +\\d+\\.\\d{2} "));
         demo.descendants().forEach(started::add);
         assertThat(started).as("Kafka's broker JVM and influxd").hasSizeGreaterThanOrEqualTo(2);
 
@@ -91,6 +93,8 @@ class DemoITCase {
         assertThat(demo.exitValue()).as("128 + SIGINT").isEqualTo(130);
         assertThat(awaitGone(group)).as("processes left in group " + group).isEmpty();
         assertThat(started).as("children still alive").noneMatch(ProcessHandle::isAlive);
+        assertThat(output).contains("monthly assessment 月度考核", "largest deduction 最大扣分项")
+                .doesNotContain("scoreboard query failed");
         assertThat(output).contains("[demo] Flink job CANCELED", "[demo] stopped in ")
                 .doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("Caused by")
                 .doesNotContain(" ERROR ").doesNotContain(" WARN ");
@@ -145,6 +149,18 @@ class DemoITCase {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("no operator_minute points within " + POINTS_DEADLINE + ":\n"
                         + Files.readString(out));
+            }
+            Thread.sleep(250); // polling with a deadline
+        }
+    }
+
+    /** Polls the demo's output until a line matches; fails early when the demo ends. */
+    private void awaitOutput(Path out, java.util.regex.Pattern line) throws Exception {
+        long deadline = System.nanoTime() + POINTS_DEADLINE.toNanos();
+        while (!line.matcher(Files.readString(out, StandardCharsets.UTF_8)).find()) {
+            if (!demo.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("no line matching " + line + (demo.isAlive() ? " within " + POINTS_DEADLINE
+                        : " before the demo ended") + ":\n" + Files.readString(out, StandardCharsets.UTF_8));
             }
             Thread.sleep(250); // polling with a deadline
         }

@@ -27,7 +27,7 @@ public class ViolationSerializer implements KafkaRecordSerializationSchema<Viola
         return new ProducerRecord<>(topic, null, v.eventTime(), key.getBytes(StandardCharsets.UTF_8), toJson(v));
     }
 
-    /** The message format documented in the README. */
+    /** The message value documented in flink-jobs/README.md, "The {@code bike-violations} messages". */
     public static byte[] toJson(ViolationEvent v) {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", v.type.wireName() + ":" + v.operator + ":" + v.bikeId + ":" + v.openedAt);

@@ -89,7 +89,7 @@ public final class Replay {
         try {
             JobSettings settings = settings(config);
             BikefenceJob job = new BikefenceJob(new ReplaySource(files, csv, progress.id(), settings,
-                    options.partitioned()),
+                    options.partitioned(), options.month()),
                     new EmptySource<>(TypeInformation.of(FenceUpdate.class)),
                     InfluxDbSink.fromConfig(config.configuration()), new DeadLetterFileSink(options.dlq()),
                     settings);

@@ -3,6 +3,7 @@ package org.bikefence.replay;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -95,6 +96,8 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "reader (default: off)")
     private boolean partitioned;
 
+    private YearMonth month;
+
     @Option(names = {"-h", "--help"}, order = 100, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -167,6 +170,19 @@ public final class ReplayCommand implements Callable<Integer> {
             throw usage("option '--progress' must be auto, on or off, was '" + value + "'");
         }
         progress = value;
+    }
+
+    @Option(names = "--month", order = 13, paramLabel = "YYYY-MM",
+            description = "Month of the archive, in the rule set's time zone: the records of a FILE none of whose "
+                    + "records has a readable ts count there (invalid records count at the time of their file's "
+                    + "latest earlier, or else next, record with a ts); without it such a file's records count "
+                    + "in the month they are rejected (default: none)")
+    private void month(String value) {
+        try {
+            month = YearMonth.parse(value);
+        } catch (DateTimeException e) {
+            throw usage("option '--month' must be a month like 2026-11, was '" + value + "'");
+        }
     }
 
     private ParameterException usage(String message) {
@@ -249,6 +265,11 @@ public final class ReplayCommand implements Callable<Integer> {
 
     public ZoneId tz() {
         return tz;
+    }
+
+    /** The {@code --month} of the archive; null when not given. */
+    public YearMonth month() {
+        return month;
     }
 
     public Path dlq() {

@@ -125,7 +125,8 @@ final class ReplayEnumerator implements SplitEnumerator<ReplaySplit, List<Replay
 
         @Override
         public int getVersion() {
-            return 2;
+            // The same as the splits' (ReplaySplit.Serializer): the version is passed on to them.
+            return 3;
         }
 
         @Override
@@ -142,7 +143,7 @@ final class ReplayEnumerator implements SplitEnumerator<ReplaySplit, List<Replay
 
         @Override
         public List<ReplaySplit> deserialize(int version, byte[] bytes) throws IOException {
-            if (version != 1 && version != 2) {
+            if (version < 1 || version > 3) {
                 throw new IOException("unknown replay enumerator state version " + version);
             }
             DataInputDeserializer in = new DataInputDeserializer(bytes);

@@ -23,6 +23,13 @@ import org.bikefence.model.RawRecord;
  * the earliest of the splits' next records, ties to the lowest split), so no split races ahead of the others
  * and the records waiting downstream for the watermark stay few. A split's own records keep their order.
  *
+ * <p>An archive has no arrival times, so every record goes out with its archive time as its Kafka timestamp
+ * ({@link RawRecord#kafkaTimestamp}, which the job counts a rejected record's month by): its own event time when it
+ * has one; else the event time of the latest earlier record of the same file that had one; else (the file's first
+ * records) the next one's in the file; else (no record of the file has one) the start of {@code --month}, or 0
+ * without it (then the job takes the time of the rejection, as it does for a Kafka record without a timestamp). So
+ * the invalid records of a November archive replayed in December count in November.
+ *
  * <p>At the end it reports its splits' latest event times and ends only when the enumerator says the whole
  * input is done, with the watermark of the whole input (see {@link ReplayEnumerator}).
  */
@@ -32,6 +39,7 @@ final class ReplayReader implements SourceReader<RawRecord, ReplaySplit> {
     private final CsvMapping csv;
     private final ReplayEventTime eventTime;
     private final ReplayProgress progress;
+    private final long noTimeInFileMs;
     private final List<ReplaySplit> queued = new ArrayList<>();
     /** The splits being read, in split order. */
     private final List<Reading> reading = new ArrayList<>();
@@ -44,6 +52,16 @@ final class ReplayReader implements SourceReader<RawRecord, ReplaySplit> {
 
     ReplayReader(SourceReaderContext context, List<InputFile> files, CsvMapping csv, ReplayEventTime eventTime,
             ReplayProgress progress) {
+        this(context, files, csv, eventTime, progress, Long.MIN_VALUE);
+    }
+
+    /**
+     * @param noTimeInFileMs the archive time of the records of a file none of whose records has an event time (the
+     *     start of {@code --month}); {@link Long#MIN_VALUE} to leave them without one
+     */
+    ReplayReader(SourceReaderContext context, List<InputFile> files, CsvMapping csv, ReplayEventTime eventTime,
+            ReplayProgress progress, long noTimeInFileMs) {
+        this.noTimeInFileMs = noTimeInFileMs;
         this.context = context;
         this.files = files;
         this.csv = csv;
@@ -136,7 +154,7 @@ final class ReplayReader implements SourceReader<RawRecord, ReplaySplit> {
     public List<ReplaySplit> snapshotState(long checkpointId) {
         List<ReplaySplit> state = new ArrayList<>();
         for (Reading r : reading) {
-            state.add(r.split.at(r.emittedFile, r.emittedLines, r.records, r.maxTs));
+            state.add(r.split.at(r.emittedFile, r.emittedLines, r.records, r.maxTs, r.fileTs));
         }
         state.addAll(queued);
         state.addAll(done.values());
@@ -189,6 +207,14 @@ final class ReplayReader implements SourceReader<RawRecord, ReplaySplit> {
         long emittedLines;
         long records;
         long maxTs;
+        /** The event time of the latest emitted record of {@link #emittedFile} that had one (or MIN_VALUE). */
+        long fileTs;
+        /** What {@link #fileTs} becomes once the head is emitted. */
+        long headFileTs;
+        /** The look-ahead for a file's first records: the file, the line of its first timed record, its time. */
+        int aheadFile = -1;
+        long aheadLine;
+        long aheadTs;
 
         Reading(ReplaySplit split, ReplayCursor cursor, SourceOutput<RawRecord> out) {
             this.split = split;
@@ -199,6 +225,7 @@ final class ReplayReader implements SourceReader<RawRecord, ReplaySplit> {
             this.emittedLines = split.linesDone;
             this.records = split.records;
             this.maxTs = split.maxTs;
+            this.fileTs = split.fileTs;
         }
 
         /** Reads the next record of the split ahead; false at its end. */
@@ -210,7 +237,37 @@ final class ReplayReader implements SourceReader<RawRecord, ReplaySplit> {
             headTs = eventTime.of(head);
             headFile = split.firstFile + cursor.fileIndex();
             headLines = cursor.linesDone();
+            headFileTs = headTs != Long.MIN_VALUE ? headTs : headFile == emittedFile ? fileTs : Long.MIN_VALUE;
+            long archiveTs = headFileTs != Long.MIN_VALUE ? headFileTs : nextTimeInFile();
+            if (archiveTs != Long.MIN_VALUE) {
+                head.kafkaTimestamp = archiveTs;
+            }
             return true;
+        }
+
+        /**
+         * For a record before the first timed one of its file: the event time of that first one, or the fallback
+         * when the file has none. Read from a cursor of its own, once per file (the lines up to the first timed
+         * record are read twice).
+         */
+        private long nextTimeInFile() throws Exception {
+            if (aheadFile != headFile || headLines >= aheadLine) {
+                aheadFile = headFile;
+                aheadLine = Long.MAX_VALUE;
+                aheadTs = noTimeInFileMs;
+                try (ReplayCursor ahead = new ReplayCursor(files.subList(headFile, headFile + 1), csv, 0, headLines)) {
+                    RawRecord r;
+                    while ((r = ahead.next()) != null) {
+                        long ts = eventTime.of(r);
+                        if (ts != Long.MIN_VALUE) {
+                            aheadLine = r.offset;
+                            aheadTs = ts;
+                            break;
+                        }
+                    }
+                }
+            }
+            return aheadTs;
         }
 
         void emit() {
@@ -219,6 +276,7 @@ final class ReplayReader implements SourceReader<RawRecord, ReplaySplit> {
             maxTs = Math.max(maxTs, headTs);
             emittedFile = headFile;
             emittedLines = headLines;
+            fileTs = headFileTs;
             if (slot != null) {
                 slot.update(records, cursor.bytesRead());
             }

@@ -1,5 +1,6 @@
 package org.bikefence.replay;
 
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -31,6 +32,7 @@ public final class ReplaySource implements Source<RawRecord, ReplaySplit, List<R
     private final String progressId;
     private final ReplayEventTime eventTime;
     private final boolean partitioned;
+    private final long noTimeInFileMs;
 
     /**
      * @param csv how CSV files map to the contract; unused when all files are JSON Lines
@@ -40,6 +42,18 @@ public final class ReplaySource implements Source<RawRecord, ReplaySplit, List<R
      */
     public ReplaySource(List<InputFile> files, CsvMapping csv, String progressId, JobSettings settings,
             boolean partitioned) {
+        this(files, csv, progressId, settings, partitioned, null);
+    }
+
+    /**
+     * @param month the archive's month ({@code --month}): the archive time of the records of a file none of whose
+     *     records has an event time is its start, in the rule set's time zone (see {@link ReplayReader}); null
+     *     leaves them without one
+     */
+    public ReplaySource(List<InputFile> files, CsvMapping csv, String progressId, JobSettings settings,
+            boolean partitioned, YearMonth month) {
+        this.noTimeInFileMs = month == null ? Long.MIN_VALUE
+                : month.atDay(1).atStartOfDay(settings.rules().timeZone()).toInstant().toEpochMilli();
         this.files = List.copyOf(files);
         this.csv = csv;
         this.progressId = progressId;
@@ -67,7 +81,7 @@ public final class ReplaySource implements Source<RawRecord, ReplaySplit, List<R
     @Override
     public SourceReader<RawRecord, ReplaySplit> createReader(SourceReaderContext context) {
         return new ReplayReader(context, files, csv, eventTime,
-                progressId == null ? null : ReplayProgress.find(progressId));
+                progressId == null ? null : ReplayProgress.find(progressId), noTimeInFileMs);
     }
 
     @Override

@@ -24,10 +24,21 @@ public final class ReplaySplit implements SourceSplit {
     /** Records emitted so far, and the latest event time among them ({@link Long#MIN_VALUE}: none yet). */
     final long records;
     final long maxTs;
+    /**
+     * The archive time of the file being read: the event time of its latest emitted record that had one
+     * ({@link Long#MIN_VALUE}: none yet). Records without an event time are stamped with it (see
+     * {@link ReplayReader}), so a restored replay stamps them as a replay without failure does.
+     */
+    final long fileTs;
     final boolean finished;
 
     ReplaySplit(int index, int firstFile, int endFile, int fileIndex, long linesDone, long records, long maxTs,
             boolean finished) {
+        this(index, firstFile, endFile, fileIndex, linesDone, records, maxTs, Long.MIN_VALUE, finished);
+    }
+
+    ReplaySplit(int index, int firstFile, int endFile, int fileIndex, long linesDone, long records, long maxTs,
+            long fileTs, boolean finished) {
         this.index = index;
         this.firstFile = firstFile;
         this.endFile = endFile;
@@ -35,6 +46,7 @@ public final class ReplaySplit implements SourceSplit {
         this.linesDone = linesDone;
         this.records = records;
         this.maxTs = maxTs;
+        this.fileTs = fileTs;
         this.finished = finished;
     }
 
@@ -44,7 +56,11 @@ public final class ReplaySplit implements SourceSplit {
     }
 
     ReplaySplit at(int file, long lines, long emitted, long latest) {
-        return new ReplaySplit(index, firstFile, endFile, file, lines, emitted, latest, false);
+        return at(file, lines, emitted, latest, Long.MIN_VALUE);
+    }
+
+    ReplaySplit at(int file, long lines, long emitted, long latest, long latestOfFile) {
+        return new ReplaySplit(index, firstFile, endFile, file, lines, emitted, latest, latestOfFile, false);
     }
 
     ReplaySplit finished(long emitted, long latest) {
@@ -59,7 +75,7 @@ public final class ReplaySplit implements SourceSplit {
     @Override
     public String toString() {
         return "ReplaySplit{" + index + ": files " + firstFile + ".." + (endFile - 1) + (finished ? ", finished"
-                : ", file " + fileIndex + ", line " + linesDone) + ", records " + records + ", max ts " + maxTs + "}";
+                : ", file " + fileIndex + ", line " + linesDone) + ", records " + records + ", max ts " + maxTs + ", file ts " + fileTs + "}";
     }
 
     /** Serializes a split field by field. */
@@ -68,7 +84,7 @@ public final class ReplaySplit implements SourceSplit {
 
         @Override
         public int getVersion() {
-            return 2;
+            return 3;
         }
 
         @Override
@@ -82,6 +98,7 @@ public final class ReplaySplit implements SourceSplit {
             out.writeLong(s.records);
             out.writeLong(s.maxTs);
             out.writeBoolean(s.finished);
+            out.writeLong(s.fileTs);
             return out.getCopyOfBuffer();
         }
 
@@ -93,11 +110,22 @@ public final class ReplaySplit implements SourceSplit {
                 return new ReplaySplit(0, 0, Integer.MAX_VALUE, in.readInt(), in.readLong(), in.readLong(),
                         Long.MIN_VALUE, false);
             }
-            if (version != 2) {
+            if (version != 2 && version != 3) {
                 throw new IOException("unknown replay split version " + version);
             }
-            return new ReplaySplit(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readLong(),
-                    in.readLong(), in.readLong(), in.readBoolean());
+            int index = in.readInt();
+            int firstFile = in.readInt();
+            int endFile = in.readInt();
+            int fileIndex = in.readInt();
+            long linesDone = in.readLong();
+            long records = in.readLong();
+            long maxTs = in.readLong();
+            boolean finished = in.readBoolean();
+            // Version 2 had no file time: records without an event time up to the file's next one are stamped
+            // with that next one's (the reader looks ahead), as at a file's start.
+            long fileTs = version == 3 ? in.readLong() : Long.MIN_VALUE;
+            return new ReplaySplit(index, firstFile, endFile, fileIndex, linesDone, records, maxTs, fileTs,
+                    finished);
         }
     }
 }

@@ -51,6 +51,19 @@ class ReplayCommandTest {
     }
 
     @Test
+    void theArchivesMonthIsOptionalAndAMonthLikeTwentyTwentySixDashElevenOrAOneLineUsageError() {
+        assertThat(ReplayCommand.parse("--from", "a.jsonl").month()).isNull();
+        assertThat(ReplayCommand.parse("--from", "a.jsonl", "--month", "2026-11").month())
+                .isEqualTo(java.time.YearMonth.of(2026, 11));
+        assertThat(run("--from", "a.jsonl", "--month", "2026-13"))
+                .isEqualTo(new Outcome(2, "replay: option '--month' must be a month like 2026-11, was '2026-13' "
+                        + "(see replay --help)\n"));
+        assertThat(run("--from", "a.jsonl", "--month", "November"))
+                .isEqualTo(new Outcome(2, "replay: option '--month' must be a month like 2026-11, was 'November' "
+                        + "(see replay --help)\n"));
+    }
+
+    @Test
     void tellsTheFormatFromTheName() {
         assertThat(InputFile.formatOf("day.JSONL.gz")).isEqualTo(InputFile.Format.JSONL);
         assertThat(InputFile.formatOf("day.ndjson")).isEqualTo(InputFile.Format.JSONL);

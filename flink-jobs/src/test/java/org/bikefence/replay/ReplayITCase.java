@@ -149,6 +149,36 @@ class ReplayITCase {
     }
 
     @Test
+    void invalidRecordsOfAnOctoberArchiveReplayedLaterCountInOctoberAndTheirDeductionsLandInOctobersAssessment()
+            throws Exception {
+        LocalInfluxd influx = INFLUX.influxd();
+        String db = INFLUX.database() + "_backfill";
+        influx.createDatabase(db);
+        // The morning of 2026-10-12 (11 records; one with an unreadable time, one with a bad latitude), and a
+        // second export of the same month none of whose rows has a readable time: it counts in --month.
+        Path csv = Path.of("src/test/resources/replay/meituan-morning.csv");
+        Path noTimes = Files.writeString(tmp.resolve("meituan-no-times.csv"),
+                "BIKE_ID,LATITUDE,LONGITUDE,TIME,STATE\nMT-7,24.5005,118.1005,,parked\n"
+                        + "MT-8,24.5005,118.1005,soon,parked\n");
+
+        replay(db, tmp.resolve("backfill-dlq.jsonl"), "--from", csv.toString(), noTimes.toString(),
+                "--csv-columns", "bikeId=BIKE_ID,lat=LATITUDE,lng=LONGITUDE,ts=TIME,state=STATE",
+                "--operator", "meituan", "--month", "2026-10");
+
+        // Run in a later month (the wall clock is past October 2026), every invalid record counts in October.
+        long october = java.time.ZonedDateTime.of(2026, 10, 1, 0, 0, 0, 0, java.time.ZoneId.of("Asia/Shanghai"))
+                .toInstant().toEpochMilli();
+        assertThat(strings(influx.rows(db, "SELECT invalid_records, records FROM operator_metrics "
+                + "WHERE operator = 'meituan'"))).containsExactly(List.of(october, 4, 13).toString());
+        // 4 of 13 records invalid (31 %, over the 0.5 % allowed): the rule's cap of 2 points, in October's assessment.
+        assertThat(strings(influx.rows(db, "SELECT \"value\", points FROM deduction "
+                + "WHERE operator = 'meituan' AND rule_id = 'dataFeed.invalid'"))).containsExactly(
+                        List.of(october, 30.77, 2).toString());
+        assertThat(strings(influx.rows(db, "SELECT deducted FROM operator_month WHERE operator = 'meituan'")))
+                .singleElement().asString().startsWith("[" + october + ", ");
+    }
+
+    @Test
     void aReplayRunsOnRocksDbAndCheckpointsAsFilesUnderItsCheckpointDirectory(@InjectMiniCluster MiniCluster cluster)
             throws Exception {
         String db = INFLUX.database() + "_checkpoints";
@@ -198,17 +228,17 @@ class ReplayITCase {
         String dlq = "it-replay-dlq-" + System.nanoTime();
         kafka.createTopics(2, positions, dlq, FENCES_TOPIC);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
+            long kafkaTime = Long.MIN_VALUE;
             for (Record r : records) {
                 // An archive has no arrival times, so a replay counts no record as arriving late: the streamed
-                // copy must arrive on time too (Kafka time = event time). Records without a readable event
-                // time count, in both, in the month they are rejected.
-                long kafkaTime;
-                try {
-                    kafkaTime = new org.bikefence.decode.PositionDecoder(System::currentTimeMillis, 600_000L)
-                            .decode(utf8(r.value())).ts;
-                } catch (org.bikefence.decode.InvalidRecordException invalid) {
-                    kafkaTime = System.currentTimeMillis();
+                // copy must arrive on time too (Kafka time = event time). A record without a readable event
+                // time arrives, in both, with the record before it (a replay's archive time, see ReplayReader).
+                long ts = new org.bikefence.job.RecordEventTime(600_000L, null).extractTimestamp(
+                        org.bikefence.model.RawRecord.of(r.key(), r.value()), 0L);
+                if (ts != Long.MIN_VALUE) {
+                    kafkaTime = ts;
                 }
+                assertThat(kafkaTime).as("the scenario starts with a record with a time").isNotEqualTo(Long.MIN_VALUE);
                 producer.send(new ProducerRecord<>(positions, null, kafkaTime, utf8(r.key()), utf8(r.value())))
                         .get();
             }

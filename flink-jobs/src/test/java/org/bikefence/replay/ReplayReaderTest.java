@@ -45,6 +45,8 @@ class ReplayReaderTest {
     Path tmp;
 
     private List<InputFile> files;
+    /** The archive time of the records of a file without any event time ({@code --month}); none by default. */
+    private long noTimeInFileMs = Long.MIN_VALUE;
 
     @BeforeEach
     void threeFilesOfBikeBuckets() throws IOException {
@@ -106,11 +108,13 @@ class ReplayReaderTest {
         List<ReplaySplit> enumerator = first.enumerator.snapshotState(1);
         List<ReplaySplit> stored = new ArrayList<>();
         for (ReplaySplit s : concat(reader0, reader1, enumerator)) {
-            stored.add(ReplaySplit.Serializer.INSTANCE.deserialize(2, ReplaySplit.Serializer.INSTANCE.serialize(s)));
+            stored.add(ReplaySplit.Serializer.INSTANCE.deserialize(
+                    ReplaySplit.Serializer.INSTANCE.getVersion(), ReplaySplit.Serializer.INSTANCE.serialize(s)));
         }
         assertThat(stored).hasSize(reader0.size() + reader1.size() + enumerator.size());
 
-        Replay restored = new Replay(ReplayEnumerator.StateSerializer.INSTANCE.deserialize(2,
+        Replay restored = new Replay(ReplayEnumerator.StateSerializer.INSTANCE.deserialize(
+                ReplayEnumerator.StateSerializer.INSTANCE.getVersion(),
                 ReplayEnumerator.StateSerializer.INSTANCE.serialize(enumerator)), 2,
                 stored.subList(0, reader0.size()), stored.subList(reader0.size(), reader0.size() + reader1.size()));
         assertThat(restored.drain(0)).isEqualTo(InputStatus.END_OF_INPUT);
@@ -122,6 +126,66 @@ class ReplayReaderTest {
         assertThat(restored.outputs[1].records).isEmpty();
         assertThat(restored.outputs[0].watermarks).containsExactly(9_000 - BOUND - 1);
         assertThat(restored.outputs[1].watermarks).containsExactly(9_000 - BOUND - 1);
+    }
+
+    @Test
+    void everyRecordGoesOutWithItsArchiveTimeItsOwnEventTimeElseItsFilesLatestEarlierElseNextElseTheMonth()
+            throws Exception {
+        files = List.of(archiveWithInvalidRecords(), archive("no-times.jsonl", "garbage", "{\"operator\":\"hello\"}"));
+        noTimeInFileMs = 1_000_000;
+        Replay replay = new Replay(List.of(ReplaySplit.of(0, 0, files.size())), 1);
+
+        assertThat(replay.drain(0)).isEqualTo(InputStatus.END_OF_INPUT);
+
+        // Lines 1-2 before the file's first time (line 3) take it; line 6 has its own; line 7 the latest earlier
+        // one (line 6's 7,000, not the highest, 8,000); the second file has none: the month's start.
+        assertThat(replay.outputs[0].stamps).containsExactly("1@5000", "2@5000", "3@5000", "4@5000", "5@8000",
+                "6@7000", "7@7000", "1@1000000", "2@1000000");
+    }
+
+    @Test
+    void withoutAMonthTheRecordsOfAFileWithoutEventTimesKeepNoArchiveTime() throws Exception {
+        files = List.of(archive("no-times.jsonl", "garbage", "{\"operator\":\"hello\"}"));
+        Replay replay = new Replay(List.of(ReplaySplit.of(0, 0, 1)), 1);
+
+        assertThat(replay.drain(0)).isEqualTo(InputStatus.END_OF_INPUT);
+
+        assertThat(replay.outputs[0].stamps).containsExactly("1@0", "2@0");
+    }
+
+    @Test
+    void aRestoredReplayStampsRecordsWithoutEventTimeWithTheTimeItsFileHadAtTheCheckpoint() throws Exception {
+        files = List.of(archiveWithInvalidRecords());
+        Replay first = new Replay(partitioned(), 1);
+        first.poll(0, 3);
+        List<ReplaySplit> stored = new ArrayList<>();
+        for (ReplaySplit s : first.readers[0].snapshotState(1)) {
+            stored.add(ReplaySplit.Serializer.INSTANCE.deserialize(ReplaySplit.Serializer.INSTANCE.getVersion(),
+                    ReplaySplit.Serializer.INSTANCE.serialize(s)));
+        }
+
+        Replay restored = new Replay(first.enumerator.snapshotState(1), 1, stored, List.of());
+        assertThat(restored.drain(0)).isEqualTo(InputStatus.END_OF_INPUT);
+
+        // Line 4 after line 3's 5,000, as without the restart (not line 5's 8,000, the next time after it).
+        assertThat(first.outputs[0].stamps).containsExactly("1@5000", "2@5000", "3@5000");
+        assertThat(restored.outputs[0].stamps).containsExactly("4@5000", "5@8000", "6@7000", "7@7000");
+    }
+
+    /** Seven lines: two without a time, a position at 5,000, garbage, 8,000, a bad one at 7,000, garbage. */
+    private InputFile archiveWithInvalidRecords() throws IOException {
+        return archive("invalid.jsonl", "not json", "{\"operator\":\"hello\",\"bikeId\":\"a1\"}",
+                position("a1", 5_000), "{\"operator\":\"hello\",\"ts\":\"yesterday\"}", position("a1", 8_000),
+                "{\"operator\":\"hello\",\"bikeId\":\"a1\",\"ts\":7000,\"lat\":\"north\"}", "{");
+    }
+
+    private InputFile archive(String name, String... lines) throws IOException {
+        return InputFile.of(Files.writeString(tmp.resolve(name), String.join("\n", lines) + "\n"), null);
+    }
+
+    private static String position(String bike, long ts) {
+        return "{\"operator\":\"hello\",\"bikeId\":\"" + bike + "\",\"ts\":" + ts
+                + ",\"lat\":24.5,\"lng\":118.1,\"state\":\"parked\"}";
     }
 
     private List<ReplaySplit> partitioned() {
@@ -174,7 +238,8 @@ class ReplayReaderTest {
             enumerator = new ReplayEnumerator(new EnumeratorContext(this, parallelism), splits, enumeratorState);
             for (int i = 0; i < parallelism; i++) {
                 outputs[i] = new Output();
-                readers[i] = new ReplayReader(new ReaderContext(this, i), files, CSV, EVENT_TIME, null);
+                readers[i] = new ReplayReader(new ReaderContext(this, i), files, CSV, EVENT_TIME, null,
+                        noTimeInFileMs);
                 if (readerStates.size() > i) {
                     readers[i].addSplits(readerStates.get(i));
                 }
@@ -195,15 +260,19 @@ class ReplayReaderTest {
 
         /** Polls reader {@code i} until it has emitted {@code n} records. */
         void poll(int i, int n) throws Exception {
-            while (outputs[i].records.size() < n) {
+            while (outputs[i].stamps.size() < n) {
                 assertThat(readers[i].pollNext(outputs[i])).isEqualTo(InputStatus.MORE_AVAILABLE);
             }
         }
     }
 
-    /** Records as "split record@ts" by the split output they went through, watermarks, released splits. */
+    /**
+     * Records as "split record@ts" by the split output they went through, as "line@Kafka timestamp", watermarks,
+     * released splits.
+     */
     private static final class Output implements ReaderOutput<RawRecord> {
         final List<String> records = new ArrayList<>();
+        final List<String> stamps = new ArrayList<>();
         final List<Long> watermarks = new ArrayList<>();
         final List<String> released = new ArrayList<>();
 
@@ -233,7 +302,11 @@ class ReplayReaderTest {
             return new SourceOutput<>() {
                 @Override
                 public void collect(RawRecord r) {
+                    stamps.add(r.offset + "@" + r.kafkaTimestamp);
                     String v = new String(r.value, StandardCharsets.UTF_8);
+                    if (!v.contains("\",\"ts\":") || !v.contains("bikeId")) {
+                        return;
+                    }
                     String bike = v.substring(v.indexOf("bikeId\":\"") + 9, v.indexOf("\",\"ts"));
                     records.add(splitId + " " + bike + "@" + EVENT_TIME.of(r));
                 }
