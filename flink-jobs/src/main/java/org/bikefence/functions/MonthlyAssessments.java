@@ -28,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores every operator's month with the rule set, ranks them and assigns quota shares, each time an
- * operator's month changes. Keyed by city (one key): ranking needs all operators together, and the
+ * Scores every operator's month with the rule set, ranks them and assigns quota shares, once per watermark that
+ * follows a change of the month (the operators' minutes in between all counted). Keyed by city (one key): ranking needs all operators together, and the
  * inputs are a few records per operator and minute.
  */
 public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar, InfluxPoint> {
@@ -146,17 +146,22 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar,
         for (InfluxPoint p : InfluxSchema.operatorMetrics(metrics, c.asOf(), zone)) {
             out.collect(p);
         }
-        List<OperatorMonthMetrics> month = new ArrayList<>();
         List<String> finalMonths = new ArrayList<>();
         YearMonth oldestKept = scored.minusMonths(1);
         for (Map.Entry<String, OperatorMonthMetrics> e : mirror.entrySet()) {
-            if (e.getValue().month().equals(scored)) {
-                month.add(e.getValue());
-            } else if (e.getValue().month().isBefore(oldestKept)) {
+            if (e.getValue().month().isBefore(oldestKept)) {
                 finalMonths.add(e.getKey());
             }
         }
-        // Months two or more before the one scored are final: the per-operator step no longer folds into them.
+        // Months two or more before the one scored are final: the per-operator step no longer folds into them. Each
+        // is scored a last time first, with every figure it got (its timer may not have fired yet).
+        java.util.Set<YearMonth> finals = new java.util.TreeSet<>();
+        for (String k : finalMonths) {
+            finals.add(mirror.get(k).month());
+        }
+        for (YearMonth m : finals) {
+            score(m, mirror, out);
+        }
         for (String k : finalMonths) {
             mirror.remove(k);
             changed.add(k);
@@ -164,6 +169,32 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar,
         if (writeThrough) {
             write();
         }
+        // Scored once the watermark moves on, with every operator's figures of the minute in: a timer at the month's
+        // start (at or before the watermark to come, so it fires then; one per month, however many operators and
+        // minutes changed it). Scoring at every operator's minute scored each month once per operator for the same
+        // point (an operator's month has one point, at the month's start, which each scoring overwrote).
+        ctx.timerService().registerEventTimeTimer(monthStart(scored));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<InfluxPoint> out) throws Exception {
+        YearMonth scored = YearMonth.from(java.time.Instant.ofEpochMilli(timestamp).atZone(zone));
+        score(scored, mirror(ctx.getCurrentKey()), out);
+    }
+
+    /** Scores, ranks and writes one month from the operators' figures the mirror holds for it (none: nothing). */
+    private void score(YearMonth scored, Map<String, OperatorMonthMetrics> mirror, Collector<InfluxPoint> out) {
+        List<OperatorMonthMetrics> month = new ArrayList<>();
+        for (OperatorMonthMetrics m : mirror.values()) {
+            if (m.month().equals(scored)) {
+                month.add(m);
+            }
+        }
+        if (month.isEmpty()) {
+            return;
+        }
+        // The same order whatever order the operators' minutes arrived in.
+        month.sort(java.util.Comparator.comparing(OperatorMonthMetrics::operator));
         MonthlyAssessment a;
         try {
             a = scorer.assess(registry, city, district, scored, month);
@@ -179,5 +210,9 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar,
         for (InfluxPoint p : InfluxSchema.assessment(a, zone)) {
             out.collect(p);
         }
+    }
+
+    private long monthStart(YearMonth m) {
+        return m.atDay(1).atStartOfDay(zone).toInstant().toEpochMilli();
     }
 }

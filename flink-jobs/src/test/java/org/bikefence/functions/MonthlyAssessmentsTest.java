@@ -33,14 +33,20 @@ class MonthlyAssessmentsTest {
                 .build(), 0L);
     }
 
+    /** A watermark past every month the tests score (their figures' timers are at their months' starts). */
+    private static final long AFTER_THE_MONTHS = java.time.Instant.parse("2027-01-01T00:00:00Z").toEpochMilli();
+
     private static List<InfluxPoint> run(RuleSetRegistry registry, RuleSet current, MonthSoFar... in)
             throws Exception {
         try (KeyedOneInputStreamOperatorTestHarness<String, MonthSoFar, InfluxPoint> h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         MonthlyAssessments.operator(registry, current), c -> "city", Types.STRING)) {
             h.open();
+            long wm = AFTER_THE_MONTHS;
             for (MonthSoFar c : in) {
                 h.processElement(new StreamRecord<>(c, 0L));
+                // The watermark that follows each minute's figures (operator-month-metrics sends them ahead of it).
+                h.processWatermark(++wm);
             }
             return h.extractOutputValues();
         }
@@ -76,6 +82,45 @@ class MonthlyAssessmentsTest {
         assertThat(points).filteredOn(p -> p.measurement().equals("operator_metrics")).hasSize(3);
     }
     @Test
+    void operatorsMinutesBetweenTwoWatermarksAreScoredOnceWithWhatEachScoringWouldHaveEndedWith() throws Exception {
+        RuleSet huli = RuleSetLoader.load(HULI);
+        RuleSetRegistry registry = RuleSetRegistry.of(List.of(huli));
+        MonthSoFar[] minute = {counts("hello", "2026-10", 100, 0), counts("meituan", "2026-10", 100, 50),
+            counts("qingju", "2026-10", 100, 10)};
+        List<InfluxPoint> oneByOne = run(registry, huli, minute);
+        List<InfluxPoint> together;
+        try (KeyedOneInputStreamOperatorTestHarness<String, MonthSoFar, InfluxPoint> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        MonthlyAssessments.operator(registry, huli), c -> "city", Types.STRING)) {
+            h.open();
+            for (MonthSoFar c : minute) {
+                h.processElement(new StreamRecord<>(c, 0L));
+            }
+            assertThat(h.extractOutputValues()).as("before the watermark: the operators' metrics only")
+                    .extracting(InfluxPoint::measurement).containsOnly("operator_metrics");
+            h.processWatermark(AFTER_THE_MONTHS + 1);
+            together = h.extractOutputValues();
+        }
+        List<InfluxPoint> months = together.stream().filter(p -> p.measurement().equals("operator_month")).toList();
+        assertThat(months).as("one scoring: each operator's month point once")
+                .extracting(p -> p.tags().get("operator")).containsExactlyInAnyOrder("hello", "meituan", "qingju");
+        // InfluxDB keeps the last write of a point (same series, same time): what it holds is what scoring after
+        // each operator's minute left there.
+        assertThat(lastWrites(together)).isEqualTo(lastWrites(oneByOne)).hasSizeGreaterThan(3);
+    }
+
+    /** What InfluxDB holds after the points are written in order: the last write per series and time. */
+    private static Map<String, String> lastWrites(List<InfluxPoint> points) {
+        Map<String, String> held = new TreeMap<>();
+        for (InfluxPoint p : points) {
+            String line = p.toString();
+            int fields = line.indexOf(' ');
+            held.put(line.substring(0, fields) + " @" + line.substring(line.lastIndexOf(' ') + 1), line);
+        }
+        return held;
+    }
+
+    @Test
     void aMonthBeforeTheRuleSetIsInForceKeepsItsMetricsButIsNotAssessedAndNeverFailsTheJob() throws Exception {
         RuleSet huli = RuleSetLoader.load(HULI);
         RuleSetRegistry registry = RuleSetRegistry.of(List.of(huli));
@@ -103,7 +148,9 @@ class MonthlyAssessmentsTest {
                         MonthlyAssessments.operator(registry, huli), c -> "city", Types.STRING)) {
             h.open();
             h.processElement(new StreamRecord<>(counts("hello", "2026-10", 100, 0), 0L));
+            h.processWatermark(AFTER_THE_MONTHS + 1);
             h.processElement(new StreamRecord<>(counts("meituan", "2026-10", 100, 50), 0L));
+            h.processWatermark(AFTER_THE_MONTHS + 2);
             assertThat(h.numKeyedStateEntries()).as("not yet written").isZero();
             h.prepareSnapshotPreBarrier(1);
             snapshot = h.snapshot(1, 1);
@@ -115,6 +162,7 @@ class MonthlyAssessmentsTest {
             h.initializeState(snapshot);
             h.open();
             h.processElement(new StreamRecord<>(counts("qingju", "2026-10", 100, 10), 0L));
+            h.processWatermark(AFTER_THE_MONTHS + 3);
             List<InfluxPoint> uninterrupted = run(registry, huli, counts("hello", "2026-10", 100, 0),
                     counts("meituan", "2026-10", 100, 50), counts("qingju", "2026-10", 100, 10));
             List<InfluxPoint> expected = uninterrupted.subList(uninterrupted.size() - h.extractOutputValues().size(),
