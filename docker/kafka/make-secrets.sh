@@ -6,7 +6,7 @@
 #
 #   docker/kafka/make-secrets.sh [DIR]
 #
-# DeploySecretsScriptTest (deploy-tests) runs it and checks the result against docker/compose.yaml.
+# ComposeKafkaSecurityITCase (deploy-tests) runs it and starts the compose broker with what it made.
 set -euo pipefail
 
 dir="${1:-$(cd "$(dirname "$0")/../secrets" && pwd)}"
