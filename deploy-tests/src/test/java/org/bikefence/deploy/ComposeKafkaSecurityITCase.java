@@ -112,6 +112,10 @@ class ComposeKafkaSecurityITCase {
             users.put(u.split(":")[0], u.split(":")[1]);
         }
         assertThat(users).containsKeys("bikefence-job", "bikefence-ingest", "bikefence-fences");
+        for (String secret : users.values()) {
+            assertThat(created.output()).as("the topics service's output holds no password (%s)", secret)
+                    .doesNotContain(Files.readString(secrets.resolve(secret)));
+        }
         int i = 0;
         for (Map.Entry<String, String> u : users.entrySet()) {
             Properties client = scram(u.getKey(), secrets.resolve(u.getValue()), secrets, "localhost:" + internal);
