@@ -68,6 +68,11 @@ final class ComposeFile {
         return c == null ? List.of() : Arrays.asList(String.valueOf(c).trim().split("\\s+"));
     }
 
+    /** The command as the container's shell gets it: the lines joined, compose's {@code $$} as {@code $}. */
+    static String shellCommand(Map<String, Object> service) {
+        return String.join("\n", command(service)).replace("$$", "$");
+    }
+
     /** Bind mounts of the service: container path -> repository path (relative sources are relative to docker/). */
     static Map<String, Path> bindMounts(Map<String, Object> service) {
         Map<String, Path> mounts = new LinkedHashMap<>();

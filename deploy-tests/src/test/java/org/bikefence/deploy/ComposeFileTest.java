@@ -8,6 +8,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -43,6 +45,10 @@ class ComposeFileTest {
     private static final Set<String> FLINK_IMAGE_VARIABLES = Set.of("JOB_MANAGER_RPC_ADDRESS", "FLINK_PROPERTIES",
             "ENABLE_BUILT_IN_PLUGINS", "TASK_MANAGER_NUMBER_OF_TASK_SLOTS");
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(PASSWORD|TOKEN|SECRET|CREDENTIAL).*");
+    private static final Pattern RUN_SECRETS = Pattern.compile("/run/secrets/([A-Za-z0-9_.-]*[A-Za-z0-9_-])");
+    /** A key ending in password or token, assigned with : or = on the same line, and what follows. */
+    static final Pattern SECRET_ASSIGNMENT = Pattern.compile(
+            "(?i)(^|[\\s{,\"'\\-\\[])((?:[\\w.]*[._-])?(?:password|passwd|token))[ \\t]*[:=][ \\t]*[\"']?([^\\s\"',;\\]}]*)");
 
     private final ComposeFile compose = new ComposeFile(DeployFiles.COMPOSE);
     private final Dockerfile jobImage = Dockerfile.parse(DeployFiles.DOCKER.resolve("job.Dockerfile"));
@@ -232,6 +238,197 @@ class ComposeFileTest {
         }
     }
 
+    @Test
+    void everySecretAServiceReadsIsGivenToItAndEverySecretIsUsed() {
+        Set<String> declared = DeployFiles.map(compose.root, "secrets").keySet();
+        Set<String> used = new TreeSet<>();
+        compose.services().keySet().forEach(service -> {
+            Map<String, Object> s = compose.service(service);
+            List<String> granted = ComposeFile.secrets(s);
+            // What the service's own definition and every repository file it mounts name under /run/secrets/.
+            Map<String, String> texts = new LinkedHashMap<>();
+            texts.put("services." + service, String.valueOf(s));
+            ComposeFile.bindMounts(s).forEach((container, repo) -> {
+                if (Files.isRegularFile(repo)) {
+                    String text = DeployFiles.read(repo);
+                    if (compose.servicesOfImage("bikefence-ingest").contains(service) && text.contains("\noperators:")) {
+                        // Each adapter reads only its own operators' tokens: ingestServicesRunRealCommands... checks those.
+                        text = text.substring(0, text.indexOf("\noperators:"));
+                    }
+                    texts.put(DeployFiles.ROOT.relativize(repo) + " (mounted at " + container + ")", text);
+                }
+            });
+            texts.forEach((where, text) -> {
+                Matcher m = RUN_SECRETS.matcher(text);
+                while (m.find()) {
+                    assertThat(granted).as("%s reads /run/secrets/%s: services.%s.secrets must list it", where,
+                            m.group(1), service).contains(m.group(1));
+                }
+            });
+            assertThat(declared).as("services.%s.secrets: declared at the top level", service).containsAll(granted);
+            used.addAll(granted);
+        });
+        assertThat(used).as("secrets no service is given").containsAll(declared);
+    }
+
+    @Test
+    void noPasswordOrTokenIsWrittenInTheFilesComposeReads() {
+        List<Path> files = new ArrayList<>(List.of(DeployFiles.COMPOSE, DeployFiles.DOCKER.resolve("env.example")));
+        compose.services().keySet().forEach(service -> ComposeFile.bindMounts(compose.service(service)).values().stream()
+                .filter(Files::isRegularFile).filter(f -> !files.contains(f)).forEach(files::add));
+        assertThat(files).contains(DeployFiles.DOCKER.resolve("kafka/server.properties"),
+                DeployFiles.DOCKER.resolve("kafka/admin.properties"),
+                DeployFiles.DOCKER.resolve("ingest/operators.compose.yaml"));
+        for (Path f : files) {
+            assertThat(secretLiterals(DeployFiles.read(f))).as("%s: a password or token written as a value, not a "
+                    + "reference (${env:..}, $(cat /run/secrets/..), a -file option)", DeployFiles.ROOT.relativize(f))
+                    .isEmpty();
+        }
+        // The check itself finds what it must.
+        assertThat(secretLiterals("ssl.keystore.password=changeit\nINFLUXDB_ADMIN_PASSWORD: hunter2\n"
+                + "  sasl.jaas.config=... password=\"s3cret\";\n  token: abc\n")).hasSize(4);
+    }
+
+    @Test
+    void envExampleNamesExactlyTheVariablesComposeReads() {
+        Set<String> read = new TreeSet<>();
+        Matcher m = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z0-9_]+)").matcher(DeployFiles.read(DeployFiles.COMPOSE));
+        while (m.find()) {
+            read.add(m.group(1));
+        }
+        Set<String> example = new TreeSet<>();
+        for (String line : DeployFiles.read(DeployFiles.DOCKER.resolve("env.example")).split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                example.add(line.substring(0, line.indexOf('=')));
+            }
+        }
+        assertThat(example).as("docker/env.example vs the ${VAR} of docker/compose.yaml").isEqualTo(read);
+    }
+
+    @Test
+    void kafkaSpeaksOnlySaslSslToItsClientsAndTheTopicsServiceCreatesEveryUser() throws Exception {
+        Properties broker = properties("kafka/server.properties");
+        Map<String, String> protocols = new LinkedHashMap<>();
+        for (String entry : broker.getProperty("listener.security.protocol.map").split(",")) {
+            protocols.put(entry.split(":")[0], entry.split(":")[1]);
+        }
+        for (String listener : broker.getProperty("listeners").split(",")) {
+            String name = listener.substring(0, listener.indexOf(':'));
+            String host = listener.substring(listener.indexOf("://") + 3, listener.lastIndexOf(':'));
+            assertThat(protocols.get(name).equals("SASL_SSL") || host.equals("127.0.0.1"))
+                    .as("docker/kafka/server.properties listener %s: SASL_SSL, or PLAINTEXT on the container's loopback",
+                            listener).isTrue();
+        }
+        assertThat(broker.getProperty("sasl.enabled.mechanisms")).isEqualTo("SCRAM-SHA-512");
+        assertThat(broker.getProperty("ssl.keystore.location")).startsWith("/run/secrets/");
+        Map<String, Object> kafka = compose.service("kafka");
+        String start = ComposeFile.shellCommand(kafka);
+        assertThat(start).as("services.kafka.command").contains("--add-scram \"SCRAM-SHA-512=[name=admin,")
+                .contains("kafka-server-start.sh /etc/bikefence/kafka/server.properties")
+                .contains("INTERNAL://kafka:9092");
+
+        // The clients: the job (JobManager and TaskManagers) and every adapter, as users the topics service creates.
+        Map<String, Object> topics = compose.service("topics");
+        Map<String, String> users = new LinkedHashMap<>();
+        for (String u : ComposeFile.environment(topics).get("BIKEFENCE_KAFKA_USERS").trim().split("\\s+")) {
+            users.put(u.split(":")[0], u.split(":")[1]);
+        }
+        assertThat(ComposeFile.secrets(topics)).containsAll(users.values());
+        assertThat(properties("kafka/admin.properties").getProperty("sasl.jaas.config")).contains("username=\"admin\"");
+
+        JobConfig job = jobConfig(compose.service("jobmanager"));
+        assertThat(job.get(JobOptions.KAFKA_SECURITY_PROTOCOL)).isEqualTo("SASL_SSL");
+        assertThat(job.get(JobOptions.KAFKA_SASL_MECHANISM)).isEqualTo("SCRAM-SHA-512");
+        assertThat(users).as("the job's Kafka user").containsEntry(job.get(JobOptions.KAFKA_USERNAME),
+                secretName(job.get(JobOptions.KAFKA_PASSWORD_FILE)));
+        for (String service : compose.servicesOfImage("bikefence-job")) {
+            assertThat(ComposeFile.secrets(compose.service(service)))
+                    .as("services.%s: the job's Kafka clients run on every Flink process", service)
+                    .contains(secretName(job.get(JobOptions.KAFKA_PASSWORD_FILE)),
+                            secretName(job.get(JobOptions.KAFKA_TRUSTSTORE)),
+                            secretName(job.get(JobOptions.KAFKA_TRUSTSTORE_PASSWORD_FILE)));
+        }
+        for (String service : compose.servicesOfImage("bikefence-ingest")) {
+            Path file = ingestConfigFile(compose.service(service));
+            assertThat(IngestConfig.load(file).kafkaSecurity().protocol()).as("%s kafka.security-protocol", file)
+                    .isEqualTo("SASL_SSL");
+            Map<String, Object> k = DeployFiles.map(DeployFiles.yaml(file), "kafka");
+            assertThat(users).as("%s: the adapters' Kafka user", file).containsEntry(String.valueOf(k.get("username")),
+                    secretName(String.valueOf(k.get("password-file"))));
+        }
+        assertThat(users).as("a user for `fences publish` (docker/README.md)").containsKey("bikefence-fences");
+    }
+
+    @Test
+    void influxDbRunsWithAuthenticationAndAUserPerClient() throws Exception {
+        Map<String, Object> influx = compose.service("influxdb");
+        Map<String, String> env = ComposeFile.environment(influx);
+        assertThat(env).containsEntry("INFLUXDB_HTTP_AUTH_ENABLED", "true").containsEntry("INFLUXDB_DB", "bikefence");
+        String command = ComposeFile.shellCommand(influx);
+        assertThat(command).contains("exec /entrypoint.sh influxd");
+        // The image's init reads INFLUXDB_<X>_PASSWORD for the user INFLUXDB_<X>_USER (INFLUXDB_USER_PASSWORD for
+        // INFLUXDB_USER): user -> the secret its password is set from.
+        Map<String, String> passwords = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("export (INFLUXDB_[A-Z_]*)_PASSWORD=\"\\$\\(cat /run/secrets/([A-Za-z0-9_.-]+)\\)\"")
+                .matcher(command);
+        while (m.find()) {
+            String userVariable = m.group(1).endsWith("_USER") ? m.group(1) : m.group(1) + "_USER";
+            passwords.put(env.get(userVariable), m.group(2));
+        }
+        assertThat(passwords).as("services.influxdb: the users its init creates, with their passwords' secrets")
+                .hasSize(4).doesNotContainKey(null);
+
+        JobConfig job = jobConfig(compose.service("jobmanager"));
+        assertThat(passwords).as("the job's InfluxDB user (INFLUXDB_USER: ALL on the database)")
+                .containsEntry(job.get(JobOptions.INFLUX_USERNAME), secretName(job.get(JobOptions.INFLUX_PASSWORD_FILE)));
+        assertThat(env.get("INFLUXDB_USER")).isEqualTo(job.get(JobOptions.INFLUX_USERNAME));
+        for (String service : compose.servicesOfImage("bikefence-ingest")) {
+            IngestConfig c = IngestConfig.load(ingestConfigFile(compose.service(service)));
+            assertThat(passwords).as("services.%s: the adapters' InfluxDB user", service)
+                    .containsEntry(c.influxUsername(), secretName(c.influxPasswordFile()));
+        }
+        Map<String, Object> grafana = compose.service("grafana");
+        String user = ComposeFile.environment(grafana).get("BIKEFENCE_INFLUX_USER");
+        assertThat(user).isEqualTo(env.get("INFLUXDB_READ_USER"));
+        assertThat(ComposeFile.shellCommand(grafana))
+                .contains("BIKEFENCE_INFLUX_PASSWORD=\"$(cat /run/secrets/" + passwords.get(user) + ")\"");
+        Map<String, Object> ds = (Map<String, Object>) DeployFiles.list(DeployFiles.yaml(
+                DeployFiles.DOCKER.resolve("grafana/provisioning/datasources/influxdb.yaml")), "datasources").get(0);
+        assertThat(ds).containsEntry("user", "${BIKEFENCE_INFLUX_USER}");
+        assertThat(DeployFiles.map(ds, "secureJsonData")).containsEntry("password", "${BIKEFENCE_INFLUX_PASSWORD}");
+    }
+
+    /** Values of password- or token-named keys that are not references; comment lines are skipped. */
+    static List<String> secretLiterals(String text) {
+        List<String> found = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.strip().startsWith("#")) {
+                continue;
+            }
+            Matcher m = SECRET_ASSIGNMENT.matcher(line);
+            while (m.find()) {
+                String value = m.group(3);
+                if (!value.isEmpty() && !value.startsWith("$") && !value.startsWith("/") && !value.startsWith("<")) {
+                    found.add(m.group(2) + "=" + value);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static String secretName(String runSecretsPath) {
+        assertThat(runSecretsPath).as("a compose secret's path").startsWith("/run/secrets/");
+        return runSecretsPath.substring("/run/secrets/".length());
+    }
+
+    private static Properties properties(String file) throws IOException {
+        Properties p = new Properties();
+        try (java.io.Reader r = Files.newBufferedReader(DeployFiles.DOCKER.resolve(file))) {
+            p.load(r);
+        }
+        return p;
+    }
+
     // ---- the code's own definitions ----
 
     /** The job's configuration from the JobManager's command line and environment, as JobMain reads it. */
@@ -265,12 +462,15 @@ class ComposeFileTest {
                 env.put(k, inRepository(jm, v));
             }
         });
-        env.forEach((k, v) -> {
-            // JobConfig ignores BIKEFENCE_* variables that name no option (except influx.*): say which.
-            assertThat(JobConfig.of(Map.of(), Map.of(k, v)).configuration().keySet())
-                    .as("services.jobmanager.environment.%s names no job option (BIKEFENCE_<KEY>, flink-jobs/README.md)", k)
-                    .hasSize(1);
-        });
+        // JobConfig ignores BIKEFENCE_* variables that name no option (except influx.*): each must become one option.
+        // (All at once: one variable alone may not validate, e.g. kafka.security-protocol SASL_SSL without a user.)
+        try {
+            Set<String> read = JobConfig.of(Map.of(), env).configuration().keySet();
+            assertThat(read).as("services.jobmanager.environment %s: a variable names no job option (BIKEFENCE_<KEY>, "
+                    + "flink-jobs/README.md); the options read: %s", env.keySet(), read).hasSize(env.size());
+        } catch (IllegalArgumentException e) {
+            fail("docker/compose.yaml services.jobmanager.environment: " + e.getMessage());
+        }
         try {
             return JobConfig.fromArgs(args.toArray(String[]::new), env);
         } catch (IllegalArgumentException e) {

@@ -199,19 +199,51 @@ class KubernetesManifestsTest {
                 "flink-s3-fs-hadoop-" + EnvironmentInformation.getVersion() + ".jar");
 
         // The job's options, with the files mounted from the ConfigMaps on the JobManager.
-        Map<String, Object> jmPod = DeployFiles.map(DeployFiles.map(spec, "jobManager"), "podTemplate");
-        List<String> args = new ArrayList<>();
-        for (Object a : DeployFiles.list(job, "args")) {
-            String s = String.valueOf(a);
-            args.add(s.startsWith("/") ? mountedConfigMapFile(fd, jmPod, s).toString() : s);
-        }
-        JobConfig config;
-        try {
-            config = JobConfig.fromArgs(args.toArray(String[]::new), Map.of());
-        } catch (IllegalArgumentException e) {
-            config = fail(fd + " spec.job.args: " + e.getMessage());
-        }
+        JobConfig config = jobConfig(fd);
         assertThat(config.get(JobOptions.PARALLELISM)).isEqualTo(((Number) job.get("parallelism")).intValue());
+    }
+
+    @Test
+    void theJobLogsInToKafkaAndInfluxDbWithSecretFilesOnEveryFlinkPod() throws IOException {
+        Manifest fd = flinkDeployment();
+        Map<String, Object> spec = DeployFiles.map(fd.tree(), "spec");
+        JobConfig config = jobConfig(fd);
+        assertThat(config.get(JobOptions.KAFKA_SECURITY_PROTOCOL)).isEqualTo("SASL_SSL");
+        assertThat(config.get(JobOptions.KAFKA_SASL_MECHANISM)).isEqualTo("SCRAM-SHA-512");
+        assertThat(config.get(JobOptions.KAFKA_USERNAME)).isNotBlank();
+        assertThat(config.get(JobOptions.INFLUX_USERNAME)).isNotBlank();
+        assertThat(config.get(JobOptions.KAFKA_PASSWORD_ENV)).as("passwords from mounted files, not variables").isNull();
+        Map<String, Object> jmPod = DeployFiles.map(DeployFiles.map(spec, "jobManager"), "podTemplate");
+        Map<String, Object> sharedPod = DeployFiles.map(spec, "podTemplate");
+        for (var option : List.of(JobOptions.KAFKA_PASSWORD_FILE, JobOptions.KAFKA_TRUSTSTORE,
+                JobOptions.KAFKA_TRUSTSTORE_PASSWORD_FILE, JobOptions.INFLUX_PASSWORD_FILE)) {
+            String path = config.get(option);
+            assertThat(path).as("%s job option %s", fd, option.key()).isNotBlank();
+            // The JobManager checks Kafka and InfluxDB at submission; the TaskManagers run the clients.
+            assertThat(mountedSecretKey(fd, jmPod, path)).as("%s: %s %s on the JobManager (jobManager.podTemplate)",
+                    fd, option.key(), path).isPresent();
+            assertThat(mountedSecretKey(fd, sharedPod, path)).as("%s: %s %s on the TaskManagers (spec.podTemplate)",
+                    fd, option.key(), path).isPresent();
+        }
+        // The operator merges jobManager.podTemplate over spec.podTemplate by position (or by name): the shared
+        // template's mounts and volumes come first in the JobManager's, in the same order.
+        Map<String, Object> jmContainer = mainContainer(jmPod);
+        Map<String, Object> sharedContainer = mainContainer(sharedPod);
+        List<Object> sharedMounts = DeployFiles.list(sharedContainer, "volumeMounts");
+        assertThat(DeployFiles.list(jmContainer, "volumeMounts").subList(0, sharedMounts.size())).isEqualTo(sharedMounts);
+        List<Object> sharedVolumes = DeployFiles.list(DeployFiles.map(sharedPod, "spec"), "volumes");
+        assertThat(DeployFiles.list(DeployFiles.map(jmPod, "spec"), "volumes").subList(0, sharedVolumes.size()))
+                .isEqualTo(sharedVolumes);
+    }
+
+    @Test
+    void noPasswordOrTokenIsWrittenInTheManifests() throws IOException {
+        try (Stream<Path> files = Files.list(DeployFiles.K8S)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                assertThat(ComposeFileTest.secretLiterals(DeployFiles.read(f)))
+                        .as("%s: a password or token written as a value", DeployFiles.ROOT.relativize(f)).isEmpty();
+            }
+        }
     }
 
     @Test
@@ -238,6 +270,16 @@ class KubernetesManifestsTest {
                     ? config.operators().values().stream().filter(f -> f.kind() == OperatorFeed.Kind.PUSH).toList()
                     : List.of(config.operator(parsed.subcommand().matchedOptionValue("--operator", null)));
             assertThat(feeds).isNotEmpty().allSatisfy(f -> assertThat(f.kind().wireName()).isEqualTo(command));
+            assertThat(config.kafkaSecurity().protocol()).as("%s kafka.security-protocol", d).isEqualTo("SASL_SSL");
+            Map<String, Object> yaml = DeployFiles.yaml(file);
+            for (String key : List.of("kafka.password-file", "kafka.truststore", "kafka.truststore-password-file",
+                    "influx.password-file")) {
+                String path = String.valueOf(DeployFiles.map(yaml, key.substring(0, key.indexOf('.')))
+                        .get(key.substring(key.indexOf('.') + 1)));
+                assertThat(mountedSecretKey(d, pod, path)).as("%s: %s %s from a mounted Secret", d, key, path)
+                        .isPresent();
+            }
+            assertThat(config.influxUsername()).as("%s influx.username", d).isNotBlank();
             for (OperatorFeed f : feeds) {
                 assertThat(f.tokenEnv()).as("%s: operator %s token from a mounted Secret file", d, f.id()).isNull();
                 if (f.tokenFile() != null) {
@@ -258,6 +300,24 @@ class KubernetesManifestsTest {
     }
 
     // ---- helpers ----
+
+    /** The job's configuration from spec.job.args, with the files of the ConfigMaps mounted on the JobManager. */
+    private JobConfig jobConfig(Manifest fd) throws IOException {
+        Map<String, Object> spec = DeployFiles.map(fd.tree(), "spec");
+        Map<String, Object> jmPod = DeployFiles.map(DeployFiles.map(spec, "jobManager"), "podTemplate");
+        List<String> args = new ArrayList<>();
+        for (Object a : DeployFiles.list(DeployFiles.map(spec, "job"), "args")) {
+            String s = String.valueOf(a);
+            // A secret's file stays a path (read where each client is created); fences and rules are read here.
+            args.add(s.startsWith("/") && mountedSecretKey(fd, jmPod, s).isEmpty()
+                    ? mountedConfigMapFile(fd, jmPod, s).toString() : s);
+        }
+        try {
+            return JobConfig.fromArgs(args.toArray(String[]::new), Map.of());
+        } catch (IllegalArgumentException e) {
+            return fail(fd + " spec.job.args: " + e.getMessage());
+        }
+    }
 
     /** The CRD's openAPIV3Schema for the FlinkDeployment's version, closed where Kubernetes would prune. */
     private static Schema crdSchema(Manifest fd) {

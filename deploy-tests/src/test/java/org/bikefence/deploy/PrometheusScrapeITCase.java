@@ -2,7 +2,11 @@ package org.bikefence.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -51,16 +56,22 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The alert and recording rules against a real scrape: the job runs on a MiniCluster with Flink's Prometheus
  * reporter configured as docker/flink/cluster.yaml configures it, reading a real broker and writing a real
- * influxd; Debian's prometheus scrapes it with the shipped rules loaded, and every Flink series a rule reads,
- * and every recording rule, must return data; so must every query of the operations dashboard.
+ * influxd; a GBFS adapter (IngestMain in its own JVM, --metrics-port) polls a feed served by the test into the
+ * job's topic; Debian's prometheus scrapes both with the shipped rules loaded, and every Flink series a rule
+ * reads, every recording rule and every query of the operations dashboard must return data (the dashboard's a
+ * number, not NaN).
  */
 @ExtendWith(KafkaExtension.class)
 class PrometheusScrapeITCase {
     private static final int REPORTER_PORT = freePort();
-    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    /** The sink's first batch waits for the first minute the watermark closes (up to a minute after the start). */
+    private static final Duration DEADLINE = Duration.ofSeconds(150);
     private static final JsonMapper JSON = new JsonMapper();
     /** A metric selector: a flink_ name with its label matchers, as the rules write it. */
     private static final Pattern FLINK_SELECTOR = Pattern.compile("\\b(flink_[A-Za-z0-9_]+)(\\{[^}]*})?");
+    /** The adapter's operator, as docker/prometheus/prometheus.yml labels the ingest targets. */
+    private static final String OPERATOR = "hello";
+    private static final int ADAPTER_METRICS_PORT = freePort();
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -114,13 +125,19 @@ class PrometheusScrapeITCase {
             "--" + JobOptions.INFLUX_DB.key(), INFLUX.database(),
             "--" + JobOptions.CHECKPOINT_INTERVAL_MS.key(), "1000",
             "--" + JobOptions.PARALLELISM.key(), "2",
+            // The adapter's positions close a minute (so the sink writes a batch) soon after it passes.
+            "--" + JobOptions.MAX_OUT_OF_ORDER_MS.key(), "1000",
+            "--" + JobOptions.IDLENESS_MS.key(), "2000",
         }, Map.of());
 
         ExecutorService runner = Executors.newSingleThreadExecutor();
         Process prometheus = null;
+        Process adapter = null;
+        HttpServer feed = gbfsFeed();
         try {
             StreamExecutionEnvironment env = JobMain.configure(StreamExecutionEnvironment.getExecutionEnvironment(), config);
             Future<?> job = runner.submit(() -> JobMain.create(config).execute(env));
+            adapter = startAdapter(feed, kafka.bootstrapServers(), positions, dlq);
 
             int webPort = freePort();
             prometheus = startPrometheus(webPort);
@@ -130,11 +147,18 @@ class PrometheusScrapeITCase {
                 assertThat(job.isDone()).as("the job ended: %s", job.isDone() ? failure(job) : "").isFalse();
                 assertThat(prometheus.isAlive()).as("prometheus exited, log: %s", tmp.resolve("prometheus.log"))
                         .isTrue();
+                assertThat(adapter.isAlive()).as("the adapter exited, log: %s", tmp.resolve("adapter.log")).isTrue();
                 missing.clear();
                 for (String query : queries()) {
                     JsonNode result = query(webPort, query);
                     if (result == null || result.isEmpty()) {
                         missing.put(query, String.valueOf(result));
+                    }
+                }
+                for (String query : dashboardQueries()) {
+                    JsonNode result = query(webPort, query);
+                    if (result != null && !result.isEmpty() && !hasNumber(result)) {
+                        missing.put(query, "only NaN: " + result);
                     }
                 }
                 if (missing.isEmpty()) {
@@ -156,10 +180,28 @@ class PrometheusScrapeITCase {
                                     .findValues("metric"));
                 }
             }
-            assertThat(missing).as("queries of docker/prometheus/rules/bikefence-alerts.yml without data after %s "
-                    + "(reporter on port %d; Prometheus log %s)", DEADLINE, REPORTER_PORT, tmp.resolve("prometheus.log"))
-                    .isEmpty();
+            assertThat(missing).as("queries of docker/prometheus/rules/bikefence-alerts.yml and the operations dashboard "
+                    + "without data after %s (reporter on port %d, adapter on %d; Prometheus log %s, adapter log %s)",
+                    DEADLINE, REPORTER_PORT, ADAPTER_METRICS_PORT, tmp.resolve("prometheus.log"),
+                    tmp.resolve("adapter.log")).isEmpty();
+
+            // The two panels that read what only a running adapter and written batches give.
+            JsonNode freshness = query(webPort, panelQuery("Feed freshness per operator"));
+            assertThat(freshness.findValuesAsString("operator")).as("feed freshness per operator").contains(OPERATOR);
+            double age = freshness.get(0).path("value").get(1).asDouble();
+            assertThat(age).as("age of the newest position the adapter published (the feed serves positions of now)")
+                    .isBetween(0.0, 60.0);
+            JsonNode p99 = query(webPort, panelQuery("InfluxDB write latency"));
+            assertThat(p99.get(0).path("value").get(1).asDouble()).as("p99 write latency of the sink, ms").isNotNaN()
+                    .isGreaterThanOrEqualTo(0.0);
+            assertThat(query(webPort, "sum(flink_taskmanager_job_task_operator_writeLatencyMs_count)").get(0)
+                    .path("value").get(1).asDouble()).as("batches in the latency histogram").isPositive();
         } finally {
+            if (adapter != null) {
+                adapter.destroy();
+                adapter.waitFor(30, TimeUnit.SECONDS);
+            }
+            feed.stop(0);
             for (JobStatusMessage j : client.listJobs().get(30, TimeUnit.SECONDS)) {
                 if (!j.getJobState().isGloballyTerminalState()) {
                     client.cancel(j.getJobId()).get(30, TimeUnit.SECONDS);
@@ -191,11 +233,88 @@ class PrometheusScrapeITCase {
             }
         }
         assertThat(queries).as("the rules read Flink's metrics").hasSizeGreaterThan(3);
-        // Every query of the operations dashboard, as Grafana sends it (no template variables in it).
+        // The adapters' series the rules read.
+        queries.add("bikefence_feed_freshest_age_seconds");
+        queries.add("up{job=\"ingest\"} == 1");
+        queries.addAll(dashboardQueries());
+        return queries;
+    }
+
+    /** Every query of the operations dashboard, as Grafana sends it (no template variables in it). */
+    private static Set<String> dashboardQueries() {
+        Set<String> queries = new LinkedHashSet<>();
         for (OperationsDashboard.Query q : OperationsDashboard.load().queries()) {
             queries.add(q.expr());
         }
         return queries;
+    }
+
+    /** The second query (B: p99) or only query of the dashboard panel whose title contains {@code title}. */
+    private static String panelQuery(String title) {
+        List<OperationsDashboard.Query> of = OperationsDashboard.load().queries().stream()
+                .filter(q -> q.panel().contains(title)).toList();
+        assertThat(of).as("queries of the panel '%s'", title).isNotEmpty();
+        return of.get(Math.min(1, of.size() - 1)).expr();
+    }
+
+    private static boolean hasNumber(JsonNode vector) {
+        for (JsonNode sample : vector) {
+            String v = sample.path("value").path(1).asText();
+            if (!v.equals("NaN") && !v.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A GBFS 2.3 free_bike_status feed on loopback: three Huli bikes whose positions are reported at the moment
+     * of each request, each a little further along, so every poll publishes and the feed stays fresh.
+     */
+    private static HttpServer gbfsFeed() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/gbfs/free_bike_status.json", exchange -> {
+            long now = System.currentTimeMillis() / 1000;
+            StringBuilder bikes = new StringBuilder();
+            for (int i = 0; i < 3; i++) {
+                double lat = 24.505 + i * 0.004 + (now % 100) * 1e-5;
+                bikes.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                        "{\"bike_id\": \"scrape-%d\", \"lat\": %.6f, \"lon\": %.6f, \"is_reserved\": false,"
+                                + " \"is_disabled\": false, \"last_reported\": %d}", i, lat, 118.14 + i * 0.004, now));
+            }
+            byte[] body = ("{\"last_updated\": " + now + ", \"ttl\": 0, \"version\": \"2.3\", \"data\": {\"bikes\": ["
+                    + bikes + "]}}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    /**
+     * {@code ingest gbfs} as the ingest image runs it (IngestMain, its own JVM, this test's classpath), polling the
+     * feed every second into the job's topics, /metrics on a free port.
+     */
+    private Process startAdapter(HttpServer feed, String bootstrap, String positions, String dlq) throws IOException {
+        Path config = tmp.resolve("operators.yaml");
+        Files.writeString(config, String.join("\n",
+                "kafka: {bootstrap-servers: '" + bootstrap + "', positions-topic: " + positions + ", dlq-topic: " + dlq + "}",
+                "influx: {url: '" + INFLUX.influxd().url() + "', db: " + INFLUX.database() + "}",
+                "city-bounds: {min-lat: 24.2, max-lat: 24.95, min-lng: 117.85, max-lng: 118.5}",
+                "operators:",
+                "  - {id: " + OPERATOR + ", kind: gbfs, url: 'http://127.0.0.1:" + feed.getAddress().getPort()
+                        + "/gbfs/free_bike_status.json', crs: GCJ02, every: 1s}",
+                ""));
+        Path javaTmp = Files.createDirectories(tmp.resolve("adapter-tmp"));
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + javaTmp, "-cp", System.getProperty("java.class.path"),
+                "org.bikefence.ingest.IngestMain", "gbfs", "--config", config.toString(), "--operator", OPERATOR,
+                "--metrics-port", String.valueOf(ADAPTER_METRICS_PORT));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("adapter.log").toFile())
+                .start();
     }
 
     private Process startPrometheus(int webPort) throws IOException {
@@ -208,6 +327,11 @@ class PrometheusScrapeITCase {
                 "scrape_configs:",
                 "  - job_name: flink",
                 "    static_configs: [{targets: ['127.0.0.1:" + REPORTER_PORT + "']}]",
+                // As docker/prometheus/prometheus.yml labels an adapter's target.
+                "  - job_name: ingest",
+                "    metrics_path: /metrics",
+                "    static_configs: [{targets: ['127.0.0.1:" + ADAPTER_METRICS_PORT + "'],"
+                        + " labels: {operator: " + OPERATOR + ", kind: gbfs}}]",
                 ""));
         List<String> command = new ArrayList<>(List.of(binary, "--config.file=" + config,
                 "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + webPort));

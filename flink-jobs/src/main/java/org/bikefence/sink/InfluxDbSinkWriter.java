@@ -13,8 +13,10 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -29,6 +31,9 @@ import org.apache.logging.log4j.Logger;
 public final class InfluxDbSinkWriter implements SinkWriter<InfluxPoint> {
 
     private static final Logger LOG = LogManager.getLogger(InfluxDbSinkWriter.class);
+
+    /** Batches the write-latency histogram's quantiles are computed over (one value per batch, not per point). */
+    static final int LATENCY_WINDOW_BATCHES = 512;
 
     /** Opens the client; gets the listener that counts retries in this writer's metrics. */
     @FunctionalInterface
@@ -48,6 +53,7 @@ public final class InfluxDbSinkWriter implements SinkWriter<InfluxPoint> {
     private final Counter writeFailures;
     private final Counter numRecordsSend;
     private final Counter numRecordsSendErrors;
+    private final Histogram writeLatencyMs;
     private volatile long lastWriteLatencyMs;
 
     private boolean timerPending;
@@ -73,6 +79,10 @@ public final class InfluxDbSinkWriter implements SinkWriter<InfluxPoint> {
         this.writeRetries = metrics.counter("writeRetries", new SimpleCounter());
         this.writeFailures = metrics.counter("writeFailures", new SimpleCounter());
         metrics.gauge("lastWriteLatencyMs", (Gauge<Long>) () -> lastWriteLatencyMs);
+        // Quantiles over the last batches for Prometheus (a summary with quantile labels): the gauge alone shows
+        // only the batch before each scrape.
+        this.writeLatencyMs = metrics.histogram("writeLatencyMs",
+                new DescriptiveStatisticsHistogram(LATENCY_WINDOW_BATCHES));
         metrics.setCurrentSendTimeGauge(() -> lastWriteLatencyMs);
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numRecordsSendErrors = metrics.getNumRecordsSendErrorsCounter();
@@ -131,7 +141,9 @@ public final class InfluxDbSinkWriter implements SinkWriter<InfluxPoint> {
                     n, e);
             throw e;
         }
-        lastWriteLatencyMs = (System.nanoTime() - start) / 1_000_000;
+        long latencyMs = (System.nanoTime() - start) / 1_000_000;
+        lastWriteLatencyMs = latencyMs;
+        writeLatencyMs.update(latencyMs);
         buffer.clear();
         pointsWritten.inc(n);
         numRecordsSend.inc(n);

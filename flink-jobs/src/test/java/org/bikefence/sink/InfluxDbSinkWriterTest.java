@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Histogram;
 import org.junit.jupiter.api.Test;
 
 class InfluxDbSinkWriterTest {
@@ -36,11 +37,21 @@ class InfluxDbSinkWriterTest {
         IOException failure;
         WriteRetrier.RetryListener retryListener;
         boolean closed;
+        /** How long a write takes: a slow InfluxDB, for the latency metrics. */
+        long writeMillis;
 
         @Override
         public void write(List<InfluxPoint> batch) throws IOException {
             if (failure != null) {
                 throw failure;
+            }
+            if (writeMillis > 0) {
+                try {
+                    Thread.sleep(writeMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
             }
             batches.add(List.copyOf(batch));
         }
@@ -171,6 +182,38 @@ class InfluxDbSinkWriterTest {
 
         assertThat(context.counter("writeRetries")).isEqualTo(1);
         assertThat(context.gauge("lastWriteLatencyMs")).isInstanceOf(Long.class);
+    }
+
+    @Test
+    void recordsEachBatchsWriteDurationOncePerBatchNotPerPoint() throws Exception {
+        InfluxDbSinkWriter writer = writer(3, Duration.ofHours(1));
+        client.writeMillis = 40;
+        for (int i = 0; i < 6; i++) {
+            writer.write(point(i), NO_CONTEXT);
+        }
+        client.writeMillis = 0;
+        writer.write(point(6), NO_CONTEXT);
+        writer.flush(false);
+
+        assertThat(client.batches).hasSize(3);
+        Histogram latency = context.histogram("writeLatencyMs");
+        assertThat(latency.getCount()).as("one value per batch").isEqualTo(3);
+        assertThat(latency.getStatistics().getMax()).isGreaterThanOrEqualTo(40);
+        assertThat(latency.getStatistics().getQuantile(0.5)).as("two of three batches took 40 ms")
+                .isGreaterThanOrEqualTo(40);
+        assertThat(latency.getStatistics().getMin()).isLessThan(40);
+        assertThat((Long) context.gauge("lastWriteLatencyMs")).as("the last batch was quick").isLessThan(40);
+    }
+
+    @Test
+    void aFailedBatchRecordsNoLatency() throws Exception {
+        InfluxDbSinkWriter writer = writer(100, Duration.ofHours(1));
+        client.failure = new IOException("down");
+        writer.write(point(1), NO_CONTEXT);
+
+        assertThatThrownBy(() -> writer.flush(false)).isInstanceOf(IOException.class);
+        assertThat(context.histogram("writeLatencyMs").getCount()).isZero();
+        assertThat(context.counter("writeFailures")).isEqualTo(1);
     }
 
     @Test

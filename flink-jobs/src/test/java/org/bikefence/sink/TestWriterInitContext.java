@@ -13,6 +13,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -40,6 +41,12 @@ final class TestWriterInitContext implements WriterInitContext {
             metrics.put(name, gauge);
             return gauge;
         }
+
+        @Override
+        public <H extends Histogram> H histogram(String name, H histogram) {
+            metrics.put(name, histogram);
+            return histogram;
+        }
     });
 
     long counter(String name) {
@@ -48,6 +55,10 @@ final class TestWriterInitContext implements WriterInitContext {
 
     Object gauge(String name) {
         return ((Gauge<?>) metrics.get(name)).getValue();
+    }
+
+    Histogram histogram(String name) {
+        return (Histogram) metrics.get(name);
     }
 
     @Override
