@@ -151,29 +151,25 @@ public final class FenceFiles {
     /**
      * Sets one option, by {@link #KEYS key}, on a builder.
      *
-     * @throws IllegalArgumentException naming the key and the value, and what is allowed
+     * @throws IllegalArgumentException saying what is wrong with the value and what is allowed (the caller names
+     *     the option and the value)
      */
     public static void apply(LoadOptions.Builder b, String key, String value) {
         String v = value == null ? "" : value.trim();
-        try {
-            switch (key) {
-                case "kind" -> b.kind(FenceKind.fromWireName(v));
-                case "crs" -> b.crs(Crs.parse(v));
-                case "id-property" -> b.idProperty(nonBlank(v));
-                case "name-property" -> b.nameProperty(nonBlank(v));
-                case "version" -> b.version(nonBlank(v));
-                case "operators" -> b.operators(list(v));
-                case "vehicle-types" -> b.vehicleTypeIds(list(v));
-                case "gbfs-restrictions-win" -> b.gbfsRestrictionsWin(bool(v));
-                case "repair" -> b.repair(bool(v));
-                case "zone" -> b.zone(zone(v));
-                case "bounds" -> b.cityBounds(Bounds.parse(v));
-                default -> throw new IllegalArgumentException("unknown option; known: "
-                        + String.join(", ", KEYS));
-            }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("option '" + key + "' = '" + value + "': "
-                    + e.getMessage(), e);
+        switch (key) {
+            case "kind" -> b.kind(FenceKind.fromWireName(v));
+            case "crs" -> b.crs(Crs.parse(v));
+            case "id-property" -> b.idProperty(nonBlank(v));
+            case "name-property" -> b.nameProperty(nonBlank(v));
+            case "version" -> b.version(nonBlank(v));
+            case "operators" -> b.operators(list(v));
+            case "vehicle-types" -> b.vehicleTypeIds(list(v));
+            case "gbfs-restrictions-win" -> b.gbfsRestrictionsWin(bool(v));
+            case "repair" -> b.repair(bool(v));
+            case "zone" -> b.zone(zone(v));
+            case "bounds" -> b.cityBounds(Bounds.parse(v));
+            default -> throw new IllegalArgumentException("unknown option; known: "
+                    + String.join(", ", KEYS));
         }
     }
 
@@ -191,8 +187,8 @@ public final class FenceFiles {
             try {
                 apply(b, k, v);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("fence file '" + entry.spec() + "': "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException("fence file '" + entry.spec() + "': option '" + k
+                        + "' = '" + v + "': " + e.getMessage(), e);
             }
         });
         return b.build();
