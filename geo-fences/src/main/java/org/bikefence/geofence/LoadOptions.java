@@ -175,6 +175,23 @@ public final class LoadOptions {
         return gbfsRestrictionsWin;
     }
 
+    /** Equal options read every file alike (so {@code equals(defaults())} tells "no option given"). */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof LoadOptions other && crs == other.crs && zone.equals(other.zone)
+                && Objects.equals(cityBounds, other.cityBounds) && repair == other.repair && kind == other.kind
+                && operators.equals(other.operators) && vehicleTypeIds.equals(other.vehicleTypeIds)
+                && mdsKinds.equals(other.mdsKinds) && Objects.equals(version, other.version)
+                && maxProblems == other.maxProblems && gbfsRestrictionsWin == other.gbfsRestrictionsWin
+                && Objects.equals(idProperty, other.idProperty) && Objects.equals(nameProperty, other.nameProperty));
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(crs, zone, cityBounds, repair, kind, operators, vehicleTypeIds, mdsKinds, version,
+                maxProblems, gbfsRestrictionsWin, idProperty, nameProperty);
+    }
+
     /** Builds {@link LoadOptions}. */
     public static final class Builder {
         private Crs crs = Crs.WGS84;
