@@ -211,9 +211,36 @@ public final class FenceFiles {
         List<Loaded> loaded = new ArrayList<>();
         for (Entry e : entries) {
             LoadOptions options = options(e, base);
-            loaded.add(new Loaded(e, options, FenceLoaders.load(e.path(), options)));
+            LoadResult result = FenceLoaders.load(e.path(), options);
+            checkApplies(e, result.format());
+            loaded.add(new Loaded(e, options, result));
         }
         return combine(loaded, setVersion);
+    }
+
+    /** The formats (as {@link LoadResult#format()} names them) each key means something for; absent = all. */
+    private static final Map<String, Set<String>> FORMATS_OF_KEY = Map.of(
+            "kind", Set.of("geojson", "geojson (plain)", "city-csv", "mds"),
+            "id-property", Set.of("geojson", "geojson (plain)"),
+            "name-property", Set.of("geojson", "geojson (plain)"),
+            "operators", Set.of("geojson (plain)", "city-csv", "gbfs", "mds"),
+            "vehicle-types", Set.of("gbfs"),
+            "gbfs-restrictions-win", Set.of("gbfs"));
+
+    /**
+     * A file's own option that its format ignores is a mistake (a GBFS file's kinds come from its rules, a CSV has
+     * no id property): say so rather than load something else than the user meant.
+     *
+     * @throws IllegalArgumentException naming the file spec, the option and the format
+     */
+    public static void checkApplies(Entry entry, String format) {
+        for (String key : entry.options().keySet()) {
+            Set<String> formats = FORMATS_OF_KEY.get(key);
+            if (formats != null && !formats.contains(format)) {
+                throw new IllegalArgumentException("fence file '" + entry.spec() + "': option '" + key
+                        + "' does not apply to a " + format + " file");
+            }
+        }
     }
 
     /** One set of already loaded files; see {@link #load}. */

@@ -81,6 +81,23 @@ class FenceFilesTest {
     }
 
     @Test
+    void aFilesOwnOptionThatItsFormatIgnoresIsAnError() {
+        String csv = TestFiles.fixture("city/parking.csv").toString();
+        assertThatThrownBy(() -> FenceFiles.load(FenceFiles.parseList(csv + ":id-property=FID"),
+                LoadOptions.defaults(), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fence file '" + csv + ":id-property=FID': option 'id-property' does not apply to a "
+                        + "city-csv file");
+        String gbfs = TestFiles.fixture("gbfs/zones-v3.json").toString();
+        assertThatThrownBy(() -> FenceFiles.load(FenceFiles.parseList(gbfs + ":kind=no_park"),
+                LoadOptions.defaults(), null))
+                .hasMessage("fence file '" + gbfs + ":kind=no_park': option 'kind' does not apply to a gbfs file");
+        // the same options for all files apply where they fit
+        assertThat(FenceFiles.load(FenceFiles.parseList(csv + ";" + gbfs), LoadOptions.builder().idProperty("FID")
+                .kind(FenceKind.PARKING).build(), null).fences().size()).isPositive();
+    }
+
+    @Test
     void anIdInTwoFilesNamesBoth() {
         Path a = FenceFilesSamples.write(dir, "a.geojson", FenceFilesSamples.noRideGeoJson());
         Path b = FenceFilesSamples.write(dir, "b.geojson", FenceFilesSamples.noRideGeoJson());

@@ -102,13 +102,6 @@ public final class FenceFileOptions {
         return version;
     }
 
-    /** True when no option was given: every file is read with {@link LoadOptions#defaults()}. */
-    public boolean noneGiven() {
-        return fencesCrs == null && bounds == null && !repair && kind == null && idProperty == null
-                && nameProperty == null && version == null && operators == null && vehicleTypes == null
-                && !gbfsRestrictionsWin && zone == null;
-    }
-
     /**
      * The fence files of the command line: each {@code FILE} or {@code FILE:key=value,...}, also several in
      * one argument separated by {@code ;}.
