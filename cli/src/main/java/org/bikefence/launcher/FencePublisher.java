@@ -21,8 +21,11 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.bikefence.model.DemoEndpoints;
+import org.bikefence.geofence.FenceFiles;
 import org.bikefence.geofence.FenceSet;
+import org.bikefence.geofence.FenceSetGeoJson;
 import org.bikefence.geofence.FenceLoaders;
+import org.bikefence.geofence.tool.FenceFileOptions;
 import org.bikefence.geofence.LoadOptions;
 import org.bikefence.model.Topics;
 import picocli.CommandLine.Command;
@@ -42,21 +45,65 @@ public final class FencePublisher implements AutoCloseable {
     private final String topic;
     private final PrintStream log;
     private final Map<Path, String> published = new HashMap<>();
+    /** How every file is read (the options of {@code fences check|classify}); a file's own options override them. */
+    private final LoadOptions options;
 
     FencePublisher(Producer<byte[], byte[]> producer, String topic, PrintStream log) {
+        this(producer, topic, log, LoadOptions.defaults());
+    }
+
+    FencePublisher(Producer<byte[], byte[]> producer, String topic, PrintStream log, LoadOptions options) {
         this.producer = producer;
         this.topic = topic;
         this.log = log;
+        this.options = options;
+    }
+
+    /** What goes on the topic for a fence set of files: the record's value and the set it holds. */
+    record Content(byte[] bytes, FenceSet set) {}
+
+    /**
+     * The record value for a fence set made of {@code files}, validated: one file read with the default options
+     * goes as its own bytes, as it always did; otherwise the files are read with their options and the set goes as
+     * one bikefence GeoJSON file ({@link FenceSetGeoJson}), which the jobs read with the default options into the
+     * same fences (they read every update so).
+     *
+     * @throws org.bikefence.geofence.FenceFileException naming file, feature or line, property and value
+     * @throws IllegalArgumentException for an option value that cannot be used
+     */
+    static Content content(List<FenceFiles.Entry> files, LoadOptions options, String version) throws IOException {
+        boolean asGiven = files.size() == 1 && files.get(0).options().isEmpty()
+                && options.equals(LoadOptions.defaults()) && version == null;
+        if (asGiven) {
+            Path file = files.get(0).path();
+            byte[] bytes = Files.readAllBytes(file);
+            return new Content(bytes, FenceLoaders.load(bytes, file.toString(), LoadOptions.defaults()).fences());
+        }
+        FenceSet set = FenceFiles.load(files, options, version).fences();
+        // Not a .csv name: the jobs pick the format by the source's extension and the content.
+        String source = String.join(";", files.stream().map(FenceFiles.Entry::spec).toList()) + " (one set)";
+        return new Content(FenceSetGeoJson.writeChecked(set, source), set);
     }
 
     /** Validates and publishes one file; returns its version, or throws with the validation problem. */
     String publish(Path file, String name) throws IOException, InterruptedException, ExecutionException {
-        byte[] content = Files.readAllBytes(file);
-        FenceSet set = FenceLoaders.load(content, file.toString(), LoadOptions.defaults()).fences();
-        producer.send(new ProducerRecord<>(topic, name.getBytes(StandardCharsets.UTF_8), content)).get();
-        published.put(file, digest(content));
-        log.printf("published %s: fence set %s, %d fences, to topic %s%n", file, set.version(), set.fences().size(),
-                topic);
+        return publish(List.of(FenceFiles.Entry.of(file.toString())), null, name);
+    }
+
+    /**
+     * Validates the files as one fence set and publishes it, whole, as one record; returns its version, or throws
+     * with the validation problem.
+     */
+    String publish(List<FenceFiles.Entry> files, String version, String name)
+            throws IOException, InterruptedException, ExecutionException {
+        Content content = content(files, options, version);
+        producer.send(new ProducerRecord<>(topic, name.getBytes(StandardCharsets.UTF_8), content.bytes())).get();
+        if (files.size() == 1) {
+            published.put(files.get(0).path(), digest(Files.readAllBytes(files.get(0).path())));
+        }
+        FenceSet set = content.set();
+        log.printf("published %s: fence set %s, %d fences, to topic %s%n", String.join(", ",
+                files.stream().map(FenceFiles.Entry::spec).toList()), set.version(), set.fences().size(), topic);
         return set.version();
     }
 
@@ -127,8 +174,10 @@ public final class FencePublisher implements AutoCloseable {
 
     /** {@code fences publish}: validates fence files and publishes them, once or whenever they change. */
     @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Validates each fence file (GeoJSON) and publishes it whole to the topic; running jobs "
-                    + "switch to it. --watch publishes the *.geojson files in DIR whenever they change.")
+            description = "Validates the fence files (any format fences check reads, each with its own options as "
+                    + "FILE:key=value,...) and publishes them as one whole fence set to the topic; running jobs switch "
+                    + "to it. One file without options goes as it is; otherwise the set goes as one bikefence GeoJSON. "
+                    + "--watch publishes each *.geojson file in DIR whenever it changes.")
     public static final class Publish implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -142,7 +191,7 @@ public final class FencePublisher implements AutoCloseable {
         String topic;
 
         @Option(names = "--name", paramLabel = "NAME",
-                description = "record key of the published set (default: the file name without .geojson)")
+                description = "record key of the published set (default: the first file's name without .geojson)")
         String name;
 
         @Option(names = "--watch", paramLabel = "DIR",
@@ -153,8 +202,13 @@ public final class FencePublisher implements AutoCloseable {
                 description = "how often --watch looks at DIR (default: ${DEFAULT-VALUE})")
         long everySeconds;
 
-        @Parameters(paramLabel = "FILE", arity = "0..*", description = "fence files to publish (default: none)")
-        List<Path> files = new ArrayList<>();
+        @Parameters(paramLabel = "FILE[:key=value,...]", arity = "0..*",
+                description = "fence files making the set to publish, each with its own options (keys as in fences "
+                        + "classify --fences) (default: none)")
+        List<String> files = new ArrayList<>();
+
+        @picocli.CommandLine.Mixin
+        FenceFileOptions fenceOptions;
 
         @picocli.CommandLine.Mixin
         KafkaSecurityOptions security;
@@ -168,6 +222,17 @@ public final class FencePublisher implements AutoCloseable {
                 throw new ParameterException(spec.commandLine(), "option '--every' must be positive, was "
                         + everySeconds);
             }
+            List<FenceFiles.Entry> entries;
+            LoadOptions options;
+            try {
+                entries = FenceFileOptions.entries(files);
+                options = fenceOptions.loadOptions();
+                for (FenceFiles.Entry e : entries) {
+                    FenceFiles.options(e, options);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
             org.bikefence.kafka.KafkaClientSecurity kafkaSecurity = security.validated(spec);
             // A missing secret or a refused login is one line (exit 1) before anything is read or sent.
             kafkaSecurity.checkHere(System::getenv);
@@ -177,13 +242,15 @@ public final class FencePublisher implements AutoCloseable {
             }
             Properties props = producerProperties(bootstrap, kafkaSecurity);
             int failures = 0;
-            try (FencePublisher p = new FencePublisher(new KafkaProducer<>(props), topic, System.out)) {
-                for (Path f : files) {
+            try (FencePublisher p = new FencePublisher(new KafkaProducer<>(props), topic, System.out, options)) {
+                if (!entries.isEmpty()) {
                     try {
-                        p.publish(f, name != null ? name : nameOf(f));
+                        p.publish(entries, fenceOptions.version(), name != null ? name
+                                : nameOf(entries.get(0).path()));
                     } catch (RuntimeException e) {
                         failures++;
-                        System.err.println("NOT published " + f + ": " + e.getMessage());
+                        System.err.println("NOT published " + String.join(", ",
+                                entries.stream().map(FenceFiles.Entry::spec).toList()) + ": " + e.getMessage());
                     }
                 }
                 if (watch != null) {

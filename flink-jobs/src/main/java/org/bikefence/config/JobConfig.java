@@ -153,10 +153,27 @@ public final class JobConfig {
             problems.add("option '" + JobOptions.RULES.key() + "': no rule-set file or directory '" + rules
                     + "' (working directory " + Path.of("").toAbsolutePath() + ")");
         }
-        String fences = get(JobOptions.FENCES);
-        if (!Files.isRegularFile(Path.of(fences))) {
-            problems.add("option '" + JobOptions.FENCES.key() + "': file '" + fences
-                    + "' does not exist (working directory " + Path.of("").toAbsolutePath() + ")");
+        // The fence files and their options: what can be told without reading them (JobFences reads them).
+        org.bikefence.geofence.LoadOptions fenceOptions = org.bikefence.geofence.LoadOptions.defaults();
+        try {
+            fenceOptions = JobFences.loadOptions(this);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        try {
+            for (org.bikefence.geofence.FenceFiles.Entry e : JobFences.entries(this)) {
+                try {
+                    org.bikefence.geofence.FenceFiles.options(e, fenceOptions);
+                } catch (IllegalArgumentException bad) {
+                    problems.add("option '" + JobOptions.FENCES.key() + "': " + bad.getMessage());
+                }
+                if (!Files.isRegularFile(e.path())) {
+                    problems.add("option '" + JobOptions.FENCES.key() + "': file '" + e.file()
+                            + "' does not exist (working directory " + Path.of("").toAbsolutePath() + ")");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid configuration:\n  " + String.join("\n  ", problems));

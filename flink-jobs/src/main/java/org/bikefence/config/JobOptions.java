@@ -118,8 +118,75 @@ public final class JobOptions {
 
     public static final ConfigOption<String> FENCES = ConfigOptions.key("fences")
             .stringType().defaultValue("geo-fences/fences/huli-demo.geojson")
-            .withDescription("Fence file (GeoJSON, city CSV, GBFS geofencing zones or MDS geographies), read when "
-                    + "the job is submitted; active until a fence update arrives.");
+            .withDescription("Fence files (GeoJSON, plain GIS GeoJSON, city CSV, GBFS geofencing zones or MDS "
+                    + "geographies) making one fence set, separated by ;, each FILE or FILE:key=value,... with its "
+                    + "own options (the keys of the fences.* options: kind, crs, id-property, name-property, version, "
+                    + "operators, vehicle-types, gbfs-restrictions-win, zone, repair, bounds), as fences classify "
+                    + "--fences takes them; read and validated when the job is submitted; active until a fence "
+                    + "update arrives.");
+
+    /** The prefix of the options for every fence file: {@code fences.<key>}, keys as in {@code FILE:key=value}. */
+    public static final String FENCES_PREFIX = "fences.";
+
+    public static final ConfigOption<String> FENCES_KIND = ConfigOptions.key(FENCES_PREFIX + "kind")
+            .stringType().noDefaultValue()
+            .withDescription("Kind (no_park, parking, operating_area, key_control) of city-CSV fences, of GeoJSON "
+                    + "features without a kind (plain GIS files) and of every MDS geography, overriding its "
+                    + "geography_type; not set: CSV parking, MDS by geography_type (as fences classify --kind).");
+
+    public static final ConfigOption<String> FENCES_CRS = ConfigOptions.key(FENCES_PREFIX + "crs")
+            .stringType().noDefaultValue()
+            .withDescription("WGS84, GCJ02 or BD09: coordinate system of CSV, GBFS and MDS fence files and of "
+                    + "GeoJSON without a crs member; not set: WGS84 (--fences-crs).");
+
+    public static final ConfigOption<String> FENCES_ID_PROPERTY = ConfigOptions.key(FENCES_PREFIX + "id-property")
+            .stringType().noDefaultValue()
+            .withDescription("GeoJSON property holding each fence's id (e.g. FID); reads GeoJSON as plain GIS; not "
+                    + "set: id, else the feature's index as FILE#i in a plain file (--id-property).");
+
+    public static final ConfigOption<String> FENCES_NAME_PROPERTY = ConfigOptions.key(FENCES_PREFIX + "name-property")
+            .stringType().noDefaultValue()
+            .withDescription("GeoJSON property holding each fence's name (e.g. NAME); not set: name "
+                    + "(--name-property).");
+
+    public static final ConfigOption<String> FENCES_VERSION = ConfigOptions.key(FENCES_PREFIX + "version")
+            .stringType().noDefaultValue()
+            .withDescription("Version of the fence set; not set: the file's own, plain GeoJSON and CSV a content "
+                    + "hash FILE@sha256:..., several files theirs joined by + (--fences-version).");
+
+    public static final ConfigOption<String> FENCES_OPERATORS = ConfigOptions.key(FENCES_PREFIX + "operators")
+            .stringType().noDefaultValue()
+            .withDescription("Operators (a,b) that CSV, GBFS and MDS fences and plain GeoJSON features without "
+                    + "operators apply to; not set: all (--operators).");
+
+    public static final ConfigOption<String> FENCES_VEHICLE_TYPES = ConfigOptions.key(FENCES_PREFIX + "vehicle-types")
+            .stringType().noDefaultValue()
+            .withDescription("GBFS vehicle_type_ids (a,b) whose rules count; not set: rules for all types "
+                    + "(--vehicle-types).");
+
+    public static final ConfigOption<Boolean> FENCES_GBFS_RESTRICTIONS_WIN = ConfigOptions
+            .key(FENCES_PREFIX + "gbfs-restrictions-win")
+            .booleanType().defaultValue(false)
+            .withDescription("GBFS: keep no-park zones whole even if listed after the operating area "
+                    + "(--gbfs-restrictions-win).");
+
+    public static final ConfigOption<String> FENCES_ZONE = ConfigOptions.key(FENCES_PREFIX + "zone")
+            .stringType().noDefaultValue()
+            .withDescription("Time zone of fence files without one; not set: Asia/Shanghai (--zone).");
+
+    public static final ConfigOption<Boolean> FENCES_REPAIR = ConfigOptions.key(FENCES_PREFIX + "repair")
+            .booleanType().defaultValue(false)
+            .withDescription("Repair invalid polygons (JTS GeometryFixer) instead of refusing the file (--repair).");
+
+    public static final ConfigOption<String> FENCES_BOUNDS = ConfigOptions.key(FENCES_PREFIX + "bounds")
+            .stringType().noDefaultValue()
+            .withDescription("xiamen or minLat,maxLat,minLng,maxLng: refuse fence vertices outside this box; not "
+                    + "set: no box (--bounds).");
+
+    /** The options for every fence file, in the order of {@code FenceFiles.KEYS}. */
+    public static final List<ConfigOption<?>> FENCE_FILE_OPTIONS = List.of(FENCES_KIND, FENCES_CRS,
+            FENCES_ID_PROPERTY, FENCES_NAME_PROPERTY, FENCES_VERSION, FENCES_OPERATORS, FENCES_VEHICLE_TYPES,
+            FENCES_GBFS_RESTRICTIONS_WIN, FENCES_ZONE, FENCES_REPAIR, FENCES_BOUNDS);
 
     public static final ConfigOption<String> RULES = ConfigOptions.key("rules")
             .stringType().defaultValue("scoring-rules/rulesets/huli.yaml")
@@ -252,7 +319,9 @@ public final class JobOptions {
             KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
             KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD_ENV, KAFKA_PASSWORD_FILE,
             KAFKA_TRUSTSTORE, KAFKA_TRUSTSTORE_TYPE, KAFKA_TRUSTSTORE_PASSWORD_ENV, KAFKA_TRUSTSTORE_PASSWORD_FILE,
-            FENCES, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, MAX_BIKE_ID_LENGTH, MAX_RECORD_BYTES,
+            FENCES, FENCES_KIND, FENCES_CRS, FENCES_ID_PROPERTY, FENCES_NAME_PROPERTY, FENCES_VERSION,
+            FENCES_OPERATORS, FENCES_VEHICLE_TYPES, FENCES_GBFS_RESTRICTIONS_WIN, FENCES_ZONE, FENCES_REPAIR,
+            FENCES_BOUNDS, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, MAX_BIKE_ID_LENGTH, MAX_RECORD_BYTES,
             CHECKPOINT_INTERVAL_MS, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND,
             INFLUX_URL, INFLUX_API, INFLUX_DB, INFLUX_CREATE_DB, INFLUX_RP, INFLUX_USERNAME, INFLUX_PASSWORD_ENV, INFLUX_PASSWORD_FILE,
             INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_ENV, INFLUX_TOKEN_FILE,

@@ -123,7 +123,13 @@ public final class JobMain {
         return b.build();
     }
 
-    /** The pipeline settings from the configuration: fences, rule sets (a file or a directory), event time. */
+    /**
+     * The pipeline settings from the configuration: fences (the files of option {@code fences} with the
+     * {@code fences.*} options, loaded and validated here: {@link org.bikefence.config.JobFences}), rule sets (a file
+     * or a directory), event time.
+     *
+     * @throws org.bikefence.geofence.FenceFileException when a fence file is invalid (naming file, feature, property)
+     */
     public static JobSettings settings(JobConfig config) {
         java.nio.file.Path rulesPath = config.path(JobOptions.RULES);
         RuleSetRegistry registry = null;
@@ -137,8 +143,12 @@ public final class JobMain {
         } else {
             current = RuleSetLoader.load(rulesPath);
         }
+        // The files with their options, validated now; one self-describing file for the classification step.
+        org.bikefence.config.JobFences fences = org.bikefence.config.JobFences.load(config);
+        LOG.info("fence set {}: {} fences from {}", fences.fences().version(), fences.fences().size(),
+                config.get(JobOptions.FENCES));
         return JobSettings.builder()
-                .fences(config.readFile(JobOptions.FENCES), config.get(JobOptions.FENCES))
+                .fences(fences.bytes(), fences.source())
                 .rules(current)
                 .registry(registry)
                 .maxOutOfOrderness(config.getMillis(JobOptions.MAX_OUT_OF_ORDER_MS))

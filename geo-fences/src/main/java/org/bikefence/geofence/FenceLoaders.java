@@ -48,7 +48,7 @@ public final class FenceLoaders {
         if (MdsGeographyLoader.looksLikeMds(root)) {
             return MdsGeographyLoader.toLoadResult(MdsGeographyLoader.load(root, ctx), options);
         }
-        return GeoJsonFenceLoader.load(root, ctx);
+        return GeoJsonFenceLoader.load(root, ctx, bytes);
     }
 
     private static boolean looksLikeJson(byte[] bytes) {

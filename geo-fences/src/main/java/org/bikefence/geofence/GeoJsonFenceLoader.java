@@ -64,7 +64,13 @@ public final class GeoJsonFenceLoader {
     /** @throws FenceFileException listing every problem (up to the options' limit) */
     public static LoadResult load(InputStream in, String sourceName, LoadOptions options) {
         LoadContext ctx = new LoadContext(sourceName, options);
-        return load(readJson(in, ctx), ctx);
+        byte[] bytes;
+        try {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw ctx.fatal(null, "cannot read: " + e, e);
+        }
+        return load(readJson(new java.io.ByteArrayInputStream(bytes), ctx), ctx, bytes);
     }
 
     static JsonNode readJson(InputStream in, LoadContext ctx) {
@@ -77,7 +83,8 @@ public final class GeoJsonFenceLoader {
         }
     }
 
-    static LoadResult load(JsonNode root, LoadContext ctx) {
+    /** @param content the file's bytes, for the content-hash version of a plain GIS file; null: hash the tree */
+    static LoadResult load(JsonNode root, LoadContext ctx, byte[] content) {
         if (root == null || !root.isObject()) {
             throw ctx.fatal(null, "expected a GeoJSON FeatureCollection object");
         }
@@ -89,9 +96,22 @@ public final class GeoJsonFenceLoader {
             throw ctx.fatal("features", "expected an array, got " + features);
         }
         JsonNode version = root.get("version");
-        if (version == null || !version.isTextual() || version.asText().isBlank()) {
+        boolean plain = ctx.options.readsPlainGeoJson();
+        boolean ownVersion = version != null && version.isTextual() && !version.asText().isBlank();
+        String setVersion;
+        if (ctx.options.version().isPresent()) {
+            setVersion = ctx.options.version().get();
+        } else if (ownVersion) {
+            setVersion = version.asText();
+        } else if (plain) {
+            // A GIS export carries no revision: its content names it, as the city CSV's does.
+            setVersion = CityCsvFenceLoader.defaultVersion(ctx.source, content != null ? content
+                    : root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+            setVersion = null;
             ctx.fileProblem("version", version == null
-                    ? "missing (a non-blank string naming this fence set's revision)"
+                    ? "missing (a non-blank string naming this fence set's revision; for a plain GIS"
+                            + " file give --kind KIND or --fences-version VERSION)"
                     : "expected a non-blank string, got " + version);
         }
         Crs crs = crs(root.get("crs"), ctx);
@@ -106,8 +126,8 @@ public final class GeoJsonFenceLoader {
             }
         }
         ctx.throwIfProblems();
-        return new LoadResult(new FenceSet(version.asText(), zone, fences), "geojson", crs,
-                ctx.warnings(), ctx.repairs());
+        return new LoadResult(new FenceSet(setVersion, zone, fences), plain ? "geojson (plain)"
+                : "geojson", crs, ctx.warnings(), ctx.repairs());
     }
 
     private static Crs crs(JsonNode node, LoadContext ctx) {
@@ -154,21 +174,32 @@ public final class GeoJsonFenceLoader {
         JsonNode properties = feature.path("properties");
         int problemsBefore = ctx.problemCount();
 
-        JsonNode idNode = properties.get("id");
-        if (idNode == null || idNode.isNull()) {
+        LoadOptions options = ctx.options;
+        boolean plain = options.readsPlainGeoJson();
+        String idProperty = options.idProperty().orElse("id");
+        JsonNode idNode = properties.get(idProperty);
+        if ((idNode == null || idNode.isNull()) && options.idProperty().isEmpty()) {
             // GeoJSON's own Feature.id is what many editors write; accept it as a fallback.
             idNode = feature.get("id");
         }
         String id = null;
+        if ((idNode == null || idNode.isNull()) && options.readsPlainGeoJson()
+                && options.idProperty().isEmpty()) {
+            // A plain GIS file without ids: the feature's index, qualified by the file so that the
+            // ids of several files in one set stay distinct.
+            idNode = com.fasterxml.jackson.databind.node.TextNode.valueOf(fileStem(ctx.source) + "#" + index);
+        }
         if (idNode == null || idNode.isNull()) {
-            ctx.problem(index, null, "id", "missing");
+            ctx.problem(index, null, idProperty, options.idProperty().isPresent()
+                    ? "missing (the id property chosen with --id-property)"
+                    : "missing");
         } else if (!(idNode.isTextual() || idNode.isIntegralNumber()) || idNode.asText().isBlank()) {
-            ctx.problem(index, null, "id", "expected a non-blank string, got " + idNode);
+            ctx.problem(index, null, idProperty, "expected a non-blank string, got " + idNode);
         } else {
             id = idNode.asText();
             Integer previous = firstIndexOfId.putIfAbsent(id, index);
             if (previous != null) {
-                ctx.problem(index, id, "id", "duplicate value \"" + id
+                ctx.problem(index, id, idProperty, "duplicate value \"" + id
                         + "\" (first used by feature #" + previous + ")");
             }
         }
@@ -176,8 +207,11 @@ public final class GeoJsonFenceLoader {
 
         JsonNode kindNode = properties.get("kind");
         FenceKind kind = null;
-        if (kindNode == null || kindNode.isNull()) {
-            ctx.problem(index, fid, "kind", "missing; allowed: " + FenceKind.allowedWireNames());
+        if ((kindNode == null || kindNode.isNull()) && options.kind().isPresent()) {
+            kind = options.kind().get();
+        } else if (kindNode == null || kindNode.isNull()) {
+            ctx.problem(index, fid, "kind", "missing; allowed: " + FenceKind.allowedWireNames()
+                    + "; for a plain GIS file give the kind of all its features with --kind KIND");
         } else {
             try {
                 kind = FenceKind.fromWireName(kindNode.isTextual() ? kindNode.asText()
@@ -190,10 +224,25 @@ public final class GeoJsonFenceLoader {
 
         Fence.Builder builder = Fence.builder(id == null ? "?" : id,
                 kind == null ? FenceKind.NO_PARK : kind, null);
-        readName(properties.get("name"), builder, index, fid, ctx);
+        if (options.nameProperty().isPresent()) {
+            String nameProperty = options.nameProperty().get();
+            JsonNode nameNode = properties.get(nameProperty);
+            if (nameNode != null && (nameNode.isTextual() || nameNode.isNumber())) {
+                if (!nameNode.asText().isBlank()) {
+                    builder.name(nameNode.asText());
+                }
+            } else if (nameNode != null && !nameNode.isNull()) {
+                ctx.problem(index, fid, nameProperty, "expected a string (the name property chosen with"
+                        + " --name-property), got " + FenceJson.abbreviate(nameNode));
+            }
+        } else {
+            readName(properties.get("name"), builder, index, fid, ctx);
+        }
 
         JsonNode operatorsNode = properties.get("operators");
-        if (operatorsNode != null && !operatorsNode.isNull()) {
+        if ((operatorsNode == null || operatorsNode.isNull()) && plain) {
+            builder.operators(options.operators());
+        } else if (operatorsNode != null && !operatorsNode.isNull()) {
             if (!operatorsNode.isArray()) {
                 ctx.problem(index, fid, "operators",
                         "expected an array of strings, got " + operatorsNode);
@@ -313,6 +362,19 @@ public final class GeoJsonFenceLoader {
             ctx.problem(index, id, name, e.getMessage());
             return null;
         }
+    }
+
+    /** "no-ride-zone" of "data/no-ride-zone.geojson": how index ids name their file. */
+    static String fileStem(String source) {
+        String name;
+        try {
+            java.nio.file.Path p = Path.of(source).getFileName();
+            name = p == null ? source : p.toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            name = source;
+        }
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
     }
 
     static String location(JsonProcessingException e) {

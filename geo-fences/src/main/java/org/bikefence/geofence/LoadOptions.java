@@ -31,6 +31,8 @@ public final class LoadOptions {
     private final String version;
     private final int maxProblems;
     private final boolean gbfsRestrictionsWin;
+    private final String idProperty;
+    private final String nameProperty;
 
     private LoadOptions(Builder b) {
         this.crs = b.crs;
@@ -44,6 +46,8 @@ public final class LoadOptions {
         this.version = b.version;
         this.maxProblems = b.maxProblems;
         this.gbfsRestrictionsWin = b.gbfsRestrictionsWin;
+        this.idProperty = b.idProperty;
+        this.nameProperty = b.nameProperty;
     }
 
     /** WGS84, Asia/Shanghai, no bounding box, no repair. */
@@ -68,6 +72,8 @@ public final class LoadOptions {
         b.version = version;
         b.maxProblems = maxProblems;
         b.gbfsRestrictionsWin = gbfsRestrictionsWin;
+        b.idProperty = idProperty;
+        b.nameProperty = nameProperty;
         return b;
     }
 
@@ -95,8 +101,9 @@ public final class LoadOptions {
     }
 
     /**
-     * Kind for formats that carry none: CSV (default parking) and MDS geographies without an
-     * entry in {@link #mdsKinds()}.
+     * Kind for formats that carry none: CSV (default parking), GeoJSON features without a
+     * {@code kind} property (a plain GIS file, see {@link #readsPlainGeoJson()}) and MDS geographies
+     * without an entry in {@link #mdsKinds()} (it then overrides their {@code geography_type}).
      */
     public Optional<FenceKind> kind() {
         return Optional.ofNullable(kind);
@@ -121,7 +128,35 @@ public final class LoadOptions {
         return mdsKinds;
     }
 
-    /** Fence set version for sources that carry none; derived from the source when absent. */
+    /**
+     * GeoJSON: the feature property holding each fence's id (e.g. {@code FID} of a GIS export);
+     * absent = the {@code id} property, the Feature's own {@code id}, and in a plain GIS file the
+     * feature's index.
+     */
+    public Optional<String> idProperty() {
+        return Optional.ofNullable(idProperty);
+    }
+
+    /** GeoJSON: the feature property holding each fence's name (e.g. {@code NAME}); absent = {@code name}. */
+    public Optional<String> nameProperty() {
+        return Optional.ofNullable(nameProperty);
+    }
+
+    /**
+     * True when a GeoJSON FeatureCollection is read as a plain GIS file, not as bikefence's own
+     * format: when a kind or an id property is given. Features then take the kind when they have
+     * no {@code kind}, ids default to {@code <file>#<index>}, operators default to
+     * {@link #operators()}, and a file without {@code version} gets a content hash.
+     */
+    public boolean readsPlainGeoJson() {
+        return kind != null || idProperty != null;
+    }
+
+    /**
+     * Fence set version; when given it names the set whatever the file says, otherwise the file's
+     * own (bikefence GeoJSON {@code version}), else one derived from the source (CSV, plain GeoJSON:
+     * a content hash; GBFS, MDS: their version and file name).
+     */
     public Optional<String> version() {
         return Optional.ofNullable(version);
     }
@@ -140,6 +175,23 @@ public final class LoadOptions {
         return gbfsRestrictionsWin;
     }
 
+    /** Equal options read every file alike (so {@code equals(defaults())} tells "no option given"). */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || (o instanceof LoadOptions other && crs == other.crs && zone.equals(other.zone)
+                && Objects.equals(cityBounds, other.cityBounds) && repair == other.repair && kind == other.kind
+                && operators.equals(other.operators) && vehicleTypeIds.equals(other.vehicleTypeIds)
+                && mdsKinds.equals(other.mdsKinds) && Objects.equals(version, other.version)
+                && maxProblems == other.maxProblems && gbfsRestrictionsWin == other.gbfsRestrictionsWin
+                && Objects.equals(idProperty, other.idProperty) && Objects.equals(nameProperty, other.nameProperty));
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(crs, zone, cityBounds, repair, kind, operators, vehicleTypeIds, mdsKinds, version,
+                maxProblems, gbfsRestrictionsWin, idProperty, nameProperty);
+    }
+
     /** Builds {@link LoadOptions}. */
     public static final class Builder {
         private Crs crs = Crs.WGS84;
@@ -153,8 +205,24 @@ public final class LoadOptions {
         private String version;
         private int maxProblems = DEFAULT_MAX_PROBLEMS;
         private boolean gbfsRestrictionsWin;
+        private String idProperty;
+        private String nameProperty;
 
         private Builder() {}
+
+        public Builder idProperty(String value) {
+            this.idProperty = blankToNull(value);
+            return this;
+        }
+
+        public Builder nameProperty(String value) {
+            this.nameProperty = blankToNull(value);
+            return this;
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isBlank() ? null : value;
+        }
 
         public Builder gbfsRestrictionsWin(boolean value) {
             this.gbfsRestrictionsWin = value;

@@ -20,7 +20,8 @@ import org.locationtech.jts.operation.union.UnaryUnionOp;
 /**
  * Loads MDS Geography objects (MDS 1.x and 2.x: a geographies.json list, a single-geography
  * response, or a bare Geography) and turns chosen ones into fences. MDS geographies carry no
- * fence kind; the MDS Policy rules that reference them decide, so callers pass a kind per id.
+ * fence kind of their own: the MDS Policy rules that reference them decide (callers pass a kind per
+ * id), else the caller's kind, else the kind the {@code geography_type} names.
  */
 public final class MdsGeographyLoader {
 
@@ -279,30 +280,77 @@ public final class MdsGeographyLoader {
 
     /**
      * Loads a file and makes fences of the geographies named in {@link LoadOptions#mdsKinds()},
-     * or, when that is empty, of every polygonal geography with {@link LoadOptions#kind()}.
+     * or, when that is empty, of every polygonal geography: with {@link LoadOptions#kind()} when
+     * given, else with the kind its {@code geography_type} names ({@link #KIND_OF_TYPE}).
      *
-     * @throws FenceFileException when neither is given, or listing every problem
+     * @throws FenceFileException naming every geography whose type names no kind (when no kind is
+     *     given), or listing every other problem
      */
     public static LoadResult loadFences(Path file, LoadOptions options) {
         return toLoadResult(load(file, options), options);
+    }
+
+    /**
+     * MDS {@code geography_type} values (lower case, {@code -} and spaces read as {@code _}) that
+     * name a fence kind. MDS 2.0 leaves the type free (its examples: municipal_boundary,
+     * policy_zone, stop, council_district, ...; the Louisville examples add no_ride_zone,
+     * operating_area, slow_ride_zone, distribution_zone); only these say what bikefence needs.
+     */
+    public static final Map<String, FenceKind> KIND_OF_TYPE = kindOfType();
+
+    private static Map<String, FenceKind> kindOfType() {
+        Map<String, FenceKind> m = new LinkedHashMap<>();
+        for (String t : List.of("no_parking_zone", "no_parking_area", "no_parking", "no_park_zone",
+                "no_ride_zone", "no_riding_zone")) {
+            m.put(t, FenceKind.NO_PARK);
+        }
+        m.put("operating_area", FenceKind.OPERATING_AREA);
+        for (String t : List.of("stop", "parking", "parking_zone", "parking_area")) {
+            m.put(t, FenceKind.PARKING);
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** The fence kind a geography_type names, if it names one ({@link #KIND_OF_TYPE}). */
+    public static Optional<FenceKind> kindOfType(String geographyType) {
+        if (geographyType == null) {
+            return Optional.empty();
+        }
+        String t = geographyType.trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_')
+                .replace(' ', '_');
+        return Optional.ofNullable(KIND_OF_TYPE.get(t));
     }
 
     static LoadResult toLoadResult(Geographies geographies, LoadOptions options) {
         Map<String, FenceKind> kinds = new LinkedHashMap<>(options.mdsKinds());
         List<String> warnings = new ArrayList<>(geographies.warnings());
         if (kinds.isEmpty()) {
-            FenceKind kind = options.kind().orElseThrow(() -> new FenceFileException(
-                    geographies.source(), FenceFileException.NO_FEATURE, null, null,
-                    "MDS geographies carry no fence kind: choose one for all (LoadOptions.kind,"
-                            + " --kind) or per geography id (LoadOptions.mdsKinds)"));
+            // --kind overrides; otherwise each geography's type decides, and one that names no kind
+            // is an error: guessing would turn a city boundary into a no-park zone.
+            LoadContext ctx = new LoadContext(geographies.source(), options);
+            int index = 0;
             for (MdsGeography g : geographies.byId().values()) {
-                if (g.geometry().isPresent()) {
-                    kinds.put(g.id(), kind);
-                } else {
+                int i = index++;
+                if (g.geometry().isEmpty()) {
                     warnings.add(geographies.source() + ": geography \"" + g.id() + "\" ("
                             + g.name() + ") has no polygons; not a fence");
+                    continue;
+                }
+                if (options.kind().isPresent()) {
+                    kinds.put(g.id(), options.kind().get());
+                    continue;
+                }
+                Optional<FenceKind> kind = kindOfType(g.type());
+                if (kind.isPresent()) {
+                    kinds.put(g.id(), kind.get());
+                } else {
+                    ctx.problem(i, g.id(), "geography_type", (g.type() == null ? "missing"
+                            : "\"" + g.type() + "\" names no fence kind")
+                            + "; mapped: " + String.join(", ", KIND_OF_TYPE.keySet())
+                            + "; choose the kind with --kind KIND (or FILE:kind=KIND)");
                 }
             }
+            ctx.throwIfProblems();
         }
         String version = options.version().orElseGet(() -> "mds-"
                 + (geographies.version().isEmpty() ? "?" : geographies.version()) + "@"

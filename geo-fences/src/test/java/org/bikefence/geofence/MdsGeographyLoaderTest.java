@@ -84,10 +84,14 @@ class MdsGeographyLoaderTest {
     }
 
     @Test
-    void facadeNeedsAKindForMdsFiles() {
+    void facadeNeedsAKindForMdsGeographiesWhoseTypeNamesNone() {
         Path file = fixture("mds/geographies.json");
+        // policy_zone names no fence kind (issue 13: the types that do decide, see MdsGeographyKindsTest)
         assertThatThrownBy(() -> FenceLoaders.load(file, LoadOptions.defaults()))
-                .hasMessageContaining("MDS geographies carry no fence kind");
+                .hasMessage(file + ": feature #0 (id \"" + NO_RIDE + "\"): property \"geography_type\": "
+                        + "\"policy_zone\" names no fence kind; mapped: " + String.join(", ",
+                                MdsGeographyLoader.KIND_OF_TYPE.keySet())
+                        + "; choose the kind with --kind KIND (or FILE:kind=KIND)");
         LoadResult result = FenceLoaders.load(file, LoadOptions.builder()
                 .kind(FenceKind.NO_PARK).build());
         assertThat(result.format()).isEqualTo("mds");

@@ -21,17 +21,16 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.bikefence.geofence.Bounds;
 import org.bikefence.geofence.CsvReader;
 import org.bikefence.geofence.Fence;
 import org.bikefence.geofence.FenceFileException;
+import org.bikefence.geofence.FenceFiles;
 import org.bikefence.geofence.FenceGeometry;
 import org.bikefence.geofence.FenceIndex;
 import org.bikefence.geofence.FenceKind;
@@ -102,54 +101,6 @@ public final class FencesTool implements Callable<Integer> {
                 + String.join(", ", spec.subcommands().keySet()));
     }
 
-    /** Options for fence files that cannot say themselves (CSV, GBFS, MDS). */
-    static final class FenceOptions {
-        @Option(names = "--fences-crs", paramLabel = "WGS84|GCJ02|BD09",
-                description = "coordinate system of CSV/GBFS/MDS fence files (check also takes --crs) (default: WGS84)")
-        Crs fencesCrs;
-
-        @Option(names = "--bounds", paramLabel = "xiamen|minLat,maxLat,minLng,maxLng",
-                description = "reject vertices outside this box (default: no box)")
-        Bounds bounds;
-
-        @Option(names = "--repair",
-                description = "repair invalid polygons (JTS GeometryFixer), listed as repairs (default: ${DEFAULT-VALUE})")
-        boolean repair;
-
-        @Option(names = "--kind", paramLabel = "KIND",
-                description = "kind of CSV fences and MDS geographies (default: parking)")
-        FenceKind kind;
-
-        @Option(names = "--operators", paramLabel = "a,b",
-                description = "operators CSV/GBFS/MDS fences apply to (default: all)")
-        String operators;
-
-        @Option(names = "--vehicle-types", paramLabel = "a,b",
-                description = "GBFS vehicle_type_ids whose rules count (default: rules for all types)")
-        String vehicleTypes;
-
-        @Option(names = "--gbfs-restrictions-win", description = "GBFS: keep no-park zones whole even if listed "
-                + "after the operating area (default: ${DEFAULT-VALUE})")
-        boolean gbfsRestrictionsWin;
-
-        @Option(names = "--zone", paramLabel = "ZONE",
-                description = "time zone of sources without one (default: Asia/Shanghai)")
-        ZoneId zone;
-
-        Args args() {
-            Args a = new Args();
-            a.fencesCrs = fencesCrs;
-            a.bounds = bounds;
-            a.repair = repair;
-            a.kind = kind;
-            a.operators = operators == null ? Set.of() : Args.list(operators);
-            a.vehicleTypes = vehicleTypes == null ? Set.of() : Args.list(vehicleTypes);
-            a.gbfsRestrictionsWin = gbfsRestrictionsWin;
-            a.zone = zone;
-            return a;
-        }
-    }
-
     @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Validates fence files and summarises them; exits 1 when one is invalid.",
                 "Formats: .csv = city export FENCE_ID,FENCE_LOC; JSON = bikefence GeoJSON, GBFS "
@@ -158,22 +109,28 @@ public final class FencesTool implements Callable<Integer> {
         @ParentCommand
         FencesTool tool;
 
+        @Spec
+        CommandSpec spec;
+
         @Mixin
-        FenceOptions fenceOptions;
+        FenceFileOptions fenceOptions;
 
         @Option(names = "--crs", paramLabel = "WGS84|GCJ02|BD09",
                 description = "the same as --fences-crs (default: WGS84)")
         Crs crs;
 
-        @Parameters(paramLabel = "FILE", arity = "1..*", description = "fence files to check (default: none)")
+        @Parameters(paramLabel = "FILE[:key=value,...]", arity = "1..*",
+                description = "fence files to check, each with its own options if given (keys as in "
+                        + "classify --fences) (default: none)")
         List<String> files = new ArrayList<>();
 
         @Override
         public Integer call() {
-            Args a = fenceOptions.args();
-            a.crs = crs;
-            a.files.addAll(files);
-            return check(a, tool.out);
+            try {
+                return check(FenceFileOptions.entries(files), fenceOptions.loadOptions(crs), tool.out);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
         }
     }
 
@@ -187,8 +144,12 @@ public final class FencesTool implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--fences", paramLabel = "FILE", arity = "1..*", required = true,
-                description = "fence files; ids must be unique across them (default: none, required)")
+        @Option(names = "--fences", paramLabel = "FILE[:key=value,...]", arity = "1..*", required = true,
+                description = "fence files making one fence set (ids unique across them), each with its own "
+                        + "options after a colon, overriding the options for all files: kind, crs, id-property, "
+                        + "name-property, version, operators, vehicle-types, gbfs-restrictions-win, zone, repair, "
+                        + "bounds; e.g. zones.geojson:kind=no_park,id-property=FID; several also separated by ; "
+                        + "(default: none, required)")
         List<String> fences = new ArrayList<>();
 
         @Option(names = "--points", paramLabel = "POINTS.csv", required = true,
@@ -217,12 +178,18 @@ public final class FencesTool implements Callable<Integer> {
         String out;
 
         @Mixin
-        FenceOptions fenceOptions;
+        FenceFileOptions fenceOptions;
 
         @Override
         public Integer call() {
-            Args a = fenceOptions.args();
-            a.fences.addAll(fences);
+            Args a = new Args();
+            try {
+                a.fences.addAll(FenceFileOptions.entries(fences));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            a.loadOptions = fenceOptions.loadOptions();
+            a.setVersion = fenceOptions.version();
             a.points = points;
             a.latCol = latCol;
             a.lngCol = lngCol;
@@ -239,15 +206,16 @@ public final class FencesTool implements Callable<Integer> {
 
     // ---------------------------------------------------------------------------------- check
 
-    private static int check(Args args, PrintStream out) {
-        if (args.files.isEmpty()) {
+    private static int check(List<FenceFiles.Entry> files, LoadOptions base, PrintStream out) {
+        if (files.isEmpty()) {
             throw new UsageException("check needs at least one FILE");
         }
-        LoadOptions options = args.loadOptions(args.crs != null ? args.crs : args.fencesCrs);
         int invalid = 0;
-        for (String file : args.files) {
+        for (FenceFiles.Entry entry : files) {
+            String file = entry.file();
+            LoadOptions options = FenceFiles.options(entry, base);
             try {
-                LoadResult result = FenceLoaders.load(Path.of(file), options);
+                LoadResult result = FenceLoaders.load(entry.path(), options);
                 printSummary(file, result, out);
             } catch (FenceFileException e) {
                 invalid++;
@@ -262,8 +230,8 @@ public final class FencesTool implements Callable<Integer> {
                 }
             }
         }
-        out.println(args.files.size() + " file" + (args.files.size() == 1 ? "" : "s")
-                + " checked: " + (args.files.size() - invalid) + " valid, " + invalid + " invalid");
+        out.println(files.size() + " file" + (files.size() == 1 ? "" : "s")
+                + " checked: " + (files.size() - invalid) + " valid, " + invalid + " invalid");
         return invalid == 0 ? OK : INVALID;
     }
 
@@ -316,35 +284,15 @@ public final class FencesTool implements Callable<Integer> {
         if (args.points == null) {
             throw new UsageException("classify needs --points POINTS.csv");
         }
-        if (!args.files.isEmpty()) {
-            throw new UsageException("unexpected argument(s) " + args.files);
+        FenceSet set;
+        try {
+            set = FenceFiles.load(args.fences, args.loadOptions, args.setVersion).fences();
+        } catch (FenceFileException e) {
+            err.println("fences: " + e.getMessage());
+            return INVALID;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        LoadOptions options = args.loadOptions(args.fencesCrs);
-        List<Fence> all = new ArrayList<>();
-        List<String> versions = new ArrayList<>();
-        Map<String, String> fileOfId = new HashMap<>();
-        ZoneId zone = null;
-        for (String file : args.fences) {
-            LoadResult result;
-            try {
-                result = FenceLoaders.load(Path.of(file), options);
-            } catch (FenceFileException e) {
-                err.println("fences: " + e.getMessage());
-                return INVALID;
-            }
-            for (Fence f : result.fences().fences()) {
-                String previous = fileOfId.putIfAbsent(f.id(), file);
-                if (previous != null) {
-                    err.println("fences: fence id \"" + f.id() + "\" is in both " + previous
-                            + " and " + file + "; ids must be unique across --fences files");
-                    return INVALID;
-                }
-                all.add(f);
-            }
-            versions.add(result.fences().version());
-            zone = zone == null ? result.fences().zone() : zone;
-        }
-        FenceSet set = new FenceSet(String.join("+", versions), zone, all);
         FenceIndex index = FenceIndex.build(set);
 
         Crs pointCrs = args.crs == null ? Crs.WGS84 : args.crs;
@@ -584,7 +532,8 @@ public final class FencesTool implements Callable<Integer> {
 
     private static void printClassification(PrintStream s, FenceSet set, Args args,
             Classification c, double seconds) {
-        s.println("fences: " + set.size() + " from " + String.join(", ", args.fences)
+        s.println("fences: " + set.size() + " from " + String.join(", ",
+                        args.fences.stream().map(FenceFiles.Entry::spec).toList())
                 + " (version " + set.version() + ")");
         s.printf(Locale.ROOT, "points: %d rows, %d classified, %d skipped (%.2f s)%n", c.rows,
                 c.classified, c.skipped, seconds);
@@ -614,50 +563,16 @@ public final class FencesTool implements Callable<Integer> {
         }
     }
 
-    /** The options of one run, as the commands give them. */
+    /** The options of one classify run, as the command gives them. */
     private static final class Args {
-        final List<String> files = new ArrayList<>();
-        final List<String> fences = new ArrayList<>();
+        final List<FenceFiles.Entry> fences = new ArrayList<>();
+        LoadOptions loadOptions = LoadOptions.defaults();
+        String setVersion;
         String points;
         String out;
         String latCol;
         String lngCol;
         String timeCol;
         Crs crs;
-        Crs fencesCrs;
-        Bounds bounds;
-        boolean repair;
-        boolean gbfsRestrictionsWin;
-        FenceKind kind;
-        Set<String> operators = Set.of();
-        Set<String> vehicleTypes = Set.of();
-        ZoneId zone;
-
-        LoadOptions loadOptions(Crs fileCrs) {
-            LoadOptions.Builder b = LoadOptions.builder()
-                    .cityBounds(bounds)
-                    .repair(repair)
-                    .gbfsRestrictionsWin(gbfsRestrictionsWin)
-                    .kind(kind)
-                    .operators(operators)
-                    .vehicleTypeIds(vehicleTypes);
-            if (fileCrs != null) {
-                b.crs(fileCrs);
-            }
-            if (zone != null) {
-                b.zone(zone);
-            }
-            return b.build();
-        }
-
-        static Set<String> list(String s) {
-            Set<String> out = new LinkedHashSet<>();
-            for (String part : s.split(",")) {
-                if (!part.isBlank()) {
-                    out.add(part.trim());
-                }
-            }
-            return out;
-        }
     }
 }
