@@ -11,6 +11,13 @@ import org.bikefence.model.ViolationEvent.Type;
  * The per-bike assessment rules, applied to one bike's reports in event-time order: no-park and
  * key-control violations, out-of-area, zombie and overdue-faulty violations, ride ends, standing periods
  * and report gaps. Plain Java: the Flink operator only orders reports and fires deadlines.
+ *
+ * <p>Scheduled zones switch while a bike stands: each report says which scheduled zone covers the bike and its
+ * period in force ({@link ClassifiedPosition#scheduledFenceId}). A zone that comes into force later is kept as
+ * pending; at the period's start the bike counts as standing in the zone since then, so its violation opens at the
+ * start plus the grace period without another report. A zone's violation closes at the end of its period. The
+ * tracker keeps the period a report told it until the bike's next report, which is classified afresh (against a
+ * replaced fence set too).
  */
 public final class BikeRules implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -69,11 +76,18 @@ public final class BikeRules implements Serializable {
      */
     public void onTime(BikeTrack t, long now, long evidenceUpTo, Emitter out) {
         long limit = Math.min(now, evidenceUpTo);
-        if (t.npFenceId != null && !t.npOpen && t.npSince + t.npGraceMs <= limit) {
+        if (t.schFenceId != null && pendingOpensAt(t) != Long.MAX_VALUE && pendingOpensAt(t) <= limit) {
+            enterPendingZone(t);
+        }
+        if (t.npFenceId != null && !t.npOpen && t.npSince + t.npGraceMs < t.npUntil
+                && t.npSince + t.npGraceMs <= limit) {
             t.npOpen = true;
             t.npOpenedAt = t.npSince + t.npGraceMs;
             out.violation(ViolationEvent.opened(Type.NO_PARK, t.operator, t.bikeId, t.npFenceId, t.npLat, t.npLng,
                     t.npSince, t.npOpenedAt, t.npFenceSet));
+        }
+        if (t.npFenceId != null && t.npUntil <= limit) {
+            zoneOutOfForce(t, out);
         }
         if (t.oaSince >= 0 && !t.oaOpen && t.oaSince + s.outOfAreaGraceMs <= limit) {
             t.oaOpen = true;
@@ -99,8 +113,14 @@ public final class BikeRules implements Serializable {
     /** The earliest pending deadline, or {@link Long#MAX_VALUE} when none. */
     public long nextDeadline(BikeTrack t) {
         long d = Long.MAX_VALUE;
-        if (t.npFenceId != null && !t.npOpen) {
-            d = Math.min(d, t.npSince + t.npGraceMs);
+        if (t.npFenceId != null) {
+            if (!t.npOpen && t.npSince + t.npGraceMs < t.npUntil) {
+                d = Math.min(d, t.npSince + t.npGraceMs);
+            }
+            d = Math.min(d, t.npUntil);
+        }
+        if (t.schFenceId != null) {
+            d = Math.min(d, pendingOpensAt(t));
         }
         if (t.oaSince >= 0 && !t.oaOpen) {
             d = Math.min(d, t.oaSince + s.outOfAreaGraceMs);
@@ -160,8 +180,23 @@ public final class BikeRules implements Serializable {
     }
 
     private void noPark(BikeTrack t, ClassifiedPosition p, boolean stationary, Emitter out) {
+        // First what the previous report's periods make of the time up to this report (onTime has usually done it).
+        if (t.schFenceId != null && t.schFrom <= p.ts) {
+            if (p.ts < t.schUntil) {
+                enterPendingZone(t);
+            } else {
+                t.schFenceId = null;
+            }
+        }
+        if (t.npFenceId != null && t.npUntil <= p.ts) {
+            zoneOutOfForce(t, out);
+        }
         String zone = stationary ? p.noParkFenceId : null;
+        long until = zone != null && zone.equals(p.scheduledFenceId) ? p.scheduledUntil : Long.MAX_VALUE;
+        pending(t, p, stationary && zone == null);
         if (zone != null && zone.equals(t.npFenceId)) {
+            // The same zone, its period as this report's classification says (the fence set may have changed).
+            t.npUntil = until;
             return;
         }
         if (t.npFenceId != null && t.npOpen) {
@@ -170,13 +205,60 @@ public final class BikeRules implements Serializable {
         }
         t.npOpen = false;
         t.npFenceId = zone;
+        t.npUntil = Long.MAX_VALUE;
         if (zone != null) {
             t.npFenceSet = p.fenceSetVersion;
             t.npSince = p.ts;
             t.npGraceMs = p.noParkGraceMs > 0 ? p.noParkGraceMs : s.noParkGraceMs;
             t.npLat = p.lat;
             t.npLng = p.lng;
+            t.npUntil = until;
         }
+    }
+
+    /** Keeps the scheduled zone a standing bike outside every zone in force will stand in later, or forgets it. */
+    private void pending(BikeTrack t, ClassifiedPosition p, boolean standingOutsideZones) {
+        if (!standingOutsideZones || p.scheduledFenceId == null || p.scheduledFrom <= p.ts) {
+            t.schFenceId = null;
+            return;
+        }
+        t.schFenceId = p.scheduledFenceId;
+        t.schFenceSet = p.fenceSetVersion;
+        t.schFrom = p.scheduledFrom;
+        t.schUntil = p.scheduledUntil;
+        t.schGraceMs = p.scheduledGraceMs > 0 ? p.scheduledGraceMs : s.noParkGraceMs;
+        t.schLat = p.lat;
+        t.schLng = p.lng;
+    }
+
+    /** When the pending zone's violation opens (its start plus the grace), or MAX_VALUE when its period is shorter. */
+    private static long pendingOpensAt(BikeTrack t) {
+        long opens = t.schFrom + t.schGraceMs;
+        return opens < t.schUntil ? opens : Long.MAX_VALUE;
+    }
+
+    /** The pending zone comes into force with the bike standing in it: the bike is in the zone since its start. */
+    private static void enterPendingZone(BikeTrack t) {
+        t.npFenceId = t.schFenceId;
+        t.npFenceSet = t.schFenceSet;
+        t.npSince = t.schFrom;
+        t.npGraceMs = t.schGraceMs;
+        t.npLat = t.schLat;
+        t.npLng = t.schLng;
+        t.npOpen = false;
+        t.npUntil = t.schUntil;
+        t.schFenceId = null;
+    }
+
+    /** The zone's period has ended: its open violation closes then, and the bike is in no zone until it reports. */
+    private static void zoneOutOfForce(BikeTrack t, Emitter out) {
+        if (t.npOpen) {
+            out.violation(ViolationEvent.opened(Type.NO_PARK, t.operator, t.bikeId, t.npFenceId, t.npLat, t.npLng,
+                    t.npSince, t.npOpenedAt, t.npFenceSet).closedAt(t.npUntil));
+        }
+        t.npOpen = false;
+        t.npFenceId = null;
+        t.npUntil = Long.MAX_VALUE;
     }
 
     private static void outOfArea(BikeTrack t, ClassifiedPosition p, boolean stationary, Emitter out) {

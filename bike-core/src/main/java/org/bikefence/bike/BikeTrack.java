@@ -30,6 +30,17 @@ public class BikeTrack {
     public double npLng;
     public boolean npOpen;
     public long npOpenedAt;
+    /** When the zone goes out of force (the end of its scheduled period), {@link Long#MAX_VALUE} when it does not. */
+    public long npUntil = Long.MAX_VALUE;
+
+    // A scheduled zone the bike stands in that is not in force yet: its next period, as the last report told it.
+    public String schFenceId;
+    public String schFenceSet;
+    public long schFrom;
+    public long schUntil;
+    public long schGraceMs;
+    public double schLat;
+    public double schLng;
 
     // Standing outside the operating area.
     public long oaSince = -1;

@@ -14,6 +14,19 @@ public class ClassifiedPosition {
     public String noParkFenceId;
     /** The grace period of that zone when it sets its own (key-control zones), ms; 0 = the rule set's. */
     public long noParkGraceMs;
+    /**
+     * A scheduled (not permanent) no-park or key-control fence covering the position for this operator, or null:
+     * the zone above when it is scheduled, otherwise (no zone in force) the one that comes into force first within
+     * the fences' 8-day look-ahead. Null when a permanent zone binds. The three fields after it mean nothing
+     * without it.
+     */
+    public String scheduledFenceId;
+    /** That fence's own grace period, ms; 0 = the rule set's. */
+    public long scheduledGraceMs;
+    /** The start of that fence's period in force holding {@link #ts}, or of its next one after ts, epoch ms. */
+    public long scheduledFrom;
+    /** The end (exclusive) of that period, epoch ms; {@link Long#MAX_VALUE} when it is open-ended. */
+    public long scheduledUntil;
     /** The parking fence covering the position (smallest id), or null. */
     public String parkingFenceId;
     /** Capacity of that parking fence in bikes; 0 when it has none (or no fence). */

@@ -21,8 +21,13 @@ import org.bikefence.metrics.BikeCounted;
  */
 public final class BikeTrackSerializer extends TypeSerializerSingleton<BikeTrack> {
     private static final long serialVersionUID = 1L;
-    /** The format written first in every value, so a later layout can tell and read older ones. */
-    static final byte FORMAT = 1;
+    /**
+     * The format written first in every value, so a later layout can tell and read older ones. Format 2 added the
+     * scheduled zone's period ({@code npUntil}, the pending {@code sch*} fields); format 1 values read as tracks
+     * without one.
+     */
+    static final byte FORMAT = 2;
+    private static final byte FORMAT_WITHOUT_SCHEDULES = 1;
     public static final BikeTrackSerializer INSTANCE = new BikeTrackSerializer();
     /** The type information of the {@code bike-track} state. */
     public static final TypeInformation<BikeTrack> TYPE = new SerializerTypeInfo<>(BikeTrack.class, INSTANCE);
@@ -61,6 +66,14 @@ public final class BikeTrackSerializer extends TypeSerializerSingleton<BikeTrack
         t.npLng = from.npLng;
         t.npOpen = from.npOpen;
         t.npOpenedAt = from.npOpenedAt;
+        t.npUntil = from.npUntil;
+        t.schFenceId = from.schFenceId;
+        t.schFenceSet = from.schFenceSet;
+        t.schFrom = from.schFrom;
+        t.schUntil = from.schUntil;
+        t.schGraceMs = from.schGraceMs;
+        t.schLat = from.schLat;
+        t.schLng = from.schLng;
         t.oaSince = from.oaSince;
         t.oaOpen = from.oaOpen;
         t.oaOpenedAt = from.oaOpenedAt;
@@ -122,6 +135,17 @@ public final class BikeTrackSerializer extends TypeSerializerSingleton<BikeTrack
         out.writeDouble(t.npLng);
         out.writeBoolean(t.npOpen);
         out.writeLong(t.npOpenedAt);
+        out.writeLong(t.npUntil);
+        // Pending zones are rare: one byte without one.
+        ModelFields.writeString(t.schFenceId, out);
+        if (t.schFenceId != null) {
+            ModelFields.writeString(t.schFenceSet, out);
+            out.writeLong(t.schFrom);
+            out.writeLong(t.schUntil);
+            out.writeLong(t.schGraceMs);
+            out.writeDouble(t.schLat);
+            out.writeDouble(t.schLng);
+        }
         out.writeLong(t.oaSince);
         out.writeBoolean(t.oaOpen);
         out.writeLong(t.oaOpenedAt);
@@ -150,7 +174,7 @@ public final class BikeTrackSerializer extends TypeSerializerSingleton<BikeTrack
     @Override
     public BikeTrack deserialize(DataInputView in) throws IOException {
         byte format = in.readByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_WITHOUT_SCHEDULES) {
             throw new IOException("bike-track state of format " + format + ", this job reads format " + FORMAT);
         }
         BikeTrack t = new BikeTrack();
@@ -175,6 +199,18 @@ public final class BikeTrackSerializer extends TypeSerializerSingleton<BikeTrack
         t.npLng = in.readDouble();
         t.npOpen = in.readBoolean();
         t.npOpenedAt = in.readLong();
+        if (format != FORMAT_WITHOUT_SCHEDULES) {
+            t.npUntil = in.readLong();
+            t.schFenceId = ModelFields.readString(in);
+            if (t.schFenceId != null) {
+                t.schFenceSet = ModelFields.readString(in);
+                t.schFrom = in.readLong();
+                t.schUntil = in.readLong();
+                t.schGraceMs = in.readLong();
+                t.schLat = in.readDouble();
+                t.schLng = in.readDouble();
+            }
+        }
         t.oaSince = in.readLong();
         t.oaOpen = in.readBoolean();
         t.oaOpenedAt = in.readLong();

@@ -77,6 +77,10 @@ import org.bikefence.model.ViolationEvent;
  * <p>At the end of a bounded input the watermark jumps to +infinity; a deadline that ran out only because
  * of that jump opens a violation only if the bike's own later reports prove it, so a replay never invents
  * violations the stream would not have seen.
+ *
+ * <p>Scheduled zones switch on deadlines too: a report inside a scheduled zone carries the zone's period, and
+ * {@link BikeRules#nextDeadline} includes its start plus the grace (a bike standing there before the start) and its
+ * end (an open violation closes then), so a silent bike's one timer fires at them as at any other deadline.
  */
 public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         implements OneInputStreamOperator<ClassifiedPosition, ViolationEvent>, Triggerable<String, VoidNamespace> {

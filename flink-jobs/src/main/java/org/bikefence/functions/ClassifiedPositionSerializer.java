@@ -47,6 +47,10 @@ public final class ClassifiedPositionSerializer extends TypeSerializerSingleton<
         c.receivedAt = from.receivedAt;
         c.noParkFenceId = from.noParkFenceId;
         c.noParkGraceMs = from.noParkGraceMs;
+        c.scheduledFenceId = from.scheduledFenceId;
+        c.scheduledGraceMs = from.scheduledGraceMs;
+        c.scheduledFrom = from.scheduledFrom;
+        c.scheduledUntil = from.scheduledUntil;
         c.parkingFenceId = from.parkingFenceId;
         c.parkingCapacity = from.parkingCapacity;
         c.h3Cell = from.h3Cell;
@@ -77,6 +81,13 @@ public final class ClassifiedPositionSerializer extends TypeSerializerSingleton<
         out.writeLong(p.receivedAt);
         StringValue.writeString(p.noParkFenceId, out);
         out.writeLong(p.noParkGraceMs);
+        // Most positions are in no scheduled zone: one byte for them, the period only with a zone.
+        StringValue.writeString(p.scheduledFenceId, out);
+        if (p.scheduledFenceId != null) {
+            out.writeLong(p.scheduledGraceMs);
+            out.writeLong(p.scheduledFrom);
+            out.writeLong(p.scheduledUntil);
+        }
         StringValue.writeString(p.parkingFenceId, out);
         out.writeInt(p.parkingCapacity);
         out.writeLong(p.h3Cell);
@@ -97,6 +108,12 @@ public final class ClassifiedPositionSerializer extends TypeSerializerSingleton<
         p.receivedAt = in.readLong();
         p.noParkFenceId = StringValue.readString(in);
         p.noParkGraceMs = in.readLong();
+        p.scheduledFenceId = StringValue.readString(in);
+        if (p.scheduledFenceId != null) {
+            p.scheduledGraceMs = in.readLong();
+            p.scheduledFrom = in.readLong();
+            p.scheduledUntil = in.readLong();
+        }
         p.parkingFenceId = StringValue.readString(in);
         p.parkingCapacity = in.readInt();
         p.h3Cell = in.readLong();

@@ -118,7 +118,9 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
     /**
      * Classification itself: the fences' {@link Verdict} for the position's operator at its event time (a
      * no-park fence wins; a key-control zone counts as no-park, with its own grace period, outside every
-     * parking fence; see {@link Verdict}), which {@code fences classify} prints too.
+     * parking fence; see {@link Verdict}), which {@code fences classify} prints too. A position inside a scheduled
+     * zone also carries that zone's period in force ({@link Verdict.ScheduledZone}), so the tracker can switch the
+     * zone on and off at the period's start and end while the bike stands without reporting.
      */
     static ClassifiedPosition classify(FenceIndex index, BikePosition p) {
         Verdict v = index.verdict(p.lat, p.lng, p.operator, p.ts);
@@ -126,6 +128,13 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
                 v.fenceSetVersion());
         c.parkingCapacity = v.parkingCapacity();
         c.noParkGraceMs = v.zoneGraceMs();
+        Verdict.ScheduledZone z = v.scheduled();
+        if (z != null) {
+            c.scheduledFenceId = z.fence().id();
+            c.scheduledGraceMs = z.graceMs();
+            c.scheduledFrom = z.from();
+            c.scheduledUntil = z.until();
+        }
         return c;
     }
 

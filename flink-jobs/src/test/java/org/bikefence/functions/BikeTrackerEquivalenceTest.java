@@ -3,13 +3,17 @@ package org.bikefence.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -22,6 +26,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.bikefence.bike.TrackerSettings;
+import org.bikefence.geofence.Schedule;
 import org.bikefence.model.BikePosition;
 import org.bikefence.model.BikeState;
 import org.bikefence.model.ClassifiedPosition;
@@ -47,6 +52,12 @@ class BikeTrackerEquivalenceTest {
     private static final String[] ZONES = {null, null, null, "NP-01", "NP-02"};
     private static final String[] PARKING = {null, "P-1", "P-2"};
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A scheduled no-park zone, as it is classified before and after its fence set is replaced. */
+    private static final String SCHEDULED_ZONE = "NP-S";
+    private static final long SET_REPLACED_AT = START + 3 * DAY + 8 * 60 * MIN + 30 * MIN;
+    private static final Schedule[] SCHEDULES = {
+        Schedule.of(XIAMEN, List.of(window(8, 10), window(22, 2))),
+        Schedule.of(XIAMEN, List.of(window(8, 9), window(21, 3)))};
 
     /** One input: the records in arrival order, each followed by the watermark then sent (or none). */
     private record Step(ClassifiedPosition report, long watermarkAfter, boolean checkpointAfter) {}
@@ -95,6 +106,36 @@ class BikeTrackerEquivalenceTest {
         assertThat(minus(batching, reference)).as("extra").isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(longs = {21, 22, 23, 24})
+    void withScheduledZonesSwitchingWhileBikesStandToo(long seed) throws Exception {
+        List<Step> input = input(new Random(seed), 12 + (int) (seed % 4) * 3, new Random(seed * 7919));
+        List<String> reference = run(input, () -> new KeyedProcessOperator<>(
+                new PerReportTimersTracker(SETTINGS, XIAMEN)), false, false);
+        List<String> batching = run(input, () -> new BikeTracker(SETTINGS, XIAMEN), true, seed % 2 == 0);
+        assertThat(reference).as("windows closed violations").anyMatch(r -> r.startsWith("main ")
+                && r.contains("\"CLOSED\"") && r.contains(SCHEDULED_ZONE));
+        assertThat(reference).as("a window opened a violation of a bike that did not report").anyMatch(
+                BikeTrackerEquivalenceTest::openedAtAWindowStart);
+        assertThat(minus(reference, batching)).as("missing of %d", reference.size()).isEmpty();
+        assertThat(minus(batching, reference)).as("extra").isEmpty();
+    }
+
+    /** A violation of the scheduled zone counted from one of its windows' starts. */
+    private static boolean openedAtAWindowStart(String record) {
+        if (!record.startsWith("main ") || !record.contains(SCHEDULED_ZONE)) {
+            return false;
+        }
+        try {
+            var v = JSON.readTree(record.substring(5, record.lastIndexOf('@')));
+            LocalTime since = Instant.ofEpochMilli(v.get("parkedSince").asLong()).atZone(XIAMEN).toLocalTime();
+            return since.getSecond() == 0 && since.getMinute() == 0 && Set.of(8, 21, 22).contains(since.getHour())
+                    && v.get("openedAt").asLong() == v.get("parkedSince").asLong() + 10 * MIN;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void theInputCoversWhatTheTrackerDecides() throws Exception {
         List<Step> input = input(new Random(1), 15);
@@ -111,6 +152,32 @@ class BikeTrackerEquivalenceTest {
      * park in no-park zones, go faulty; each report arrives up to the bound late, and one in 40 behind the watermark.
      */
     private static List<Step> input(Random r, int bikes) {
+        return input(r, bikes, null);
+    }
+
+    private static Schedule.Window window(int startHour, int endHour) {
+        return Schedule.Window.of(EnumSet.allOf(DayOfWeek.class), LocalTime.of(startHour, 0), LocalTime.of(endHour, 0));
+    }
+
+    /**
+     * What classification says of a report inside the scheduled zone: the zone when in force, and its period (the
+     * schedule changes when the fence set is replaced, at {@link #SET_REPLACED_AT}).
+     */
+    private static void inScheduledZone(ClassifiedPosition p) {
+        Schedule s = SCHEDULES[p.ts < SET_REPLACED_AT ? 0 : 1];
+        Schedule.Period period = s.periodAtOrAfter(p.ts);
+        p.noParkFenceId = period.contains(p.ts) ? SCHEDULED_ZONE : null;
+        p.scheduledFenceId = SCHEDULED_ZONE;
+        p.scheduledFrom = period.start();
+        p.scheduledUntil = period.end();
+        p.fenceSetVersion = p.ts < SET_REPLACED_AT ? "v1" : "v2";
+    }
+
+    /**
+     * The input of {@link #input(Random, int)}; with {@code scheduled} (a second generator, so the other tests'
+     * inputs stay as they were) bikes also stand in a scheduled zone now and then, and fall silent for hours.
+     */
+    private static List<Step> input(Random r, int bikes, Random scheduled) {
         List<ClassifiedPosition> all = new ArrayList<>();
         for (int b = 0; b < bikes; b++) {
             String operator = "op" + (b % 3);
@@ -120,6 +187,7 @@ class BikeTrackerEquivalenceTest {
             BikeState state = BikeState.PARKED;
             String zone = null;
             String parking = null;
+            boolean inScheduled = false;
             int reports = 40 + r.nextInt(80);
             for (int i = 0; i < reports; i++) {
                 int roll = r.nextInt(100);
@@ -130,12 +198,16 @@ class BikeTrackerEquivalenceTest {
                 } else {
                     ts += (20 + r.nextInt(300)) * 1000L;
                 }
+                if (scheduled != null && scheduled.nextInt(15) == 0) {
+                    ts += (1 + scheduled.nextInt(360)) * MIN;
+                }
                 int change = r.nextInt(10);
                 if (change < 3) {
                     state = r.nextInt(10) == 0 ? BikeState.FAULTY
                             : r.nextBoolean() ? BikeState.RIDING : BikeState.PARKED;
                     zone = ZONES[r.nextInt(ZONES.length)];
                     parking = PARKING[r.nextInt(PARKING.length)];
+                    inScheduled = scheduled != null && scheduled.nextInt(3) == 0;
                 }
                 if (state == BikeState.RIDING || change == 9) {
                     lat += (r.nextDouble() - 0.5) * 0.01;
@@ -146,12 +218,18 @@ class BikeTrackerEquivalenceTest {
                         r.nextInt(15) != 0, "v1");
                 p.h3Cell = 600_000_000_000_000_000L + b;
                 p.parkingCapacity = parking == null ? 0 : 5;
+                if (inScheduled) {
+                    inScheduledZone(p);
+                }
                 all.add(p);
                 if (r.nextInt(25) == 0) {
                     // The same time twice: applied in arrival order.
                     ClassifiedPosition twin = new ClassifiedPosition(
                             new BikePosition(operator, "b" + b, ts, lat, lng, BikeState.PARKED), zone, parking,
                             true, "v1");
+                    if (inScheduled) {
+                        inScheduledZone(twin);
+                    }
                     all.add(twin);
                 }
             }
@@ -172,6 +250,9 @@ class BikeTrackerEquivalenceTest {
                 ClassifiedPosition late = new ClassifiedPosition(new BikePosition(p.operator, p.bikeId,
                         watermark - r.nextInt(30) * MIN, p.lat, p.lng, p.state), p.noParkFenceId, p.parkingFenceId,
                         p.inOperatingArea, "v1");
+                if (p.scheduledFenceId != null) {
+                    inScheduledZone(late);
+                }
                 steps.add(new Step(late, Long.MIN_VALUE, false));
             }
             maxArrival = Math.max(maxArrival, o[0]);

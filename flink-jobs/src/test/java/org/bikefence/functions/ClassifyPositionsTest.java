@@ -66,6 +66,26 @@ class ClassifyPositionsTest {
     }
 
     @Test
+    void aPositionInAScheduledZoneCarriesTheZonesPeriodSoTheTrackerCanSwitchItWithoutAReport() {
+        long sevenAm = MONDAY_8AM - HOUR;
+        long nineAm = MONDAY_8AM + HOUR;
+        ClassifiedPosition before = at("hello", 24.5005, 118.1005, MONDAY_8AM - 2 * HOUR);
+        assertThat(before.noParkFenceId).isNull();
+        assertThat(before.scheduledFenceId).isEqualTo("NP-RUSH");
+        assertThat(List.of(before.scheduledFrom, before.scheduledUntil)).containsExactly(sevenAm, nineAm);
+        ClassifiedPosition inside = at("hello", 24.5005, 118.1005, MONDAY_8AM);
+        assertThat(inside.noParkFenceId).isEqualTo("NP-RUSH");
+        assertThat(List.of(inside.scheduledFrom, inside.scheduledUntil)).containsExactly(sevenAm, nineAm);
+        ClassifiedPosition fridayNoon = at("hello", 24.5005, 118.1005, MONDAY_8AM + 4 * 24 * HOUR + 4 * HOUR);
+        assertThat(List.of(fridayNoon.scheduledFrom, fridayNoon.scheduledUntil)).as("next Monday, not Saturday")
+                .containsExactly(sevenAm + 7 * 24 * HOUR, nineAm + 7 * 24 * HOUR);
+        ClassifiedPosition permanent = at("hello", 24.5015, 118.1215, MONDAY_8AM);
+        assertThat(permanent.noParkFenceId).isEqualTo("KC-1");
+        assertThat(permanent.scheduledFenceId).isNull();
+        assertThat(at("hello", 24.45, 118.05, MONDAY_8AM).scheduledFenceId).isNull();
+    }
+
+    @Test
     void aKeyControlZoneIsNoParkOutsideItsParkingFencesWithItsOwnGrace() {
         ClassifiedPosition outside = at("hello", 24.5015, 118.1215, MONDAY_8AM);
         assertThat(outside.noParkFenceId).isEqualTo("KC-1");

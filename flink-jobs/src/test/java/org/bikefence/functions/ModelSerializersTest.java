@@ -109,6 +109,43 @@ class ModelSerializersTest {
                 + BikeTrackSerializer.FORMAT, e.getMessage());
     }
 
+    @Test
+    void aTrackOfFormatOneReadsAsATrackWithoutScheduledZones() throws Exception {
+        BikeTrack t = fill(BikeTrack.class, new int[] {9});
+        t.npUntil = Long.MAX_VALUE;
+        t.schFenceId = null;
+        t.schFenceSet = null;
+        t.schFrom = 0;
+        t.schUntil = 0;
+        t.schGraceMs = 0;
+        t.schLat = 0;
+        t.schLng = 0;
+        byte[] now = bytes(t);
+        // Format 1 is format 2 without npUntil (8 bytes) and the pending zone (1 byte when there is none).
+        BikeTrack other = BikeTrackSerializer.INSTANCE.copy(t);
+        other.npUntil = 42;
+        byte[] differs = bytes(other);
+        // Where npUntil starts: Long.MAX_VALUE (7f ff ..) and 42 (00 .. 2a) differ in their first byte already.
+        int at = 0;
+        while (now[at] == differs[at]) {
+            at++;
+        }
+        byte[] formatOne = new byte[now.length - 9];
+        System.arraycopy(now, 0, formatOne, 0, at);
+        System.arraycopy(now, at + 9, formatOne, at, now.length - at - 9);
+        formatOne[0] = 1;
+        DataInputDeserializer in = new DataInputDeserializer(formatOne);
+        BikeTrack back = BikeTrackSerializer.INSTANCE.deserialize(in);
+        assertEquals(0, in.available(), "bytes left after reading");
+        assertFieldsEqual("format 1", t, back);
+    }
+
+    private static byte[] bytes(BikeTrack t) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        BikeTrackSerializer.INSTANCE.serialize(t, out);
+        return out.getCopyOfBuffer();
+    }
+
     private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(256);
         serializer.serialize(value, out);

@@ -92,6 +92,10 @@ class NoKryoTypesTest {
         p.noParkGraceMs = 300_000L;
         p.parkingCapacity = 12;
         p.h3Cell = 0x89283082803ffffL;
+        p.scheduledFenceId = "np-1";
+        p.scheduledGraceMs = 600_000L;
+        p.scheduledFrom = 1_794_240_000_000L;
+        p.scheduledUntil = 1_794_247_200_000L;
         p.operator = "哈啰".repeat(30_000);
         for (java.lang.reflect.Field f : ClassifiedPosition.class.getFields()) {
             assertThat(f.get(p)).as("every field set, so a new one left out of the serializer shows: %s", f.getName())

@@ -1,5 +1,6 @@
 package org.bikefence.geofence;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,8 +22,34 @@ import java.util.List;
  * @param parking the parking fence the bike stands in, or null
  * @param inOperatingArea whether an operating area covers the point
  * @param fenceSetVersion the version of the fence set the verdict was reached with
+ * @param scheduled when the verdict is for an instant and a scheduled (not permanent) no-park or key-control fence
+ *     decides it now or may decide it later: that fence and its period in force (see {@link ScheduledZone}); null
+ *     otherwise (always null for a verdict at any time)
  */
-public record Verdict(Fence zone, Fence parking, boolean inOperatingArea, String fenceSetVersion) {
+public record Verdict(Fence zone, Fence parking, boolean inOperatingArea, String fenceSetVersion,
+        ScheduledZone scheduled) {
+
+    /** A verdict no schedule will change. */
+    public Verdict(Fence zone, Fence parking, boolean inOperatingArea, String fenceSetVersion) {
+        this(zone, parking, inOperatingArea, fenceSetVersion, null);
+    }
+
+    /**
+     * The scheduled zone a standing bike's verdict switches with, and its period in force (epoch ms, {@code from}
+     * inclusive, {@code until} exclusive; {@link Long#MAX_VALUE} for open-ended): when {@link #zone} is scheduled,
+     * that zone and the period holding the verdict's instant; when no zone binds, the scheduled no-park or
+     * key-control fence (key-control only outside every parking fence) that comes into force first within
+     * {@link Schedule#LOOKAHEAD_MS}, no-park before key-control and then the smallest id at equal starts, with its
+     * next period. A streaming job uses it to open and close violations at the period's start and end without a
+     * report. Whatever else may switch by then (a scheduled parking fence, a second zone) is decided when the bike
+     * next reports.
+     */
+    public record ScheduledZone(Fence fence, long from, long until) {
+        /** The zone's own grace period in ms; 0 means the rule set's. */
+        public long graceMs() {
+            return graceMsOf(fence);
+        }
+    }
 
     /**
      * Decides over the fences covering a point (any order), for {@code operator} at {@code epochMs}.
@@ -34,8 +61,13 @@ public record Verdict(Fence zone, Fence parking, boolean inOperatingArea, String
         Fence keyControl = null;
         Fence parking = null;
         boolean inArea = false;
+        boolean zoneOutOfForce = false;
         for (Fence f : covering) {
-            if (!f.appliesTo(operator) || (epochMs != null && !f.isActiveAt(epochMs))) {
+            if (!f.appliesTo(operator)) {
+                continue;
+            }
+            if (epochMs != null && !f.isActiveAt(epochMs)) {
+                zoneOutOfForce |= f.kind() == FenceKind.NO_PARK || f.kind() == FenceKind.KEY_CONTROL;
                 continue;
             }
             switch (f.kind()) {
@@ -46,7 +78,58 @@ public record Verdict(Fence zone, Fence parking, boolean inOperatingArea, String
             }
         }
         Fence zone = noPark != null ? noPark : (parking == null ? keyControl : null);
-        return new Verdict(zone, parking, inArea, fenceSetVersion);
+        ScheduledZone scheduled = null;
+        if (epochMs != null) {
+            if (zone != null) {
+                if (!zone.isPermanent()) {
+                    scheduled = scheduledZone(zone, epochMs);
+                }
+            } else if (zoneOutOfForce) {
+                scheduled = nextZone(covering, operator, epochMs, parking != null);
+            }
+        }
+        return new Verdict(zone, parking, inArea, fenceSetVersion, scheduled);
+    }
+
+    /** Of the zones out of force at {@code epochMs}, the one coming into force first, or null. */
+    private static ScheduledZone nextZone(List<Fence> covering, String operator, long epochMs, boolean inParking) {
+        ScheduledZone best = null;
+        for (Fence f : covering) {
+            boolean candidate = f.kind() == FenceKind.NO_PARK || (f.kind() == FenceKind.KEY_CONTROL && !inParking);
+            if (!candidate || !f.appliesTo(operator) || f.isActiveAt(epochMs)) {
+                continue;
+            }
+            ScheduledZone z = scheduledZone(f, epochMs);
+            // Covering is in id order, so at equal starts the first no-park fence, else the first key-control one.
+            if (z != null && (best == null || z.from() < best.from() || (z.from() == best.from()
+                    && f.kind() == FenceKind.NO_PARK && best.fence().kind() == FenceKind.KEY_CONTROL))) {
+                best = z;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The fence's period in force holding {@code epochMs}, or its next one starting within the look-ahead, with its
+     * effective period applied; null when none.
+     */
+    static ScheduledZone scheduledZone(Fence f, long epochMs) {
+        long effectiveFrom = f.effectiveFrom().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+        long effectiveUntil = f.effectiveUntil().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE);
+        long at = Math.max(epochMs, effectiveFrom);
+        if (at >= effectiveUntil || at - epochMs > Schedule.LOOKAHEAD_MS) {
+            return null;
+        }
+        Schedule.Period p = f.schedule().periodAtOrAfter(at);
+        if (p == null) {
+            return null;
+        }
+        long from = Math.max(p.start(), effectiveFrom);
+        long until = Math.min(p.end(), effectiveUntil);
+        if (from >= until || (from > epochMs && from - epochMs > Schedule.LOOKAHEAD_MS)) {
+            return null;
+        }
+        return new ScheduledZone(f, from, until);
     }
 
     private static Fence smaller(Fence current, Fence candidate) {
@@ -70,7 +153,11 @@ public record Verdict(Fence zone, Fence parking, boolean inOperatingArea, String
 
     /** The zone's own grace period in ms (key-control zones are stricter); 0 means the rule set's. */
     public long zoneGraceMs() {
-        return zone == null || zone.graceMinutes().isEmpty() ? 0 : zone.graceMinutes().getAsInt() * 60_000L;
+        return graceMsOf(zone);
+    }
+
+    private static long graceMsOf(Fence f) {
+        return f == null || f.graceMinutes().isEmpty() ? 0 : f.graceMinutes().getAsInt() * 60_000L;
     }
 
     /**
