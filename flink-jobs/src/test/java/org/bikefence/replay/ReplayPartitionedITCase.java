@@ -152,7 +152,8 @@ class ReplayPartitionedITCase {
      * watermarks (before, whatever the periodic emitter had reached when the input ran out decided it).
      */
     @Test
-    void aReplayWritesTheSamePointsWhetherItsWatermarksComeEveryMillisecondOrOnlyAtTheEnd() throws Exception {
+    void aReplayWritesTheSamePointsWhetherItsWatermarksComeEveryMillisecondOrOnlyAtTheEnd(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
         List<SimRecord> first = new ArrayList<>();
         simulate(sim -> sim.advanceTo(START + 5 * 60_000L, first::add));
         Path file = tmp.resolve("zombies.jsonl");
@@ -181,6 +182,15 @@ class ReplayPartitionedITCase {
                 .hasSizeGreaterThanOrEqualTo((int) parked);
         assertThat(JobOutput.difference(often, "watermarks every ms", atEnd, "watermark at the end only"))
                 .as("differences").isEmpty();
+        // A replay takes no fence updates, so classification has no second input that could hold the positions'
+        // watermark back: with an empty fence-update source, a replay read before that source had ended lost every
+        // watermark but the last (about one replay in four, repeated in one warm JVM; rarely on a cold one).
+        for (JobStatusMessage j : cluster.listJobs().get(30, TimeUnit.SECONDS)) {
+            var graph = cluster.getArchivedExecutionGraph(j.getJobId()).get(30, TimeUnit.SECONDS);
+            List<String> vertices = new ArrayList<>();
+            graph.getVerticesTopologically().forEach(v -> vertices.add(v.getName()));
+            assertThat(vertices).as("the tasks of %s", j.getJobName()).noneMatch(n -> n.contains("geofences"));
+        }
     }
 
     /** A simulated day as one file in time order and as bike-hash bucket files. */
