@@ -50,6 +50,10 @@ public final class InfluxSchema {
     public static final String FENCE_OCCUPANCY = "fence_occupancy";
     /** Bikes standing in an H3 cell. Written by the job. */
     public static final String CELL_OCCUPANCY = "cell_occupancy";
+    /** One operator's bikes standing in a parking fence, against the fence's capacity. Written by the job. */
+    public static final String FENCE_OPERATOR_OCCUPANCY = "fence_operator_occupancy";
+    /** One operator's bikes standing in an H3 cell. Written by the job. */
+    public static final String CELL_OPERATOR_OCCUPANCY = "cell_operator_occupancy";
     /** An accumulation episode (淤积) of a fence or a cell. Written by the job. */
     public static final String ACCUMULATION = "accumulation";
     /** One fetch's health of one operator feed. Written by the ingest adapters. */
@@ -392,6 +396,37 @@ public final class InfluxSchema {
     public static InfluxPoint cellOccupancy(String cell, long bikes, double centreLat, double centreLng, long minute) {
         return InfluxPoint.measurement(CELL_OCCUPANCY)
                 .tag(TAG_CELL, cell)
+                .field(FIELD_BIKES, bikes)
+                .field(FIELD_LAT, centreLat)
+                .field(FIELD_LNG, centreLng)
+                .time(minute)
+                .build();
+    }
+
+    /**
+     * One operator's bikes standing in a parking fence from {@code minute} on, with the fence's capacity: the
+     * operator's part of {@link #fenceOccupancy}, a series of its own so the all-operator series stay as they are.
+     */
+    public static InfluxPoint fenceOperatorOccupancy(String fenceId, String operator, long bikes, long capacity,
+            long minute) {
+        return InfluxPoint.measurement(FENCE_OPERATOR_OCCUPANCY)
+                .tag(TAG_FENCE_ID, fenceId)
+                .tag(TAG_OPERATOR, operator)
+                .field(FIELD_BIKES, bikes)
+                .field(FIELD_CAPACITY, capacity)
+                .time(minute)
+                .build();
+    }
+
+    /**
+     * One operator's bikes standing in an H3 cell (hex id) from {@code minute} on, with the cell's centre: the
+     * operator's part of {@link #cellOccupancy}, so a pile on the map can be traced to its operator.
+     */
+    public static InfluxPoint cellOperatorOccupancy(String cell, String operator, long bikes, double centreLat,
+            double centreLng, long minute) {
+        return InfluxPoint.measurement(CELL_OPERATOR_OCCUPANCY)
+                .tag(TAG_CELL, cell)
+                .tag(TAG_OPERATOR, operator)
                 .field(FIELD_BIKES, bikes)
                 .field(FIELD_LAT, centreLat)
                 .field(FIELD_LNG, centreLng)

@@ -105,6 +105,15 @@ class InfluxSchemaTest {
     }
 
     @Test
+    void oneOperatorsOccupancyOfAFenceAndOfACellIsASeriesOfItsOwn() {
+        assertThat(line(InfluxSchema.fenceOperatorOccupancy("P-1", "hello", 1, 2, T)))
+                .isEqualTo("fence_operator_occupancy,fence_id=P-1,operator=hello bikes=1i,capacity=2i 1791763200000");
+        assertThat(line(InfluxSchema.cellOperatorOccupancy("89283082803ffff", "meituan", 2, 37.773515097238146,
+                -122.4182710369247, T))).isEqualTo("cell_operator_occupancy,cell=89283082803ffff,operator=meituan "
+                        + "bikes=2i,lat=37.773515097238146,lng=-122.4182710369247 1791763200000");
+    }
+
+    @Test
     void anAccumulationEpisodeIsOnePointAtItsStartThatItsClearingRewrites() {
         InfluxPoint open = InfluxSchema.accumulation(AreaDelta.Area.FENCE, "P-1", null, 2, 3, List.of("meituan"),
                 T + 60_000, -1);

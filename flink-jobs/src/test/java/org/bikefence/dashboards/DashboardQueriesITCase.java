@@ -363,6 +363,40 @@ class DashboardQueriesITCase {
                 "fence P-T : cleared peak 3 hello");
     }
 
+    /**
+     * The per-operator occupancy traces each pile to its operator: P-S holds the Meituan pile, P-T Hello's two
+     * bikes left after one rode away, the pile's H3 cell Meituan's bikes; and per area the operators' last
+     * counts add up to the all-operator count.
+     */
+    @Test
+    void perOperatorOccupancyTracesThePilesToTheirOperatorsAndAddsUpToTheAreaCount() throws IOException {
+        Map<String, Long> fences = lastBikes("fence_operator_occupancy", "fence_id", true);
+        assertThat(fences).containsEntry("P-S meituan", (long) PILE).containsEntry("P-T hello", 2L)
+                .doesNotContainKey("P-S hello").doesNotContainKey("P-T meituan");
+        Map<String, Long> cells = lastBikes("cell_operator_occupancy", "cell", true);
+        assertThat(cells).containsValue((long) PILE);
+        for (String[] m : new String[][] {{"fence_occupancy", "fence_operator_occupancy", "fence_id"},
+                {"cell_occupancy", "cell_operator_occupancy", "cell"}}) {
+            Map<String, Long> sums = new TreeMap<>();
+            lastBikes(m[1], m[2], true).forEach((k, n) -> sums.merge(k.substring(0, k.indexOf(' ')), n, Long::sum));
+            assertThat(sums).as(m[1] + " summed over operators, per area").isEqualTo(lastBikes(m[0], m[2], false));
+        }
+    }
+
+    /** The last bikes count per area ("area" or "area operator"), as the occupancy panels read it. */
+    private static Map<String, Long> lastBikes(String measurement, String areaTag, boolean perOperator)
+            throws IOException {
+        JsonNode response = INFLUX.influxd().query(INFLUX.database(), "SELECT last(\"bikes\") AS \"bikes\" FROM \""
+                + measurement + "\" GROUP BY \"" + areaTag + "\"" + (perOperator ? ", \"operator\"" : ""));
+        Map<String, Long> out = new TreeMap<>();
+        for (JsonNode series : response.path("results").path(0).path("series")) {
+            String key = series.path("tags").path(areaTag).asText()
+                    + (perOperator ? " " + series.path("tags").path("operator").asText() : "");
+            out.put(key, series.path("values").path(0).path(1).asLong());
+        }
+        return out;
+    }
+
     @Test
     void everyPanelQueryReturnsTheColumnsItsPanelShows() throws IOException {
         LocalInfluxd influx = INFLUX.influxd();
