@@ -32,7 +32,7 @@ public final class InfluxSchema {
     // Measurements.
     /** A violation, at its opening; its closing rewrites the point. Written by the job. */
     public static final String VIOLATION = "violation";
-    /** One operator's minute: bikes seen, in no-park zones, violations. Written by the job. */
+    /** One operator's minute: bikes seen, in no-park zones, standing, violations. Written by the job. */
     public static final String OPERATOR_MINUTE = "operator_minute";
     /** An operator's daily score, minute by minute. Written by the job. */
     public static final String OPERATOR_SCORE = "operator_score";
@@ -44,6 +44,8 @@ public final class InfluxSchema {
     public static final String DEDUCTION = "deduction";
     /** An operator's raw month counts, before pricing. Written by the job. */
     public static final String OPERATOR_METRICS = "operator_metrics";
+    /** An operator's peak of bikes standing at once on one day, against its fleet quota. Written by the job. */
+    public static final String OPERATOR_STANDING_DAY = "operator_standing_day";
     /** An operator's distinct bikes of one day. Written by the job. */
     public static final String OPERATOR_DAY = "operator_day";
     /** Bikes standing in a parking fence, against its capacity. Written by the job. */
@@ -93,6 +95,11 @@ public final class InfluxSchema {
     public static final String FIELD_BIKES_IN_NO_PARK = "bikes_in_no_park";
     public static final String FIELD_VIOLATIONS_OPENED = "violations_opened";
     public static final String FIELD_VIOLATIONS_CLOSED = "violations_closed";
+    public static final String FIELD_BIKES_STANDING = "bikes_standing";
+
+    // operator_standing_day (and peak_standing of operator_metrics)
+    public static final String FIELD_FLEET_QUOTA = "fleet_quota";
+    public static final String FIELD_PEAK_QUOTA_PCT = "peak_quota_pct";
 
     // operator_score
     public static final String FIELD_DEDUCTION = "deduction";
@@ -212,8 +219,33 @@ public final class InfluxSchema {
                 .field(FIELD_BIKES_IN_NO_PARK, m.bikesInNoPark)
                 .field(FIELD_VIOLATIONS_OPENED, m.violationsOpened)
                 .field(FIELD_VIOLATIONS_CLOSED, m.violationsClosed)
+                .field(FIELD_BIKES_STANDING, m.bikesStanding)
                 .time(m.minuteStart)
                 .build();
+    }
+
+    /**
+     * The points of one operator's minute: its {@code operator_minute} point and, when the day's peak of bikes
+     * standing changed with it, the day's {@link #standingDay} point.
+     */
+    public static List<InfluxPoint> minutePoints(OperatorMinute m) {
+        return m.dayPeakChanged ? List.of(minute(m), standingDay(m)) : List.of(minute(m));
+    }
+
+    /**
+     * An operator's most bikes standing at once on a day so far, against its fleet quota (fields omitted when the
+     * rule set names no quota), at the day's start, so each rise rewrites the day's point.
+     */
+    public static InfluxPoint standingDay(OperatorMinute m) {
+        InfluxPoint.Builder b = InfluxPoint.measurement(OPERATOR_STANDING_DAY)
+                .tag(TAG_OPERATOR, m.operator)
+                .field(FIELD_PEAK_STANDING, m.dayPeakStanding)
+                .time(m.dayStart);
+        if (m.fleetQuota > 0) {
+            b.field(FIELD_FLEET_QUOTA, m.fleetQuota)
+                    .field(FIELD_PEAK_QUOTA_PCT, 100.0 * m.dayPeakStanding / m.fleetQuota);
+        }
+        return b.build();
     }
 
     /** An operator's daily score as of a minute, at that minute. */

@@ -62,8 +62,26 @@ class InfluxSchemaTest {
     @Test
     void anOperatorMinuteIsAtTheMinutesStart() {
         assertThat(line(InfluxSchema.minute(new OperatorMinute("meituan", T, 10, 2, 1, 0)))).isEqualTo(
-                "operator_minute,operator=meituan bikes_in_no_park=2i,bikes_seen=10i,violations_closed=0i,"
-                        + "violations_opened=1i 1791763200000");
+                "operator_minute,operator=meituan bikes_in_no_park=2i,bikes_seen=10i,bikes_standing=0i,"
+                        + "violations_closed=0i,violations_opened=1i 1791763200000");
+        OperatorMinute standing = new OperatorMinute("meituan", T, 10, 2, 1, 0).standing(6000, OCTOBER, 8400, false,
+                8000);
+        assertThat(InfluxSchema.minutePoints(standing)).extracting(InfluxSchemaTest::line).containsExactly(
+                "operator_minute,operator=meituan bikes_in_no_park=2i,bikes_seen=10i,bikes_standing=6000i,"
+                        + "violations_closed=0i,violations_opened=1i 1791763200000");
+    }
+
+    @Test
+    void aDaysPeakOfBikesStandingIsAtTheDaysStartWithTheMinuteThatRaisedIt() {
+        long day = Instant.parse("2026-10-11T16:00:00Z").toEpochMilli();
+        OperatorMinute m = new OperatorMinute("meituan", T, 10, 2, 1, 0).standing(6000, day, 8400, true, 8000);
+        assertThat(InfluxSchema.minutePoints(m)).extracting(InfluxSchemaTest::line).containsExactly(
+                "operator_minute,operator=meituan bikes_in_no_park=2i,bikes_seen=10i,bikes_standing=6000i,"
+                        + "violations_closed=0i,violations_opened=1i 1791763200000",
+                "operator_standing_day,operator=meituan fleet_quota=8000i,peak_quota_pct=105.0,peak_standing=8400i"
+                        + " 1791734400000");
+        assertThat(line(InfluxSchema.standingDay(m.standing(3, day, 3, true, 0)))).as("no quota in the rule set")
+                .isEqualTo("operator_standing_day,operator=meituan peak_standing=3i 1791734400000");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.bikefence.functions;
 
+import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,13 @@ import org.bikefence.rules.RuleSet;
  * in minute order, so running figures
  * (bikes standing at once, feed gaps) and the evidence kept do not depend on arrival order. After each folded
  * minute the month so far goes downstream to be scored, and the minute's own counts (bikes seen, bikes in
- * no-park zones, no-park violations) go to {@link #MINUTES}.
+ * no-park zones, no-park violations) go to {@link #MINUTES}, with the operator's bikes standing at the minute's
+ * end and its day's peak of them against the fleet quota.
+ *
+ * <p>Bikes standing: the running sum of the slices' {@code STANDING_DELTA} (the tracker's standing starts minus
+ * ends), so no record costs more than a count in its slice. It counts what the tracker holds as standing, silent
+ * bikes included; a bike whose track expires while it stands gets no standing end, so it stays counted (see
+ * flink-jobs README, "Bikes standing now").
  *
  * <p>A month's state is dropped once a minute two months later is folded: the month is final (the bike state
  * upstream no longer counts anything into it either), and what still arrives for it (a report late by more than
@@ -42,16 +49,27 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
     public static final OutputTag<OperatorMinute> MINUTES = new OutputTag<>("operator-minutes") {};
 
     private final MonthlyMetricsFolder folder;
+    private final java.time.ZoneId zone;
+    /** Fleet quota per operator, in bikes. */
+    private final java.util.HashMap<String, Long> quotas = new java.util.HashMap<>();
 
     private transient MapState<Long, MinuteSlice> pending;
     private transient MapState<String, MonthAccumulator> months;
     private transient ValueState<Long> standingNow;
+    /** The day (its start, epoch ms) of the peak below. */
+    private transient ValueState<Long> standingDay;
+    /** The most bikes standing at once on that day so far. */
+    private transient ValueState<Long> standingDayPeak;
+    /** The peak the day's last point was written with; -1 before the day's first. */
+    private transient ValueState<Long> standingDayWritten;
     private transient ValueState<Long> lastDataMinute;
     private transient ValueState<Long> lastFoldedMinute;
     private transient org.apache.flink.metrics.Counter finalMonthSlices;
 
     public OperatorMetrics(RuleSet rules) {
         this.folder = new MonthlyMetricsFolder(rules);
+        this.zone = rules.timeZone();
+        rules.operators().forEach((id, q) -> quotas.put(id, q.fleetQuota()));
     }
 
     @Override
@@ -61,6 +79,10 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
         months = getRuntimeContext().getMapState(new MapStateDescriptor<>("months", Types.STRING,
                 TypeInformation.of(MonthAccumulator.class)));
         standingNow = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-now", Types.LONG));
+        standingDay = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-day", Types.LONG));
+        standingDayPeak = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-day-peak", Types.LONG));
+        standingDayWritten = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-day-written",
+                Types.LONG));
         lastDataMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("last-data-minute", Types.LONG));
         lastFoldedMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("last-folded-minute",
                 Types.LONG));
@@ -114,8 +136,8 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
             }
             lastDataMinute.update(minute);
         }
-        long standing = (standingNow.value() == null ? 0 : standingNow.value())
-                + s.get(MinuteSlice.Count.STANDING_DELTA);
+        long before = standingNow.value() == null ? 0 : standingNow.value();
+        long standing = before + s.get(MinuteSlice.Count.STANDING_DELTA);
         standingNow.update(standing);
         m.standing(standing);
         months.put(monthKey, m);
@@ -123,11 +145,34 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
 
         if (folded == null || minute > folded) {
             lastFoldedMinute.update(minute);
+            // Standing periods that began before the job's state did end without a start: never below zero.
+            long now = Math.max(0, standing);
+            long dayStart = Instant.ofEpochMilli(minute).atZone(zone).toLocalDate().atStartOfDay(zone).toInstant()
+                    .toEpochMilli();
+            Long peakDay = standingDay.value();
+            long peak;
+            long written;
+            if (peakDay == null || peakDay != dayStart) {
+                // A new day starts with the bikes standing at its start (those before this minute's changes).
+                peak = Math.max(now, Math.max(0, before));
+                written = -1;
+                standingDay.update(dayStart);
+            } else {
+                peak = Math.max(standingDayPeak.value(), now);
+                written = standingDayWritten.value();
+            }
+            standingDayPeak.update(peak);
+            // The standing count changes only with a bike's report (the tracker's standing facts come from
+            // reports), so a minute it changes in has records and a point; a new day's peak waits for one.
             if (s.hasMinuteActivity()) {
+                boolean peakChanged = peak != written;
                 ctx.output(MINUTES, new OperatorMinute(ctx.getCurrentKey(), minute, s.get(MinuteSlice.Count.BIKES_SEEN),
                         s.get(MinuteSlice.Count.BIKES_IN_NO_PARK), s.get(MinuteSlice.Count.NO_PARK_OPENED),
-                        s.get(MinuteSlice.Count.NO_PARK_CLOSED)));
+                        s.get(MinuteSlice.Count.NO_PARK_CLOSED))
+                        .standing(now, dayStart, peak, peakChanged, quotas.getOrDefault(ctx.getCurrentKey(), 0L)));
+                written = peak;
             }
+            standingDayWritten.update(written);
         }
     }
 

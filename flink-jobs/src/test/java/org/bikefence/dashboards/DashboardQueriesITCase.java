@@ -267,7 +267,7 @@ class DashboardQueriesITCase {
                         .isEqualTo(DATASOURCE_UID);
             }
         }
-        assertThat(panels).hasSizeGreaterThanOrEqualTo(34);
+        assertThat(panels).hasSizeGreaterThanOrEqualTo(39);
         for (Panel p : panels) {
             soft.assertThat(bilingual(p.title())).as(p + ": title in Chinese and English").isTrue();
             soft.assertThat(p.json().path("description").asText()).as(p + ": description").isNotBlank();
@@ -381,6 +381,53 @@ class DashboardQueriesITCase {
             lastBikes(m[1], m[2], true).forEach((k, n) -> sums.merge(k.substring(0, k.indexOf(' ')), n, Long::sum));
             assertThat(sums).as(m[1] + " summed over operators, per area").isEqualTo(lastBikes(m[0], m[2], false));
         }
+    }
+
+    /**
+     * Bikes standing now and the day's peak: each operator's {@code operator_standing_day} point is the most of
+     * its {@code operator_minute.bikes_standing} on that day (the bikes standing at the day's start included), with
+     * the rule set's quota; Meituan's pile stands in P-S at once, so its first day's peak holds the whole pile.
+     */
+    @Test
+    void theDaysPeakOfBikesStandingIsTheMostOfTheMinutesAgainstTheQuota() throws IOException {
+        java.time.ZoneId zone = rules.timeZone();
+        Map<String, TreeMap<Long, Long>> standing = new TreeMap<>();
+        for (JsonNode series : INFLUX.influxd().query(INFLUX.database(), "SELECT \"bikes_standing\" FROM"
+                + " \"operator_minute\" GROUP BY \"operator\"").path("results").path(0).path("series")) {
+            TreeMap<Long, Long> byMinute = new TreeMap<>();
+            series.path("values").forEach(row -> byMinute.put(epochMs(row.path(0)), row.path(1).asLong()));
+            standing.put(series.path("tags").path("operator").asText(), byMinute);
+        }
+        assertThat(standing).containsKeys("hello", "meituan");
+        Map<String, Long> peaks = new TreeMap<>();
+        for (JsonNode series : INFLUX.influxd().query(INFLUX.database(), "SELECT \"peak_standing\", \"fleet_quota\","
+                + " \"peak_quota_pct\" FROM \"operator_standing_day\" GROUP BY \"operator\"").path("results").path(0)
+                .path("series")) {
+            String op = series.path("tags").path("operator").asText();
+            long quota = rules.operators().get(op).fleetQuota();
+            for (JsonNode row : series.path("values")) {
+                long day = epochMs(row.path(0));
+                long end = java.time.Instant.ofEpochMilli(day).atZone(zone).plusDays(1).toInstant().toEpochMilli();
+                TreeMap<Long, Long> minutes = standing.get(op);
+                long expected = minutes.subMap(day, end).values().stream().mapToLong(Long::longValue).max()
+                        .orElseThrow();
+                Map.Entry<Long, Long> atStart = minutes.lowerEntry(day);
+                if (atStart != null) {
+                    expected = Math.max(expected, atStart.getValue());
+                }
+                assertThat(row.path(1).asLong()).as(op + " peak on the day from " + day).isEqualTo(expected);
+                assertThat(row.path(2).asLong()).as(op + " quota").isEqualTo(quota);
+                assertThat(row.path(3).asDouble()).as(op + " peak / quota").isEqualTo(100.0 * expected / quota);
+                peaks.putIfAbsent(op, expected);
+            }
+        }
+        assertThat(peaks.keySet()).as("a day point for every operator with minutes").isEqualTo(standing.keySet());
+        assertThat(peaks.get("meituan")).as("the pile in P-S stands at once").isGreaterThanOrEqualTo(PILE);
+    }
+
+    /** A row's time as the test's influxd queries return it (epoch=ms). */
+    private static long epochMs(JsonNode influxTime) {
+        return influxTime.asLong();
     }
 
     /** The last bikes count per area ("area" or "area operator"), as the occupancy panels read it. */
