@@ -46,6 +46,8 @@ public final class InfluxSchema {
     public static final String OPERATOR_METRICS = "operator_metrics";
     /** An operator's peak of bikes standing at once on one day, against its fleet quota. Written by the job. */
     public static final String OPERATOR_STANDING_DAY = "operator_standing_day";
+    /** An operator's open violations, open accumulations and bikes standing, every 5 minutes. Written by the job. */
+    public static final String OPERATOR_NOW = "operator_now";
     /** An operator's distinct bikes of one day. Written by the job. */
     public static final String OPERATOR_DAY = "operator_day";
     /** Bikes standing in a parking fence, against its capacity. Written by the job. */
@@ -96,6 +98,13 @@ public final class InfluxSchema {
     public static final String FIELD_VIOLATIONS_OPENED = "violations_opened";
     public static final String FIELD_VIOLATIONS_CLOSED = "violations_closed";
     public static final String FIELD_BIKES_STANDING = "bikes_standing";
+
+    // operator_now (and bikes_standing)
+    public static final String FIELD_OPEN_NO_PARK = "open_no_park";
+    public static final String FIELD_OPEN_OUT_OF_AREA = "open_out_of_area";
+    public static final String FIELD_OPEN_ZOMBIE = "open_zombie";
+    public static final String FIELD_OPEN_FAULTY_OVERDUE = "open_faulty_overdue";
+    public static final String FIELD_OPEN_ACCUMULATIONS = "open_accumulations";
 
     // operator_standing_day (and peak_standing of operator_metrics)
     public static final String FIELD_FLEET_QUOTA = "fleet_quota";
@@ -229,7 +238,41 @@ public final class InfluxSchema {
      * standing changed with it, the day's {@link #standingDay} point.
      */
     public static List<InfluxPoint> minutePoints(OperatorMinute m) {
-        return m.dayPeakChanged ? List.of(minute(m), standingDay(m)) : List.of(minute(m));
+        if (m.nowSnapshots.length == 0) {
+            return m.dayPeakChanged ? List.of(minute(m), standingDay(m)) : List.of(minute(m));
+        }
+        List<InfluxPoint> points = new ArrayList<>();
+        points.add(minute(m));
+        if (m.dayPeakChanged) {
+            points.add(standingDay(m));
+        }
+        points.addAll(now(m));
+        return points;
+    }
+
+    /**
+     * The operator's {@code operator_now} snapshots due with a minute, one point per snapshot time: the figures
+     * as of that time, so a "now" panel reads the last snapshot and needs no look-back window.
+     */
+    public static List<InfluxPoint> now(OperatorMinute m) {
+        List<InfluxPoint> points = new ArrayList<>();
+        long[] g = m.nowSnapshots;
+        for (int i = 0; i + OperatorMinute.NOW_GROUP <= g.length; i += OperatorMinute.NOW_GROUP) {
+            for (long t = g[i + OperatorMinute.NOW_FROM]; t <= g[i + OperatorMinute.NOW_TO];
+                    t += OperatorMinute.NOW_INTERVAL_MS) {
+                points.add(InfluxPoint.measurement(OPERATOR_NOW)
+                        .tag(TAG_OPERATOR, m.operator)
+                        .field(FIELD_BIKES_STANDING, g[i + OperatorMinute.NOW_STANDING])
+                        .field(FIELD_OPEN_NO_PARK, g[i + OperatorMinute.NOW_OPEN_NO_PARK])
+                        .field(FIELD_OPEN_OUT_OF_AREA, g[i + OperatorMinute.NOW_OPEN_OUT_OF_AREA])
+                        .field(FIELD_OPEN_ZOMBIE, g[i + OperatorMinute.NOW_OPEN_ZOMBIE])
+                        .field(FIELD_OPEN_FAULTY_OVERDUE, g[i + OperatorMinute.NOW_OPEN_FAULTY_OVERDUE])
+                        .field(FIELD_OPEN_ACCUMULATIONS, g[i + OperatorMinute.NOW_OPEN_ACCUMULATIONS])
+                        .time(t)
+                        .build());
+            }
+        }
+        return points;
     }
 
     /**

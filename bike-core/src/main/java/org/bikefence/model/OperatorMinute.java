@@ -23,6 +23,27 @@ public class OperatorMinute {
     /** Whether {@link #dayPeakStanding} changed with this minute (it rose, or the minute is its day's first). */
     public boolean dayPeakChanged;
 
+    /**
+     * The operator's "now" snapshots due with this minute (see {@link #NOW_INTERVAL_MS}), in groups of
+     * {@link #NOW_GROUP}: the first and last snapshot time of a run of snapshots with the same values, then the
+     * values ({@link #NOW_STANDING} ...); empty when none is due.
+     */
+    public long[] nowSnapshots = NO_SNAPSHOTS;
+
+    /** How often the operator's "now" figures are snapshotted, in event time: every 5 minutes. */
+    public static final long NOW_INTERVAL_MS = 5 * 60_000L;
+    /** Longs per group of {@link #nowSnapshots}. */
+    public static final int NOW_GROUP = 8;
+    public static final int NOW_FROM = 0;
+    public static final int NOW_TO = 1;
+    public static final int NOW_STANDING = 2;
+    public static final int NOW_OPEN_NO_PARK = 3;
+    public static final int NOW_OPEN_OUT_OF_AREA = 4;
+    public static final int NOW_OPEN_ZOMBIE = 5;
+    public static final int NOW_OPEN_FAULTY_OVERDUE = 6;
+    public static final int NOW_OPEN_ACCUMULATIONS = 7;
+    private static final long[] NO_SNAPSHOTS = new long[0];
+
     public OperatorMinute() {}
 
     public OperatorMinute(String operator, long minuteStart, long bikesSeen, long bikesInNoPark,

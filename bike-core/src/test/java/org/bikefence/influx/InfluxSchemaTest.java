@@ -72,6 +72,22 @@ class InfluxSchemaTest {
     }
 
     @Test
+    void theNowSnapshotsOfAMinuteAreOnePointPerFiveMinutesWithTheirGroupsFigures() {
+        OperatorMinute m = new OperatorMinute("hello", T + 11 * 60_000, 1, 0, 0, 0);
+        m.nowSnapshots = new long[] {T, T + 5 * 60_000, 7, 1, 0, 2, 0, 1, T + 10 * 60_000, T + 10 * 60_000, 8, 0, 0,
+            2, 0, 1};
+        assertThat(InfluxSchema.now(m)).extracting(InfluxSchemaTest::line).containsExactly(
+                "operator_now,operator=hello bikes_standing=7i,open_accumulations=1i,open_faulty_overdue=0i,"
+                        + "open_no_park=1i,open_out_of_area=0i,open_zombie=2i 1791763200000",
+                "operator_now,operator=hello bikes_standing=7i,open_accumulations=1i,open_faulty_overdue=0i,"
+                        + "open_no_park=1i,open_out_of_area=0i,open_zombie=2i 1791763500000",
+                "operator_now,operator=hello bikes_standing=8i,open_accumulations=1i,open_faulty_overdue=0i,"
+                        + "open_no_park=0i,open_out_of_area=0i,open_zombie=2i 1791763800000");
+        assertThat(InfluxSchema.minutePoints(m)).extracting(InfluxPoint::measurement)
+                .containsExactly("operator_minute", "operator_now", "operator_now", "operator_now");
+    }
+
+    @Test
     void aDaysPeakOfBikesStandingIsAtTheDaysStartWithTheMinuteThatRaisedIt() {
         long day = Instant.parse("2026-10-11T16:00:00Z").toEpochMilli();
         OperatorMinute m = new OperatorMinute("meituan", T, 10, 2, 1, 0).standing(6000, day, 8400, true, 8000);

@@ -60,6 +60,10 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
     private transient ValueState<Long> standingDay;
     /** The most bikes standing at once on that day so far. */
     private transient ValueState<Long> standingDayPeak;
+    /** Open violations (no-park, out-of-area, zombie, overdue faulty) and open accumulations, running counts. */
+    private transient ValueState<long[]> openNow;
+    /** "Now" snapshots due but not yet written (see {@link OperatorMinute#nowSnapshots}). */
+    private transient ValueState<long[]> nowPending;
     /** The peak the day's last point was written with; -1 before the day's first. */
     private transient ValueState<Long> standingDayWritten;
     private transient ValueState<Long> lastDataMinute;
@@ -83,6 +87,10 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
         standingDayPeak = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-day-peak", Types.LONG));
         standingDayWritten = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-day-written",
                 Types.LONG));
+        openNow = getRuntimeContext().getState(new ValueStateDescriptor<>("open-now",
+                org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        nowPending = getRuntimeContext().getState(new ValueStateDescriptor<>("now-pending",
+                org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         lastDataMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("last-data-minute", Types.LONG));
         lastFoldedMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("last-folded-minute",
                 Types.LONG));
@@ -140,6 +148,8 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
         long standing = before + s.get(MinuteSlice.Count.STANDING_DELTA);
         standingNow.update(standing);
         m.standing(standing);
+        long[] openBefore = openNow.value() == null ? new long[OPEN_COUNTS] : openNow.value();
+        openNow.update(open(openBefore, s));
         months.put(monthKey, m);
         out.collect(new MonthSoFar(m.toMetrics(), minute));
 
@@ -164,16 +174,80 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
             standingDayPeak.update(peak);
             // The standing count changes only with a bike's report (the tracker's standing facts come from
             // reports), so a minute it changes in has records and a point; a new day's peak waits for one.
+            // The "now" snapshots whose time passed with this minute: the figures before its changes.
+            long[] due = folded == null ? null
+                    : snapshots(nowPending.value(), folded, minute, Math.max(0, before), openBefore);
             if (s.hasMinuteActivity()) {
                 boolean peakChanged = peak != written;
-                ctx.output(MINUTES, new OperatorMinute(ctx.getCurrentKey(), minute, s.get(MinuteSlice.Count.BIKES_SEEN),
-                        s.get(MinuteSlice.Count.BIKES_IN_NO_PARK), s.get(MinuteSlice.Count.NO_PARK_OPENED),
-                        s.get(MinuteSlice.Count.NO_PARK_CLOSED))
-                        .standing(now, dayStart, peak, peakChanged, quotas.getOrDefault(ctx.getCurrentKey(), 0L)));
+                OperatorMinute om = new OperatorMinute(ctx.getCurrentKey(), minute,
+                        s.get(MinuteSlice.Count.BIKES_SEEN), s.get(MinuteSlice.Count.BIKES_IN_NO_PARK),
+                        s.get(MinuteSlice.Count.NO_PARK_OPENED), s.get(MinuteSlice.Count.NO_PARK_CLOSED))
+                        .standing(now, dayStart, peak, peakChanged, quotas.getOrDefault(ctx.getCurrentKey(), 0L));
+                if (due != null) {
+                    om.nowSnapshots = due;
+                    nowPending.clear();
+                }
+                ctx.output(MINUTES, om);
                 written = peak;
+            } else if (due != null) {
+                // Written with the next minute that has a point (the snapshots keep their own times and figures).
+                nowPending.update(due);
             }
             standingDayWritten.update(written);
         }
+    }
+
+    private static final int OPEN_COUNTS = 5;
+
+    /** The open counts after a minute: violations opened minus closed per type, accumulations opened minus cleared. */
+    private static long[] open(long[] before, MinuteSlice s) {
+        long[] open = before.clone();
+        open[0] += s.get(MinuteSlice.Count.NO_PARK_OPENED) - s.get(MinuteSlice.Count.NO_PARK_CLOSED);
+        open[1] += s.get(MinuteSlice.Count.OUT_OF_AREA_OPEN_DELTA);
+        open[2] += s.get(MinuteSlice.Count.ZOMBIE_OPEN_DELTA);
+        open[3] += s.get(MinuteSlice.Count.FAULTY_OVERDUE_OPEN_DELTA);
+        for (org.bikefence.model.OperatorSignal e : s.events) {
+            if (e.kind == org.bikefence.model.OperatorSignal.Kind.ACCUMULATION) {
+                open[4] += e.accumulationOpened ? 1 : -1;
+            }
+        }
+        return open;
+    }
+
+    /**
+     * The snapshots due: {@code pending} plus those at each {@link OperatorMinute#NOW_INTERVAL_MS} boundary after
+     * minute {@code previous} up to {@code minute}, with the figures before {@code minute}'s changes (nothing was
+     * folded between); null when none is due. A run of snapshots with the same figures is one group.
+     */
+    static long[] snapshots(long[] pending, long previous, long minute, long standing, long[] open) {
+        long step = OperatorMinute.NOW_INTERVAL_MS;
+        long first = (Math.floorDiv(previous, step) + 1) * step;
+        long last = Math.floorDiv(minute, step) * step;
+        if (first > last) {
+            return pending;
+        }
+        long[] values = {standing, Math.max(0, open[0]), Math.max(0, open[1]), Math.max(0, open[2]),
+                Math.max(0, open[3]), Math.max(0, open[4])};
+        int g = OperatorMinute.NOW_GROUP;
+        if (pending != null && pending.length >= g) {
+            int at = pending.length - g;
+            boolean same = pending[at + OperatorMinute.NOW_TO] + step == first;
+            for (int i = 0; same && i < values.length; i++) {
+                same = pending[at + OperatorMinute.NOW_STANDING + i] == values[i];
+            }
+            if (same) {
+                long[] out = pending.clone();
+                out[at + OperatorMinute.NOW_TO] = last;
+                return out;
+            }
+        }
+        long[] out = java.util.Arrays.copyOf(pending == null ? new long[0] : pending,
+                (pending == null ? 0 : pending.length) + g);
+        int at = out.length - g;
+        out[at + OperatorMinute.NOW_FROM] = first;
+        out[at + OperatorMinute.NOW_TO] = last;
+        System.arraycopy(values, 0, out, at + OperatorMinute.NOW_STANDING, values.length);
+        return out;
     }
 
     /** Drops the months before {@code month} (yyyy-MM): final, nothing counts into them any more. */

@@ -267,7 +267,7 @@ class DashboardQueriesITCase {
                         .isEqualTo(DATASOURCE_UID);
             }
         }
-        assertThat(panels).hasSizeGreaterThanOrEqualTo(39);
+        assertThat(panels).hasSizeGreaterThanOrEqualTo(40);
         for (Panel p : panels) {
             soft.assertThat(bilingual(p.title())).as(p + ": title in Chinese and English").isTrue();
             soft.assertThat(p.json().path("description").asText()).as(p + ": description").isNotBlank();
@@ -423,6 +423,52 @@ class DashboardQueriesITCase {
         }
         assertThat(peaks.keySet()).as("a day point for every operator with minutes").isEqualTo(standing.keySet());
         assertThat(peaks.get("meituan")).as("the pile in P-S stands at once").isGreaterThanOrEqualTo(PILE);
+    }
+
+    /**
+     * The 5-minute "now" snapshots agree with the violation points: at each snapshot time, each type's open count
+     * is the number of violations opened before it and not closed before it; MT-O's out-of-area violation, open
+     * from the first morning to the end, is in Meituan's snapshots of the seventh day with no look-back window.
+     */
+    @Test
+    void everySnapshotCountsTheViolationsOpenAtItsTime() throws IOException {
+        Map<String, List<long[]>> violations = new TreeMap<>();
+        for (JsonNode series : INFLUX.influxd().query(INFLUX.database(), "SELECT \"status\", \"closed_at\" FROM \"violation\""
+                + " GROUP BY \"operator\", \"type\"").path("results").path(0).path("series")) {
+            String key = series.path("tags").path("operator").asText() + " " + series.path("tags").path("type").asText();
+            for (JsonNode row : series.path("values")) {
+                violations.computeIfAbsent(key, k -> new ArrayList<>()).add(new long[] {row.path(0).asLong(),
+                        row.path(2).isNull() ? Long.MAX_VALUE : row.path(2).asLong()});
+            }
+        }
+        String[][] fields = {{"open_no_park", "no_park"}, {"open_out_of_area", "out_of_area"},
+                {"open_zombie", "zombie"}, {"open_faulty_overdue", "faulty_overdue"}};
+        int snapshots = 0;
+        long lastOutOfAreaOpen = 0;
+        SoftAssertions soft = new SoftAssertions();
+        for (JsonNode series : INFLUX.influxd().query(INFLUX.database(), "SELECT \"open_no_park\","
+                + " \"open_out_of_area\", \"open_zombie\", \"open_faulty_overdue\" FROM \"operator_now\""
+                + " GROUP BY \"operator\"").path("results").path(0).path("series")) {
+            String op = series.path("tags").path("operator").asText();
+            for (JsonNode row : series.path("values")) {
+                long at = row.path(0).asLong();
+                soft.assertThat(at % (5 * MIN)).as("a snapshot on a 5-minute boundary").isZero();
+                for (int i = 0; i < fields.length; i++) {
+                    long open = violations.getOrDefault(op + " " + fields[i][1], List.of()).stream()
+                            .filter(v -> v[0] < at && v[1] >= at).count();
+                    soft.assertThat(row.path(i + 1).asLong()).as(op + " " + fields[i][0] + " at " + at).isEqualTo(open);
+                }
+                if (op.equals("meituan") && row.path(2).asLong() > 0) {
+                    lastOutOfAreaOpen = Math.max(lastOutOfAreaOpen, at);
+                }
+                snapshots++;
+            }
+        }
+        soft.assertAll();
+        assertThat(snapshots).isGreaterThan(100);
+        long opened = violations.get("meituan out_of_area").get(0)[0];
+        assertThat(lastOutOfAreaOpen).as("MT-O's violation, open from the first morning, in the last day's snapshots")
+                .isGreaterThanOrEqualTo(opened + 6 * DAY);
     }
 
     /** A row's time as the test's influxd queries return it (epoch=ms). */

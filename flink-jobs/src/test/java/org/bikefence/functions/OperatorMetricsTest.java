@@ -273,11 +273,54 @@ class OperatorMetricsTest {
                     (midnight + 3) + ": standing 1, day 13th peak 5 (changed) of 8000");
             assertThat(h.getSideOutput(OperatorMetrics.MINUTES).stream().map(StreamRecord::getValue)
                     .flatMap(m -> org.bikefence.influx.InfluxSchema.minutePoints(m).stream())
-                    .map(org.bikefence.influx.InfluxPoint::measurement))
+                    .map(org.bikefence.influx.InfluxPoint::measurement).filter(m -> !m.equals("operator_now")))
                     .as("a day point with each minute whose day peak changed")
                     .containsExactly("operator_minute", "operator_standing_day", "operator_minute",
                             "operator_standing_day", "operator_minute", "operator_minute", "operator_standing_day",
                             "operator_minute", "operator_standing_day");
+        }
+    }
+
+    @Test
+    void everyFiveMinutesTheOpenViolationsAccumulationsAndBikesStandingAreSnapshotted() throws Exception {
+        RuleSet rules = RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));
+        MinuteSlice m0 = part(0, 2, 2);
+        m0.add(MinuteSlice.Count.NO_PARK_OPENED, 1);
+        MinuteSlice m3 = part(3, 1, 0);
+        m3.add(MinuteSlice.Count.ZOMBIE_OPEN_DELTA, 1);
+        MinuteSlice m8 = part(8, 0, 0); // no records: an accumulation event opens
+        m8.events = new OperatorSignal[] {
+                OperatorSignal.accumulation("meituan", AreaDelta.Area.FENCE, "P-1", true, T + 7 * MIN, T + 8 * MIN)};
+        MinuteSlice m16 = part(16, 0, 0); // no records: an out-of-area violation opens at a deadline
+        m16.add(MinuteSlice.Count.OUT_OF_AREA_OPEN_DELTA, 1);
+        List<MinuteSlice> parts = List.of(m0, m3, part(7, 1, 0), m8, part(12, 0, 0), m16, part(21, 1, 0));
+        try (KeyedOneInputStreamOperatorTestHarness<String, MinuteSlice, MonthSoFar> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(rules)),
+                        s -> s.operator, Types.STRING)) {
+            h.open();
+            for (MinuteSlice sl : parts) {
+                h.processElement(new StreamRecord<>(sl, sl.minute + MIN - 1));
+            }
+            h.processWatermark(new Watermark(T + 30 * MIN));
+            List<String> snapshots = h.getSideOutput(OperatorMetrics.MINUTES).stream().map(StreamRecord::getValue)
+                    .flatMap(m -> org.bikefence.influx.InfluxSchema.now(m).stream()
+                            .map(p -> (m.minuteStart - T) / MIN + " writes @" + (p.timeMs() - T) / MIN + " "
+                                    + p.fields()))
+                    .toList();
+            // Figures: standing, no-park, out-of-area, zombie, overdue faulty, accumulations.
+            assertThat(snapshots).containsExactly(
+                    "7 writes @5 {bikes_standing=2, open_accumulations=0, open_faulty_overdue=0, open_no_park=1,"
+                            + " open_out_of_area=0, open_zombie=1}",
+                    // Minutes 12 and 16 have no point: their snapshots wait for minute 21, each with its figures.
+                    "21 writes @10 {bikes_standing=2, open_accumulations=1, open_faulty_overdue=0, open_no_park=1,"
+                            + " open_out_of_area=0, open_zombie=1}",
+                    "21 writes @15 {bikes_standing=2, open_accumulations=1, open_faulty_overdue=0, open_no_park=1,"
+                            + " open_out_of_area=0, open_zombie=1}",
+                    "21 writes @20 {bikes_standing=2, open_accumulations=1, open_faulty_overdue=0, open_no_park=1,"
+                            + " open_out_of_area=1, open_zombie=1}");
+            assertThat(h.getSideOutput(OperatorMetrics.MINUTES).stream().map(StreamRecord::getValue)
+                    .filter(m -> m.minuteStart == T + 21 * MIN).findFirst().orElseThrow().nowSnapshots)
+                    .as("10 and 15 share their figures: one group").hasSize(2 * OperatorMinute.NOW_GROUP);
         }
     }
 
