@@ -32,7 +32,7 @@ public final class InfluxSchema {
     // Measurements.
     /** A violation, at its opening; its closing rewrites the point. Written by the job. */
     public static final String VIOLATION = "violation";
-    /** One operator's minute: bikes seen, in no-park zones, violations. Written by the job. */
+    /** One operator's minute: bikes seen, in no-park zones, standing, violations. Written by the job. */
     public static final String OPERATOR_MINUTE = "operator_minute";
     /** An operator's daily score, minute by minute. Written by the job. */
     public static final String OPERATOR_SCORE = "operator_score";
@@ -44,12 +44,20 @@ public final class InfluxSchema {
     public static final String DEDUCTION = "deduction";
     /** An operator's raw month counts, before pricing. Written by the job. */
     public static final String OPERATOR_METRICS = "operator_metrics";
+    /** An operator's peak of bikes standing at once on one day, against its fleet quota. Written by the job. */
+    public static final String OPERATOR_STANDING_DAY = "operator_standing_day";
+    /** An operator's open violations, open accumulations and bikes standing, every 5 minutes. Written by the job. */
+    public static final String OPERATOR_NOW = "operator_now";
     /** An operator's distinct bikes of one day. Written by the job. */
     public static final String OPERATOR_DAY = "operator_day";
     /** Bikes standing in a parking fence, against its capacity. Written by the job. */
     public static final String FENCE_OCCUPANCY = "fence_occupancy";
     /** Bikes standing in an H3 cell. Written by the job. */
     public static final String CELL_OCCUPANCY = "cell_occupancy";
+    /** One operator's bikes standing in a parking fence, against the fence's capacity. Written by the job. */
+    public static final String FENCE_OPERATOR_OCCUPANCY = "fence_operator_occupancy";
+    /** One operator's bikes standing in an H3 cell. Written by the job. */
+    public static final String CELL_OPERATOR_OCCUPANCY = "cell_operator_occupancy";
     /** An accumulation episode (淤积) of a fence or a cell. Written by the job. */
     public static final String ACCUMULATION = "accumulation";
     /** One fetch's health of one operator feed. Written by the ingest adapters. */
@@ -89,6 +97,18 @@ public final class InfluxSchema {
     public static final String FIELD_BIKES_IN_NO_PARK = "bikes_in_no_park";
     public static final String FIELD_VIOLATIONS_OPENED = "violations_opened";
     public static final String FIELD_VIOLATIONS_CLOSED = "violations_closed";
+    public static final String FIELD_BIKES_STANDING = "bikes_standing";
+
+    // operator_now (and bikes_standing)
+    public static final String FIELD_OPEN_NO_PARK = "open_no_park";
+    public static final String FIELD_OPEN_OUT_OF_AREA = "open_out_of_area";
+    public static final String FIELD_OPEN_ZOMBIE = "open_zombie";
+    public static final String FIELD_OPEN_FAULTY_OVERDUE = "open_faulty_overdue";
+    public static final String FIELD_OPEN_ACCUMULATIONS = "open_accumulations";
+
+    // operator_standing_day (and peak_standing of operator_metrics)
+    public static final String FIELD_FLEET_QUOTA = "fleet_quota";
+    public static final String FIELD_PEAK_QUOTA_PCT = "peak_quota_pct";
 
     // operator_score
     public static final String FIELD_DEDUCTION = "deduction";
@@ -208,8 +228,67 @@ public final class InfluxSchema {
                 .field(FIELD_BIKES_IN_NO_PARK, m.bikesInNoPark)
                 .field(FIELD_VIOLATIONS_OPENED, m.violationsOpened)
                 .field(FIELD_VIOLATIONS_CLOSED, m.violationsClosed)
+                .field(FIELD_BIKES_STANDING, m.bikesStanding)
                 .time(m.minuteStart)
                 .build();
+    }
+
+    /**
+     * The points of one operator's minute: its {@code operator_minute} point and, when the day's peak of bikes
+     * standing changed with it, the day's {@link #standingDay} point.
+     */
+    public static List<InfluxPoint> minutePoints(OperatorMinute m) {
+        if (m.nowSnapshots.length == 0) {
+            return m.dayPeakChanged ? List.of(minute(m), standingDay(m)) : List.of(minute(m));
+        }
+        List<InfluxPoint> points = new ArrayList<>();
+        points.add(minute(m));
+        if (m.dayPeakChanged) {
+            points.add(standingDay(m));
+        }
+        points.addAll(now(m));
+        return points;
+    }
+
+    /**
+     * The operator's {@code operator_now} snapshots due with a minute, one point per snapshot time: the figures
+     * as of that time, so a "now" panel reads the last snapshot and needs no look-back window.
+     */
+    public static List<InfluxPoint> now(OperatorMinute m) {
+        List<InfluxPoint> points = new ArrayList<>();
+        long[] g = m.nowSnapshots;
+        for (int i = 0; i + OperatorMinute.NOW_GROUP <= g.length; i += OperatorMinute.NOW_GROUP) {
+            for (long t = g[i + OperatorMinute.NOW_FROM]; t <= g[i + OperatorMinute.NOW_TO];
+                    t += OperatorMinute.NOW_INTERVAL_MS) {
+                points.add(InfluxPoint.measurement(OPERATOR_NOW)
+                        .tag(TAG_OPERATOR, m.operator)
+                        .field(FIELD_BIKES_STANDING, g[i + OperatorMinute.NOW_STANDING])
+                        .field(FIELD_OPEN_NO_PARK, g[i + OperatorMinute.NOW_OPEN_NO_PARK])
+                        .field(FIELD_OPEN_OUT_OF_AREA, g[i + OperatorMinute.NOW_OPEN_OUT_OF_AREA])
+                        .field(FIELD_OPEN_ZOMBIE, g[i + OperatorMinute.NOW_OPEN_ZOMBIE])
+                        .field(FIELD_OPEN_FAULTY_OVERDUE, g[i + OperatorMinute.NOW_OPEN_FAULTY_OVERDUE])
+                        .field(FIELD_OPEN_ACCUMULATIONS, g[i + OperatorMinute.NOW_OPEN_ACCUMULATIONS])
+                        .time(t)
+                        .build());
+            }
+        }
+        return points;
+    }
+
+    /**
+     * An operator's most bikes standing at once on a day so far, against its fleet quota (fields omitted when the
+     * rule set names no quota), at the day's start, so each rise rewrites the day's point.
+     */
+    public static InfluxPoint standingDay(OperatorMinute m) {
+        InfluxPoint.Builder b = InfluxPoint.measurement(OPERATOR_STANDING_DAY)
+                .tag(TAG_OPERATOR, m.operator)
+                .field(FIELD_PEAK_STANDING, m.dayPeakStanding)
+                .time(m.dayStart);
+        if (m.fleetQuota > 0) {
+            b.field(FIELD_FLEET_QUOTA, m.fleetQuota)
+                    .field(FIELD_PEAK_QUOTA_PCT, 100.0 * m.dayPeakStanding / m.fleetQuota);
+        }
+        return b.build();
     }
 
     /** An operator's daily score as of a minute, at that minute. */
@@ -392,6 +471,37 @@ public final class InfluxSchema {
     public static InfluxPoint cellOccupancy(String cell, long bikes, double centreLat, double centreLng, long minute) {
         return InfluxPoint.measurement(CELL_OCCUPANCY)
                 .tag(TAG_CELL, cell)
+                .field(FIELD_BIKES, bikes)
+                .field(FIELD_LAT, centreLat)
+                .field(FIELD_LNG, centreLng)
+                .time(minute)
+                .build();
+    }
+
+    /**
+     * One operator's bikes standing in a parking fence from {@code minute} on, with the fence's capacity: the
+     * operator's part of {@link #fenceOccupancy}, a series of its own so the all-operator series stay as they are.
+     */
+    public static InfluxPoint fenceOperatorOccupancy(String fenceId, String operator, long bikes, long capacity,
+            long minute) {
+        return InfluxPoint.measurement(FENCE_OPERATOR_OCCUPANCY)
+                .tag(TAG_FENCE_ID, fenceId)
+                .tag(TAG_OPERATOR, operator)
+                .field(FIELD_BIKES, bikes)
+                .field(FIELD_CAPACITY, capacity)
+                .time(minute)
+                .build();
+    }
+
+    /**
+     * One operator's bikes standing in an H3 cell (hex id) from {@code minute} on, with the cell's centre: the
+     * operator's part of {@link #cellOccupancy}, so a pile on the map can be traced to its operator.
+     */
+    public static InfluxPoint cellOperatorOccupancy(String cell, String operator, long bikes, double centreLat,
+            double centreLng, long minute) {
+        return InfluxPoint.measurement(CELL_OPERATOR_OCCUPANCY)
+                .tag(TAG_CELL, cell)
+                .tag(TAG_OPERATOR, operator)
                 .field(FIELD_BIKES, bikes)
                 .field(FIELD_LAT, centreLat)
                 .field(FIELD_LNG, centreLng)

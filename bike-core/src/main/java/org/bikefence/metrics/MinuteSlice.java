@@ -53,7 +53,13 @@ public class MinuteSlice {
         /** Of those, in a parking fence. */
         RIDE_ENDS_IN_FENCE,
         /** Bikes that began standing minus bikes that stopped. */
-        STANDING_DELTA
+        STANDING_DELTA,
+        /** Out-of-area violations opened minus closed. */
+        OUT_OF_AREA_OPEN_DELTA,
+        /** Zombie violations opened minus closed. */
+        ZOMBIE_OPEN_DELTA,
+        /** Overdue-faulty violations opened minus closed. */
+        FAULTY_OVERDUE_OPEN_DELTA
     }
 
     private static final int COUNTS = Count.values().length;
@@ -79,15 +85,24 @@ public class MinuteSlice {
     }
 
     public long get(Count c) {
-        return counts[c.ordinal()];
+        int i = c.ordinal();
+        return i < counts.length ? counts[i] : 0;
     }
 
     public void add(Count c, long n) {
+        fit();
         counts[c.ordinal()] += n;
     }
 
     public void increment(Count c) {
-        counts[c.ordinal()]++;
+        add(c, 1);
+    }
+
+    /** A slice restored from a version with fewer counts gets the counts added since, at 0. */
+    private void fit() {
+        if (counts.length < COUNTS) {
+            counts = Arrays.copyOf(counts, COUNTS);
+        }
     }
 
     /** Adds {@code other} (same operator and minute) to this slice. */
@@ -96,7 +111,8 @@ public class MinuteSlice {
             throw new IllegalArgumentException("cannot merge the slice of " + other.operator + " at " + other.minute
                     + " into the one of " + operator + " at " + minute);
         }
-        for (int i = 0; i < COUNTS; i++) {
+        fit();
+        for (int i = 0; i < Math.min(COUNTS, other.counts.length); i++) {
             counts[i] += other.counts[i];
         }
         if (other.events.length > 0) {

@@ -163,9 +163,18 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
                         sl.increment(opened ? MinuteSlice.Count.NO_PARK_OPENED : MinuteSlice.Count.NO_PARK_CLOSED);
                         yield true;
                     }
-                    case OUT_OF_AREA -> opened && first(s, OperatorSignal.FIRST_OUT_OF_AREA);
-                    case ZOMBIE -> opened && first(s, OperatorSignal.FIRST_ZOMBIE);
-                    case FAULTY_OVERDUE -> opened;
+                    case OUT_OF_AREA -> {
+                        sl.add(MinuteSlice.Count.OUT_OF_AREA_OPEN_DELTA, opened ? 1 : -1);
+                        yield opened && first(s, OperatorSignal.FIRST_OUT_OF_AREA);
+                    }
+                    case ZOMBIE -> {
+                        sl.add(MinuteSlice.Count.ZOMBIE_OPEN_DELTA, opened ? 1 : -1);
+                        yield opened && first(s, OperatorSignal.FIRST_ZOMBIE);
+                    }
+                    case FAULTY_OVERDUE -> {
+                        sl.add(MinuteSlice.Count.FAULTY_OVERDUE_OPEN_DELTA, opened ? 1 : -1);
+                        yield opened;
+                    }
                 };
             }
             case ACCUMULATION -> {

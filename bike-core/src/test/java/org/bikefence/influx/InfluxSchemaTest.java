@@ -62,8 +62,42 @@ class InfluxSchemaTest {
     @Test
     void anOperatorMinuteIsAtTheMinutesStart() {
         assertThat(line(InfluxSchema.minute(new OperatorMinute("meituan", T, 10, 2, 1, 0)))).isEqualTo(
-                "operator_minute,operator=meituan bikes_in_no_park=2i,bikes_seen=10i,violations_closed=0i,"
-                        + "violations_opened=1i 1791763200000");
+                "operator_minute,operator=meituan bikes_in_no_park=2i,bikes_seen=10i,bikes_standing=0i,"
+                        + "violations_closed=0i,violations_opened=1i 1791763200000");
+        OperatorMinute standing = new OperatorMinute("meituan", T, 10, 2, 1, 0).standing(6000, OCTOBER, 8400, false,
+                8000);
+        assertThat(InfluxSchema.minutePoints(standing)).extracting(InfluxSchemaTest::line).containsExactly(
+                "operator_minute,operator=meituan bikes_in_no_park=2i,bikes_seen=10i,bikes_standing=6000i,"
+                        + "violations_closed=0i,violations_opened=1i 1791763200000");
+    }
+
+    @Test
+    void theNowSnapshotsOfAMinuteAreOnePointPerFiveMinutesWithTheirGroupsFigures() {
+        OperatorMinute m = new OperatorMinute("hello", T + 11 * 60_000, 1, 0, 0, 0);
+        m.nowSnapshots = new long[] {T, T + 5 * 60_000, 7, 1, 0, 2, 0, 1, T + 10 * 60_000, T + 10 * 60_000, 8, 0, 0,
+            2, 0, 1};
+        assertThat(InfluxSchema.now(m)).extracting(InfluxSchemaTest::line).containsExactly(
+                "operator_now,operator=hello bikes_standing=7i,open_accumulations=1i,open_faulty_overdue=0i,"
+                        + "open_no_park=1i,open_out_of_area=0i,open_zombie=2i 1791763200000",
+                "operator_now,operator=hello bikes_standing=7i,open_accumulations=1i,open_faulty_overdue=0i,"
+                        + "open_no_park=1i,open_out_of_area=0i,open_zombie=2i 1791763500000",
+                "operator_now,operator=hello bikes_standing=8i,open_accumulations=1i,open_faulty_overdue=0i,"
+                        + "open_no_park=0i,open_out_of_area=0i,open_zombie=2i 1791763800000");
+        assertThat(InfluxSchema.minutePoints(m)).extracting(InfluxPoint::measurement)
+                .containsExactly("operator_minute", "operator_now", "operator_now", "operator_now");
+    }
+
+    @Test
+    void aDaysPeakOfBikesStandingIsAtTheDaysStartWithTheMinuteThatRaisedIt() {
+        long day = Instant.parse("2026-10-11T16:00:00Z").toEpochMilli();
+        OperatorMinute m = new OperatorMinute("meituan", T, 10, 2, 1, 0).standing(6000, day, 8400, true, 8000);
+        assertThat(InfluxSchema.minutePoints(m)).extracting(InfluxSchemaTest::line).containsExactly(
+                "operator_minute,operator=meituan bikes_in_no_park=2i,bikes_seen=10i,bikes_standing=6000i,"
+                        + "violations_closed=0i,violations_opened=1i 1791763200000",
+                "operator_standing_day,operator=meituan fleet_quota=8000i,peak_quota_pct=105.0,peak_standing=8400i"
+                        + " 1791734400000");
+        assertThat(line(InfluxSchema.standingDay(m.standing(3, day, 3, true, 0)))).as("no quota in the rule set")
+                .isEqualTo("operator_standing_day,operator=meituan peak_standing=3i 1791734400000");
     }
 
     @Test
@@ -102,6 +136,15 @@ class InfluxSchemaTest {
         assertThat(line(InfluxSchema.cellOccupancy("89283082803ffff", 2, 37.773515097238146, -122.4182710369247, T)))
                 .isEqualTo("cell_occupancy,cell=89283082803ffff bikes=2i,lat=37.773515097238146,"
                         + "lng=-122.4182710369247 1791763200000");
+    }
+
+    @Test
+    void oneOperatorsOccupancyOfAFenceAndOfACellIsASeriesOfItsOwn() {
+        assertThat(line(InfluxSchema.fenceOperatorOccupancy("P-1", "hello", 1, 2, T)))
+                .isEqualTo("fence_operator_occupancy,fence_id=P-1,operator=hello bikes=1i,capacity=2i 1791763200000");
+        assertThat(line(InfluxSchema.cellOperatorOccupancy("89283082803ffff", "meituan", 2, 37.773515097238146,
+                -122.4182710369247, T))).isEqualTo("cell_operator_occupancy,cell=89283082803ffff,operator=meituan "
+                        + "bikes=2i,lat=37.773515097238146,lng=-122.4182710369247 1791763200000");
     }
 
     @Test

@@ -37,7 +37,10 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     private static final long serialVersionUID = 1L;
     private static final long MINUTE = MinuteBuffer.MINUTE;
 
-    /** Fence occupancy and accumulation events, for the dashboards. */
+    /**
+     * Fence and cell occupancy (all operators, and per operator, each written when its count changes) and
+     * accumulation events, for the dashboards.
+     */
     public static final OutputTag<InfluxPoint> POINTS = new OutputTag<>("accumulation-points", InfluxPointSerializer.TYPE);
 
     private final AccumulationRules rules;
@@ -144,9 +147,13 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         long totalBefore = total(counts);
         Map<String, Long> net = AccumulationRules.netChange(deltas);
         for (Map.Entry<String, Long> e : net.entrySet()) {
-            long n = AccumulationRules.afterChange(counts.getOrDefault(e.getKey(), 0L), e.getValue());
+            long before = counts.getOrDefault(e.getKey(), 0L);
+            long n = AccumulationRules.afterChange(before, e.getValue());
             counts.put(e.getKey(), n);
             bikesByOperator.put(e.getKey(), n);
+            if (n != before) {
+                ctx.output(POINTS, operatorOccupancy(area, e.getKey(), n, minute));
+            }
         }
         long totalAfter = total(counts);
         if (totalBefore != totalAfter) {
@@ -160,11 +167,24 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         if (area.area == AreaDelta.Area.FENCE) {
             return InfluxSchema.fenceOccupancy(area.areaId, bikes, area.limit, minute);
         }
+        com.uber.h3core.util.LatLng centre = centre(area.areaId);
+        return InfluxSchema.cellOccupancy(area.areaId, bikes, centre.lat, centre.lng, minute);
+    }
+
+    /** One operator's bikes standing in the area from this minute on (its part of {@link #occupancy}). */
+    private InfluxPoint operatorOccupancy(AreaDelta area, String operator, long bikes, long minute) {
+        if (area.area == AreaDelta.Area.FENCE) {
+            return InfluxSchema.fenceOperatorOccupancy(area.areaId, operator, bikes, area.limit, minute);
+        }
+        com.uber.h3core.util.LatLng centre = centre(area.areaId);
+        return InfluxSchema.cellOperatorOccupancy(area.areaId, operator, bikes, centre.lat, centre.lng, minute);
+    }
+
+    private com.uber.h3core.util.LatLng centre(String cell) {
         if (h3 == null) {
             h3 = org.bikefence.geofence.H3Cells.newH3Core();
         }
-        com.uber.h3core.util.LatLng centre = h3.cellToLatLng(Long.parseUnsignedLong(area.areaId, 16));
-        return InfluxSchema.cellOccupancy(area.areaId, bikes, centre.lat, centre.lng, minute);
+        return h3.cellToLatLng(Long.parseUnsignedLong(cell, 16));
     }
 
     private static long total(Map<String, Long> counts) {

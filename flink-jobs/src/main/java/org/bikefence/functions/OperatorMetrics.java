@@ -1,5 +1,6 @@
 package org.bikefence.functions;
 
+import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,13 @@ import org.bikefence.rules.RuleSet;
  * in minute order, so running figures
  * (bikes standing at once, feed gaps) and the evidence kept do not depend on arrival order. After each folded
  * minute the month so far goes downstream to be scored, and the minute's own counts (bikes seen, bikes in
- * no-park zones, no-park violations) go to {@link #MINUTES}.
+ * no-park zones, no-park violations) go to {@link #MINUTES}, with the operator's bikes standing at the minute's
+ * end and its day's peak of them against the fleet quota.
+ *
+ * <p>Bikes standing: the running sum of the slices' {@code STANDING_DELTA} (the tracker's standing starts minus
+ * ends), so no record costs more than a count in its slice. It counts what the tracker holds as standing, silent
+ * bikes included; a bike whose track expires while it stands gets no standing end, so it stays counted (see
+ * flink-jobs README, "Bikes standing now").
  *
  * <p>A month's state is dropped once a minute two months later is folded: the month is final (the bike state
  * upstream no longer counts anything into it either), and what still arrives for it (a report late by more than
@@ -42,16 +49,31 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
     public static final OutputTag<OperatorMinute> MINUTES = new OutputTag<>("operator-minutes") {};
 
     private final MonthlyMetricsFolder folder;
+    private final java.time.ZoneId zone;
+    /** Fleet quota per operator, in bikes. */
+    private final java.util.HashMap<String, Long> quotas = new java.util.HashMap<>();
 
     private transient MapState<Long, MinuteSlice> pending;
     private transient MapState<String, MonthAccumulator> months;
     private transient ValueState<Long> standingNow;
+    /** The day (its start, epoch ms) of the peak below. */
+    private transient ValueState<Long> standingDay;
+    /** The most bikes standing at once on that day so far. */
+    private transient ValueState<Long> standingDayPeak;
+    /** Open violations (no-park, out-of-area, zombie, overdue faulty) and open accumulations, running counts. */
+    private transient ValueState<long[]> openNow;
+    /** "Now" snapshots due but not yet written (see {@link OperatorMinute#nowSnapshots}). */
+    private transient ValueState<long[]> nowPending;
+    /** The peak the day's last point was written with; -1 before the day's first. */
+    private transient ValueState<Long> standingDayWritten;
     private transient ValueState<Long> lastDataMinute;
     private transient ValueState<Long> lastFoldedMinute;
     private transient org.apache.flink.metrics.Counter finalMonthSlices;
 
     public OperatorMetrics(RuleSet rules) {
         this.folder = new MonthlyMetricsFolder(rules);
+        this.zone = rules.timeZone();
+        rules.operators().forEach((id, q) -> quotas.put(id, q.fleetQuota()));
     }
 
     @Override
@@ -61,6 +83,14 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
         months = getRuntimeContext().getMapState(new MapStateDescriptor<>("months", Types.STRING,
                 TypeInformation.of(MonthAccumulator.class)));
         standingNow = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-now", Types.LONG));
+        standingDay = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-day", Types.LONG));
+        standingDayPeak = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-day-peak", Types.LONG));
+        standingDayWritten = getRuntimeContext().getState(new ValueStateDescriptor<>("standing-day-written",
+                Types.LONG));
+        openNow = getRuntimeContext().getState(new ValueStateDescriptor<>("open-now",
+                org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        nowPending = getRuntimeContext().getState(new ValueStateDescriptor<>("now-pending",
+                org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         lastDataMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("last-data-minute", Types.LONG));
         lastFoldedMinute = getRuntimeContext().getState(new ValueStateDescriptor<>("last-folded-minute",
                 Types.LONG));
@@ -114,21 +144,110 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
             }
             lastDataMinute.update(minute);
         }
-        long standing = (standingNow.value() == null ? 0 : standingNow.value())
-                + s.get(MinuteSlice.Count.STANDING_DELTA);
+        long before = standingNow.value() == null ? 0 : standingNow.value();
+        long standing = before + s.get(MinuteSlice.Count.STANDING_DELTA);
         standingNow.update(standing);
         m.standing(standing);
+        long[] openBefore = openNow.value() == null ? new long[OPEN_COUNTS] : openNow.value();
+        openNow.update(open(openBefore, s));
         months.put(monthKey, m);
         out.collect(new MonthSoFar(m.toMetrics(), minute));
 
         if (folded == null || minute > folded) {
             lastFoldedMinute.update(minute);
+            // Standing periods that began before the job's state did end without a start: never below zero.
+            long now = Math.max(0, standing);
+            long dayStart = Instant.ofEpochMilli(minute).atZone(zone).toLocalDate().atStartOfDay(zone).toInstant()
+                    .toEpochMilli();
+            Long peakDay = standingDay.value();
+            long peak;
+            long written;
+            if (peakDay == null || peakDay != dayStart) {
+                // A new day starts with the bikes standing at its start (those before this minute's changes).
+                peak = Math.max(now, Math.max(0, before));
+                written = -1;
+                standingDay.update(dayStart);
+            } else {
+                peak = Math.max(standingDayPeak.value(), now);
+                written = standingDayWritten.value();
+            }
+            standingDayPeak.update(peak);
+            // The standing count changes only with a bike's report (the tracker's standing facts come from
+            // reports), so a minute it changes in has records and a point; a new day's peak waits for one.
+            // The "now" snapshots whose time passed with this minute: the figures before its changes.
+            long[] due = folded == null ? null
+                    : snapshots(nowPending.value(), folded, minute, Math.max(0, before), openBefore);
             if (s.hasMinuteActivity()) {
-                ctx.output(MINUTES, new OperatorMinute(ctx.getCurrentKey(), minute, s.get(MinuteSlice.Count.BIKES_SEEN),
-                        s.get(MinuteSlice.Count.BIKES_IN_NO_PARK), s.get(MinuteSlice.Count.NO_PARK_OPENED),
-                        s.get(MinuteSlice.Count.NO_PARK_CLOSED)));
+                boolean peakChanged = peak != written;
+                OperatorMinute om = new OperatorMinute(ctx.getCurrentKey(), minute,
+                        s.get(MinuteSlice.Count.BIKES_SEEN), s.get(MinuteSlice.Count.BIKES_IN_NO_PARK),
+                        s.get(MinuteSlice.Count.NO_PARK_OPENED), s.get(MinuteSlice.Count.NO_PARK_CLOSED))
+                        .standing(now, dayStart, peak, peakChanged, quotas.getOrDefault(ctx.getCurrentKey(), 0L));
+                if (due != null) {
+                    om.nowSnapshots = due;
+                    nowPending.clear();
+                }
+                ctx.output(MINUTES, om);
+                written = peak;
+            } else if (due != null) {
+                // Written with the next minute that has a point (the snapshots keep their own times and figures).
+                nowPending.update(due);
+            }
+            standingDayWritten.update(written);
+        }
+    }
+
+    private static final int OPEN_COUNTS = 5;
+
+    /** The open counts after a minute: violations opened minus closed per type, accumulations opened minus cleared. */
+    private static long[] open(long[] before, MinuteSlice s) {
+        long[] open = before.clone();
+        open[0] += s.get(MinuteSlice.Count.NO_PARK_OPENED) - s.get(MinuteSlice.Count.NO_PARK_CLOSED);
+        open[1] += s.get(MinuteSlice.Count.OUT_OF_AREA_OPEN_DELTA);
+        open[2] += s.get(MinuteSlice.Count.ZOMBIE_OPEN_DELTA);
+        open[3] += s.get(MinuteSlice.Count.FAULTY_OVERDUE_OPEN_DELTA);
+        for (org.bikefence.model.OperatorSignal e : s.events) {
+            if (e.kind == org.bikefence.model.OperatorSignal.Kind.ACCUMULATION) {
+                open[4] += e.accumulationOpened ? 1 : -1;
             }
         }
+        return open;
+    }
+
+    /**
+     * The snapshots due: {@code pending} plus those at each {@link OperatorMinute#NOW_INTERVAL_MS} boundary after
+     * minute {@code previous} up to {@code minute}, with the figures before {@code minute}'s changes (nothing was
+     * folded between); null when none is due. A run of snapshots with the same figures is one group.
+     */
+    static long[] snapshots(long[] pending, long previous, long minute, long standing, long[] open) {
+        long step = OperatorMinute.NOW_INTERVAL_MS;
+        long first = (Math.floorDiv(previous, step) + 1) * step;
+        long last = Math.floorDiv(minute, step) * step;
+        if (first > last) {
+            return pending;
+        }
+        long[] values = {standing, Math.max(0, open[0]), Math.max(0, open[1]), Math.max(0, open[2]),
+                Math.max(0, open[3]), Math.max(0, open[4])};
+        int g = OperatorMinute.NOW_GROUP;
+        if (pending != null && pending.length >= g) {
+            int at = pending.length - g;
+            boolean same = pending[at + OperatorMinute.NOW_TO] + step == first;
+            for (int i = 0; same && i < values.length; i++) {
+                same = pending[at + OperatorMinute.NOW_STANDING + i] == values[i];
+            }
+            if (same) {
+                long[] out = pending.clone();
+                out[at + OperatorMinute.NOW_TO] = last;
+                return out;
+            }
+        }
+        long[] out = java.util.Arrays.copyOf(pending == null ? new long[0] : pending,
+                (pending == null ? 0 : pending.length) + g);
+        int at = out.length - g;
+        out[at + OperatorMinute.NOW_FROM] = first;
+        out[at + OperatorMinute.NOW_TO] = last;
+        System.arraycopy(values, 0, out, at + OperatorMinute.NOW_STANDING, values.length);
+        return out;
     }
 
     /** Drops the months before {@code month} (yyyy-MM): final, nothing counts into them any more. */

@@ -286,7 +286,8 @@ public final class BikefenceJob {
         return violations.map(InfluxSchema::violation).returns(InfluxPointSerializer.TYPE)
                 .name("violation-points").uid("violation-points")
                 .union(
-                        minutes.map(InfluxSchema::minute).returns(InfluxPointSerializer.TYPE)
+                        minutes.flatMap((OperatorMinute m, Collector<InfluxPoint> out) -> InfluxSchema.minutePoints(m)
+                                .forEach(out::collect)).returns(InfluxPointSerializer.TYPE)
                                 .name("minute-points").uid("minute-points"),
                         scores.map(InfluxSchema::score).returns(InfluxPointSerializer.TYPE)
                                 .name("score-points").uid("score-points"),

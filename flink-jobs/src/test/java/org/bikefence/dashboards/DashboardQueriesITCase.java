@@ -267,7 +267,7 @@ class DashboardQueriesITCase {
                         .isEqualTo(DATASOURCE_UID);
             }
         }
-        assertThat(panels).hasSizeGreaterThanOrEqualTo(34);
+        assertThat(panels).hasSizeGreaterThanOrEqualTo(40);
         for (Panel p : panels) {
             soft.assertThat(bilingual(p.title())).as(p + ": title in Chinese and English").isTrue();
             soft.assertThat(p.json().path("description").asText()).as(p + ": description").isNotBlank();
@@ -361,6 +361,133 @@ class DashboardQueriesITCase {
                 "fence P-S : open peak " + PILE + " meituan",
                 "cell <cell> meituan: open peak " + PILE + " meituan",
                 "fence P-T : cleared peak 3 hello");
+    }
+
+    /**
+     * The per-operator occupancy traces each pile to its operator: P-S holds the Meituan pile, P-T Hello's two
+     * bikes left after one rode away, the pile's H3 cell Meituan's bikes; and per area the operators' last
+     * counts add up to the all-operator count.
+     */
+    @Test
+    void perOperatorOccupancyTracesThePilesToTheirOperatorsAndAddsUpToTheAreaCount() throws IOException {
+        Map<String, Long> fences = lastBikes("fence_operator_occupancy", "fence_id", true);
+        assertThat(fences).containsEntry("P-S meituan", (long) PILE).containsEntry("P-T hello", 2L)
+                .doesNotContainKey("P-S hello").doesNotContainKey("P-T meituan");
+        Map<String, Long> cells = lastBikes("cell_operator_occupancy", "cell", true);
+        assertThat(cells).containsValue((long) PILE);
+        for (String[] m : new String[][] {{"fence_occupancy", "fence_operator_occupancy", "fence_id"},
+                {"cell_occupancy", "cell_operator_occupancy", "cell"}}) {
+            Map<String, Long> sums = new TreeMap<>();
+            lastBikes(m[1], m[2], true).forEach((k, n) -> sums.merge(k.substring(0, k.indexOf(' ')), n, Long::sum));
+            assertThat(sums).as(m[1] + " summed over operators, per area").isEqualTo(lastBikes(m[0], m[2], false));
+        }
+    }
+
+    /**
+     * Bikes standing now and the day's peak: each operator's {@code operator_standing_day} point is the most of
+     * its {@code operator_minute.bikes_standing} on that day (the bikes standing at the day's start included), with
+     * the rule set's quota; Meituan's pile stands in P-S at once, so its first day's peak holds the whole pile.
+     */
+    @Test
+    void theDaysPeakOfBikesStandingIsTheMostOfTheMinutesAgainstTheQuota() throws IOException {
+        java.time.ZoneId zone = rules.timeZone();
+        Map<String, TreeMap<Long, Long>> standing = new TreeMap<>();
+        for (JsonNode series : INFLUX.influxd().query(INFLUX.database(), "SELECT \"bikes_standing\" FROM"
+                + " \"operator_minute\" GROUP BY \"operator\"").path("results").path(0).path("series")) {
+            TreeMap<Long, Long> byMinute = new TreeMap<>();
+            series.path("values").forEach(row -> byMinute.put(epochMs(row.path(0)), row.path(1).asLong()));
+            standing.put(series.path("tags").path("operator").asText(), byMinute);
+        }
+        assertThat(standing).containsKeys("hello", "meituan");
+        Map<String, Long> peaks = new TreeMap<>();
+        for (JsonNode series : INFLUX.influxd().query(INFLUX.database(), "SELECT \"peak_standing\", \"fleet_quota\","
+                + " \"peak_quota_pct\" FROM \"operator_standing_day\" GROUP BY \"operator\"").path("results").path(0)
+                .path("series")) {
+            String op = series.path("tags").path("operator").asText();
+            long quota = rules.operators().get(op).fleetQuota();
+            for (JsonNode row : series.path("values")) {
+                long day = epochMs(row.path(0));
+                long end = java.time.Instant.ofEpochMilli(day).atZone(zone).plusDays(1).toInstant().toEpochMilli();
+                TreeMap<Long, Long> minutes = standing.get(op);
+                long expected = minutes.subMap(day, end).values().stream().mapToLong(Long::longValue).max()
+                        .orElseThrow();
+                Map.Entry<Long, Long> atStart = minutes.lowerEntry(day);
+                if (atStart != null) {
+                    expected = Math.max(expected, atStart.getValue());
+                }
+                assertThat(row.path(1).asLong()).as(op + " peak on the day from " + day).isEqualTo(expected);
+                assertThat(row.path(2).asLong()).as(op + " quota").isEqualTo(quota);
+                assertThat(row.path(3).asDouble()).as(op + " peak / quota").isEqualTo(100.0 * expected / quota);
+                peaks.putIfAbsent(op, expected);
+            }
+        }
+        assertThat(peaks.keySet()).as("a day point for every operator with minutes").isEqualTo(standing.keySet());
+        assertThat(peaks.get("meituan")).as("the pile in P-S stands at once").isGreaterThanOrEqualTo(PILE);
+    }
+
+    /**
+     * The 5-minute "now" snapshots agree with the violation points: at each snapshot time, each type's open count
+     * is the number of violations opened before it and not closed before it; MT-O's out-of-area violation, open
+     * from the first morning to the end, is in Meituan's snapshots of the seventh day with no look-back window.
+     */
+    @Test
+    void everySnapshotCountsTheViolationsOpenAtItsTime() throws IOException {
+        Map<String, List<long[]>> violations = new TreeMap<>();
+        for (JsonNode series : INFLUX.influxd().query(INFLUX.database(), "SELECT \"status\", \"closed_at\" FROM \"violation\""
+                + " GROUP BY \"operator\", \"type\"").path("results").path(0).path("series")) {
+            String key = series.path("tags").path("operator").asText() + " " + series.path("tags").path("type").asText();
+            for (JsonNode row : series.path("values")) {
+                violations.computeIfAbsent(key, k -> new ArrayList<>()).add(new long[] {row.path(0).asLong(),
+                        row.path(2).isNull() ? Long.MAX_VALUE : row.path(2).asLong()});
+            }
+        }
+        String[][] fields = {{"open_no_park", "no_park"}, {"open_out_of_area", "out_of_area"},
+                {"open_zombie", "zombie"}, {"open_faulty_overdue", "faulty_overdue"}};
+        int snapshots = 0;
+        long lastOutOfAreaOpen = 0;
+        SoftAssertions soft = new SoftAssertions();
+        for (JsonNode series : INFLUX.influxd().query(INFLUX.database(), "SELECT \"open_no_park\","
+                + " \"open_out_of_area\", \"open_zombie\", \"open_faulty_overdue\" FROM \"operator_now\""
+                + " GROUP BY \"operator\"").path("results").path(0).path("series")) {
+            String op = series.path("tags").path("operator").asText();
+            for (JsonNode row : series.path("values")) {
+                long at = row.path(0).asLong();
+                soft.assertThat(at % (5 * MIN)).as("a snapshot on a 5-minute boundary").isZero();
+                for (int i = 0; i < fields.length; i++) {
+                    long open = violations.getOrDefault(op + " " + fields[i][1], List.of()).stream()
+                            .filter(v -> v[0] < at && v[1] >= at).count();
+                    soft.assertThat(row.path(i + 1).asLong()).as(op + " " + fields[i][0] + " at " + at).isEqualTo(open);
+                }
+                if (op.equals("meituan") && row.path(2).asLong() > 0) {
+                    lastOutOfAreaOpen = Math.max(lastOutOfAreaOpen, at);
+                }
+                snapshots++;
+            }
+        }
+        soft.assertAll();
+        assertThat(snapshots).isGreaterThan(100);
+        long opened = violations.get("meituan out_of_area").get(0)[0];
+        assertThat(lastOutOfAreaOpen).as("MT-O's violation, open from the first morning, in the last day's snapshots")
+                .isGreaterThanOrEqualTo(opened + 6 * DAY);
+    }
+
+    /** A row's time as the test's influxd queries return it (epoch=ms). */
+    private static long epochMs(JsonNode influxTime) {
+        return influxTime.asLong();
+    }
+
+    /** The last bikes count per area ("area" or "area operator"), as the occupancy panels read it. */
+    private static Map<String, Long> lastBikes(String measurement, String areaTag, boolean perOperator)
+            throws IOException {
+        JsonNode response = INFLUX.influxd().query(INFLUX.database(), "SELECT last(\"bikes\") AS \"bikes\" FROM \""
+                + measurement + "\" GROUP BY \"" + areaTag + "\"" + (perOperator ? ", \"operator\"" : ""));
+        Map<String, Long> out = new TreeMap<>();
+        for (JsonNode series : response.path("results").path(0).path("series")) {
+            String key = series.path("tags").path(areaTag).asText()
+                    + (perOperator ? " " + series.path("tags").path("operator").asText() : "");
+            out.put(key, series.path("values").path(0).path(1).asLong());
+        }
+        return out;
     }
 
     @Test

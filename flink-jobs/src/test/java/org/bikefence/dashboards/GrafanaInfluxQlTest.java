@@ -70,6 +70,17 @@ class GrafanaInfluxQlTest {
     }
 
     @Test
+    void aPerOperatorOccupancyQueryGroupsByAreaAndOperatorAndNamesBothFieldsOfItsRatio() {
+        Select s = GrafanaInfluxQl.parse(interpolate("SELECT last(\"bikes\") AS \"bikes\", last(\"bikes\") / "
+                + "last(\"capacity\") AS \"share\" FROM \"fence_operator_occupancy\" WHERE $timeFilter AND "
+                + "\"operator\" =~ /^$operator$/ GROUP BY \"fence_id\", \"operator\"", ALL_OPERATORS));
+        assertThat(s.measurement()).isEqualTo("fence_operator_occupancy");
+        assertThat(s.columns()).containsExactly("bikes", "share");
+        assertThat(s.groupByTags()).containsExactly("fence_id", "operator");
+        assertThat(s.identifiers()).containsExactlyInAnyOrder("bikes", "capacity", "operator", "fence_id");
+    }
+
+    @Test
     void anUnaliasedExpressionIsRefused() {
         assertThatThrownBy(() -> GrafanaInfluxQl.parse("SELECT last(\"score\") FROM \"operator_score\""))
                 .hasMessageContaining("AS alias");

@@ -74,6 +74,43 @@ class AccumulationMonitorTest {
                 .contains("accumulation open", "accumulation cleared", "fence_occupancy null", "cell_occupancy null");
     }
 
+    /** The occupancy points as "measurement area operator bikes @minute", in the order written. */
+    private List<String> occupancy() {
+        var points = harness.getSideOutput(AccumulationMonitor.POINTS);
+        return points == null ? List.of() : points.stream().map(StreamRecord::getValue)
+                .filter(p -> p.measurement().endsWith("occupancy"))
+                .map(p -> p.measurement() + " " + p.tags().getOrDefault("fence_id", p.tags().get("cell")) + " "
+                        + p.tags().getOrDefault("operator", "*") + " " + p.fields().get("bikes") + " @"
+                        + (p.timeMs() - T) / MIN)
+                .toList();
+    }
+
+    @Test
+    void eachOperatorsOccupancyIsWrittenWhenItsCountChangesBesideTheAllOperatorCount() throws Exception {
+        standing("hello", "h1", T, true);
+        standing("meituan", "m1", T + 10 * 1000, true);
+        standing("meituan", "m2", T + MIN, true);
+        standing("hello", "h1", T + 2 * MIN, false);
+        standing("meituan", "m3", T + 2 * MIN + 5_000, true);
+        // Minute 3: meituan's count does not change (one leaves, one arrives), nor does the total.
+        standing("meituan", "m3", T + 3 * MIN, false);
+        standing("meituan", "m4", T + 3 * MIN + 5_000, true);
+        harness.processWatermark(new Watermark(T + 10 * MIN));
+        String cell = "89283082803ffff";
+        assertThat(occupancy()).as("fence and cell are keys of their own, so in any order").containsExactlyInAnyOrder(
+                "fence_operator_occupancy P-1 hello 1 @0", "fence_operator_occupancy P-1 meituan 1 @0",
+                "fence_occupancy P-1 * 2 @0",
+                "fence_operator_occupancy P-1 meituan 2 @1", "fence_occupancy P-1 * 3 @1",
+                "fence_operator_occupancy P-1 hello 0 @2", "fence_operator_occupancy P-1 meituan 3 @2",
+                "cell_operator_occupancy " + cell + " hello 1 @0", "cell_operator_occupancy " + cell + " meituan 1 @0",
+                "cell_occupancy " + cell + " * 2 @0",
+                "cell_operator_occupancy " + cell + " meituan 2 @1", "cell_occupancy " + cell + " * 3 @1",
+                "cell_operator_occupancy " + cell + " hello 0 @2", "cell_operator_occupancy " + cell + " meituan 3 @2");
+        assertThat(harness.getSideOutput(AccumulationMonitor.POINTS)).extracting(StreamRecord::getValue)
+                .filteredOn(p -> p.measurement().equals("cell_operator_occupancy"))
+                .allSatisfy(p -> assertThat((double) p.fields().get("lat")).isBetween(37.0, 38.0));
+    }
+
     @Test
     void aShortPileIsNotAnEvent() throws Exception {
         cellThreshold = 5;

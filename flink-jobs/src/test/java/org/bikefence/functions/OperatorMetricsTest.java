@@ -228,6 +228,120 @@ class OperatorMetricsTest {
                 "52: seen 0, no-park 0, opened 0, closed 1");
     }
 
+    /** A slice part of meituan's minute {@code minute} (from T) with these records and standing delta. */
+    private static MinuteSlice part(long minute, long records, long standingDelta) {
+        MinuteSlice s = new MinuteSlice("meituan", T + minute * MIN);
+        s.add(records > 0 ? MinuteSlice.Count.RECORDS : MinuteSlice.Count.INVALID_RECORDS, Math.max(1, records));
+        s.add(MinuteSlice.Count.STANDING_DELTA, standingDelta);
+        return s;
+    }
+
+    @Test
+    void eachMinuteCarriesTheBikesStandingNowAndTheDaysPeakAgainstTheQuotaWhenItChanges() throws Exception {
+        RuleSet rules = RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));
+        long midnight = 16 * 60; // minutes from T (08:00 in Xiamen) to the next local midnight
+        List<MinuteSlice> parts = List.of(
+                part(0, 3, 3),
+                part(1, 1, 2), part(1, 1, -1), // two subtasks' parts of one minute
+                part(2, 2, -2),
+                part(5, 0, 0), // invalid records only: no minute counts
+                part(midnight - 1, 3, 3),
+                part(midnight, 0, 0), // the new day's first minute, without records: its peak waits
+                part(midnight + 3, 4, -4));
+        try (KeyedOneInputStreamOperatorTestHarness<String, MinuteSlice, MonthSoFar> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(rules)),
+                        s -> s.operator, Types.STRING)) {
+            h.open();
+            for (MinuteSlice sl : parts) {
+                h.processElement(new StreamRecord<>(sl, sl.minute + MIN - 1));
+            }
+            h.processWatermark(new Watermark(T + (midnight + 10) * MIN));
+            long today = Instant.parse("2026-10-11T16:00:00Z").toEpochMilli();
+            long tomorrow = today + 24 * 60 * MIN;
+            List<String> minutes = h.getSideOutput(OperatorMetrics.MINUTES).stream().map(StreamRecord::getValue)
+                    .map(m -> (m.minuteStart - T) / MIN + ": standing " + m.bikesStanding + ", day "
+                            + (m.dayStart == today ? "12th" : m.dayStart == tomorrow ? "13th" : m.dayStart)
+                            + " peak " + m.dayPeakStanding + (m.dayPeakChanged ? " (changed)" : "") + " of "
+                            + m.fleetQuota)
+                    .toList();
+            assertThat(minutes).containsExactly(
+                    "0: standing 3, day 12th peak 3 (changed) of 8000",
+                    "1: standing 4, day 12th peak 4 (changed) of 8000",
+                    "2: standing 2, day 12th peak 4 of 8000",
+                    (midnight - 1) + ": standing 5, day 12th peak 5 (changed) of 8000",
+                    // The 13th began with 5 bikes standing, so its peak is 5 although 1 stands now.
+                    (midnight + 3) + ": standing 1, day 13th peak 5 (changed) of 8000");
+            assertThat(h.getSideOutput(OperatorMetrics.MINUTES).stream().map(StreamRecord::getValue)
+                    .flatMap(m -> org.bikefence.influx.InfluxSchema.minutePoints(m).stream())
+                    .map(org.bikefence.influx.InfluxPoint::measurement).filter(m -> !m.equals("operator_now")))
+                    .as("a day point with each minute whose day peak changed")
+                    .containsExactly("operator_minute", "operator_standing_day", "operator_minute",
+                            "operator_standing_day", "operator_minute", "operator_minute", "operator_standing_day",
+                            "operator_minute", "operator_standing_day");
+        }
+    }
+
+    @Test
+    void everyFiveMinutesTheOpenViolationsAccumulationsAndBikesStandingAreSnapshotted() throws Exception {
+        RuleSet rules = RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));
+        MinuteSlice m0 = part(0, 2, 2);
+        m0.add(MinuteSlice.Count.NO_PARK_OPENED, 1);
+        MinuteSlice m3 = part(3, 1, 0);
+        m3.add(MinuteSlice.Count.ZOMBIE_OPEN_DELTA, 1);
+        MinuteSlice m8 = part(8, 0, 0); // no records: an accumulation event opens
+        m8.events = new OperatorSignal[] {
+                OperatorSignal.accumulation("meituan", AreaDelta.Area.FENCE, "P-1", true, T + 7 * MIN, T + 8 * MIN)};
+        MinuteSlice m16 = part(16, 0, 0); // no records: an out-of-area violation opens at a deadline
+        m16.add(MinuteSlice.Count.OUT_OF_AREA_OPEN_DELTA, 1);
+        List<MinuteSlice> parts = List.of(m0, m3, part(7, 1, 0), m8, part(12, 0, 0), m16, part(21, 1, 0));
+        try (KeyedOneInputStreamOperatorTestHarness<String, MinuteSlice, MonthSoFar> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(rules)),
+                        s -> s.operator, Types.STRING)) {
+            h.open();
+            for (MinuteSlice sl : parts) {
+                h.processElement(new StreamRecord<>(sl, sl.minute + MIN - 1));
+            }
+            h.processWatermark(new Watermark(T + 30 * MIN));
+            List<String> snapshots = h.getSideOutput(OperatorMetrics.MINUTES).stream().map(StreamRecord::getValue)
+                    .flatMap(m -> org.bikefence.influx.InfluxSchema.now(m).stream()
+                            .map(p -> (m.minuteStart - T) / MIN + " writes @" + (p.timeMs() - T) / MIN + " "
+                                    + p.fields()))
+                    .toList();
+            // Figures: standing, no-park, out-of-area, zombie, overdue faulty, accumulations.
+            assertThat(snapshots).containsExactly(
+                    "7 writes @5 {bikes_standing=2, open_accumulations=0, open_faulty_overdue=0, open_no_park=1,"
+                            + " open_out_of_area=0, open_zombie=1}",
+                    // Minutes 12 and 16 have no point: their snapshots wait for minute 21, each with its figures.
+                    "21 writes @10 {bikes_standing=2, open_accumulations=1, open_faulty_overdue=0, open_no_park=1,"
+                            + " open_out_of_area=0, open_zombie=1}",
+                    "21 writes @15 {bikes_standing=2, open_accumulations=1, open_faulty_overdue=0, open_no_park=1,"
+                            + " open_out_of_area=0, open_zombie=1}",
+                    "21 writes @20 {bikes_standing=2, open_accumulations=1, open_faulty_overdue=0, open_no_park=1,"
+                            + " open_out_of_area=1, open_zombie=1}");
+            assertThat(h.getSideOutput(OperatorMetrics.MINUTES).stream().map(StreamRecord::getValue)
+                    .filter(m -> m.minuteStart == T + 21 * MIN).findFirst().orElseThrow().nowSnapshots)
+                    .as("10 and 15 share their figures: one group").hasSize(2 * OperatorMinute.NOW_GROUP);
+        }
+    }
+
+    @Test
+    void bikesStandingNeverGoBelowZero() throws Exception {
+        RuleSet rules = RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));
+        try (KeyedOneInputStreamOperatorTestHarness<String, MinuteSlice, MonthSoFar> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(rules)),
+                        s -> s.operator, Types.STRING)) {
+            h.open();
+            // Standing periods that began before the job's state did: they end without a start.
+            for (MinuteSlice sl : List.of(part(0, 2, -2), part(1, 1, 1))) {
+                h.processElement(new StreamRecord<>(sl, sl.minute + MIN - 1));
+            }
+            h.processWatermark(new Watermark(T + 10 * MIN));
+            assertThat(h.getSideOutput(OperatorMetrics.MINUTES)).extracting(r -> r.getValue().bikesStanding)
+                    .as("the running sum is -2, then -1; the month's figures keep it as before")
+                    .containsExactly(0L, 0L);
+        }
+    }
+
     @Test
     void aMonthIsDroppedOnceAMinuteTwoMonthsLaterIsFolded() throws Exception {
         RuleSet rules = RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));

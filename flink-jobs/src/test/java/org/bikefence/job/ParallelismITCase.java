@@ -81,7 +81,8 @@ class ParallelismITCase {
         JobOutput one = outputs.get(1);
         assertThat(one.measurements().keySet()).as("measurements at parallelism 1")
                 .contains("violation", "operator_minute", "operator_score", "operator_month", "deduction",
-                        "operator_metrics", "fence_occupancy", "accumulation");
+                        "operator_metrics", "fence_occupancy", "accumulation", "fence_operator_occupancy",
+                        "cell_operator_occupancy", "operator_standing_day", "operator_now");
         assertThat(one.measurements().get("deduction").stream().filter(row -> row.matches(".* evidence=[^ ]+;.*")))
                 .as("deductions with more than one evidence id").isNotEmpty();
         assertThat(one.violations()).as("violations published at parallelism 1").isNotEmpty();
