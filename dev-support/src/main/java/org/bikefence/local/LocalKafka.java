@@ -448,6 +448,16 @@ public final class LocalKafka implements AutoCloseable {
                         .flatMap(d -> d.partitions().stream())
                         .map(TopicPartitionInfo::leader)
                         .allMatch(Objects::nonNull)) {
+                    // The metadata names a leader before that broker has created the partition: a produce then gets
+                    // NOT_LEADER_OR_FOLLOWER, and an idempotent producer whose first batch failed so was once left
+                    // refused with OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (CI). ListOffsets is
+                    // answered by the leader only once it has the partition.
+                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                            new java.util.HashMap<>();
+                    described.values().forEach(d -> d.partitions().forEach(p -> latest.put(
+                            new org.apache.kafka.common.TopicPartition(d.name(), p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                    admin.listOffsets(latest).all().get();
                     return;
                 }
             } catch (ExecutionException notYet) {

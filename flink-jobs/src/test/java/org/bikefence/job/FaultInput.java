@@ -51,7 +51,7 @@ final class FaultInput {
     }
 
     /** Polls the topic's metadata until every partition has a leader (a topic just created may not yet). */
-    private static void awaitLeaders(KafkaProducer<byte[], byte[]> producer, String topic) throws InterruptedException {
+    static void awaitLeaders(KafkaProducer<byte[], byte[]> producer, String topic) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             List<org.apache.kafka.common.PartitionInfo> partitions = producer.partitionsFor(topic);
