@@ -17,9 +17,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 
 /**
- * A bounded source without records: the fence-update input of a job that takes no live fence updates
- * (a replay classifies against the fences given at submission). An empty {@code fromData} would be simpler
- * but fails in Flink 2.2 with "Reached the end of the collection".
+ * A bounded source without records, for tests that build the job's graph without running it (the topology and docs
+ * tests). Not for a job that runs: as a fence-update input it makes classification a two-input step that holds the
+ * positions' watermark back until it ends (see flink-jobs/README.md). An empty {@code fromData} would be simpler but
+ * fails in Flink 2.2 with "Reached the end of the collection".
  */
 public final class EmptySource<T> implements Source<T, EmptySource.NoSplit, Integer>, ResultTypeQueryable<T> {
     private static final long serialVersionUID = 1L;
