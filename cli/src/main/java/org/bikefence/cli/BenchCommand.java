@@ -135,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path workDir;
 
         @Option(names = "--jfr", paramLabel = "DIR",
-                description = "record each run with Java Flight Recorder (settings=profile) to DIR/VARIANT-pP-rN.jfr, "
+                description = "record each run with Java Flight Recorder (settings=profile, Java samples every 1 ms) to DIR/VARIANT-pP-rN.jfr, "
                         + "its hottest methods beside it in .hot.md (default: none)")
         Path jfrDir;
 

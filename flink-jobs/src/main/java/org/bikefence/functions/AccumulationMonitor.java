@@ -36,6 +36,8 @@ import org.bikefence.influx.InfluxSchema;
 public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta, OperatorSignal> {
     private static final long serialVersionUID = 1L;
     private static final long MINUTE = MinuteBuffer.MINUTE;
+    /** The state of the deltas not folded yet ({@link MinuteBuffer}). */
+    private static final String PENDING = "pending-deltas";
 
     /**
      * Fence and cell occupancy (all operators, and per operator, each written when its count changes) and
@@ -46,7 +48,11 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     private final AccumulationRules rules;
 
     private transient MinuteBuffer<AreaDelta> pending;
-    private transient MapState<String, Long> bikesByOperator;
+    /**
+     * The bikes standing in the area per operator (only operators with some): one value, read once per fold timer
+     * (on RocksDB a map state is an iterator seek per read of all its entries).
+     */
+    private transient ValueState<Map<String, Long>> bikesByOperator;
     private transient ValueState<AreaEpisode> fenceEpisode;
     private transient ValueState<AreaDelta> areaMeta;
     private transient MapState<String, AreaEpisode> cellEpisodes;
@@ -58,11 +64,11 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
 
     @Override
     public void open(OpenContext openContext) {
-        pending = new MinuteBuffer<>(getRuntimeContext(), "pending-deltas", AreaDelta.class);
-        bikesByOperator = getRuntimeContext().getMapState(new MapStateDescriptor<>("bikes-by-operator",
-                Types.STRING, Types.LONG));
+        pending = new MinuteBuffer<>(getRuntimeContext(), PENDING, AreaDelta.class);
+        bikesByOperator = getRuntimeContext().getState(new ValueStateDescriptor<>("bikes-by-operator",
+                Types.MAP(Types.STRING, Types.LONG)));
         fenceEpisode = getRuntimeContext().getState(new ValueStateDescriptor<>("fence-episode", AreaEpisode.class));
-        areaMeta = getRuntimeContext().getState(new ValueStateDescriptor<>("area", AreaDelta.class));
+        areaMeta = getRuntimeContext().getState(new ValueStateDescriptor<>("area", AreaDeltaSerializer.TYPE));
         cellEpisodes = getRuntimeContext().getMapState(new MapStateDescriptor<>("cell-episodes", Types.STRING,
                 TypeInformation.of(AreaEpisode.class)));
     }
@@ -89,6 +95,8 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
             super.open();
             // The timer service the function's timers use (KeyedProcessOperator's).
             timers = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
+            ((AccumulationMonitor) userFunction).pending.restoreSavedKeys(
+                    getKeyedStateBackend().getKeys(PENDING, VoidNamespace.INSTANCE));
         }
 
         @Override
@@ -135,25 +143,30 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
 
     /** The bikes standing in the current area now, per operator (one pass over its map state). */
     private Map<String, Long> counts() throws Exception {
-        Map<String, Long> counts = new TreeMap<>();
-        for (Map.Entry<String, Long> e : bikesByOperator.entries()) {
-            counts.put(e.getKey(), e.getValue());
-        }
-        return counts;
+        Map<String, Long> saved = bikesByOperator.value();
+        return saved == null ? new TreeMap<>() : new TreeMap<>(saved);
     }
 
     private void fold(AreaDelta area, Map<String, Long> counts, long minute, List<AreaDelta> deltas,
             OnTimerContext ctx, Collector<OperatorSignal> out) throws Exception {
         long totalBefore = total(counts);
         Map<String, Long> net = AccumulationRules.netChange(deltas);
+        boolean changed = false;
         for (Map.Entry<String, Long> e : net.entrySet()) {
             long before = counts.getOrDefault(e.getKey(), 0L);
             long n = AccumulationRules.afterChange(before, e.getValue());
-            counts.put(e.getKey(), n);
-            bikesByOperator.put(e.getKey(), n);
             if (n != before) {
+                if (n == 0) {
+                    counts.remove(e.getKey());
+                } else {
+                    counts.put(e.getKey(), n);
+                }
+                changed = true;
                 ctx.output(POINTS, operatorOccupancy(area, e.getKey(), n, minute));
             }
+        }
+        if (changed) {
+            bikesByOperator.update(counts.isEmpty() ? null : counts);
         }
         long totalAfter = total(counts);
         if (totalBefore != totalAfter) {

@@ -2,10 +2,13 @@ package org.bikefence.functions;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -36,10 +39,25 @@ final class MinuteBuffer<T> {
     private final Map<Object, TreeMap<Long, List<T>>> unsaved = new HashMap<>();
     /** Per key: the fold timer registered last (registering it again changes nothing). */
     private final Map<Object, Long> lastTimer = new HashMap<>();
+    /**
+     * The keys with minutes in {@link #saved}: a key without any costs {@link #takeDue} no state access (on RocksDB
+     * each look at {@code saved} is an iterator seek).
+     */
+    private final Set<Object> keysSaved = new HashSet<>();
 
     MinuteBuffer(RuntimeContext ctx, String name, Class<T> type) {
         this.saved = ctx.getMapState(new MapStateDescriptor<>(name, Types.LONG,
                 new ListTypeInfo<>(TypeInformation.of(type))));
+    }
+
+    /**
+     * After the state is initialised (and on a restore at any parallelism): the keys of this subtask whose minutes
+     * the state holds.
+     */
+    void restoreSavedKeys(Stream<?> keys) {
+        try (keys) {
+            keys.forEach(keysSaved::add);
+        }
     }
 
     /** Adds an element of {@code key} (the current key) and registers the timer that folds its minute. */
@@ -57,15 +75,23 @@ final class MinuteBuffer<T> {
     /** Removes and returns, oldest first, every minute of {@code key} (the current key) that ends at or before {@code t}. */
     List<Minute<T>> takeDue(Object key, long t) throws Exception {
         TreeMap<Long, List<T>> due = new TreeMap<>();
-        List<Long> dueSaved = new ArrayList<>();
-        for (Long minute : saved.keys()) {
-            if (minute + MINUTE - 1 <= t) {
-                dueSaved.add(minute);
+        if (keysSaved.contains(key)) {
+            List<Long> dueSaved = new ArrayList<>();
+            boolean laterSaved = false;
+            for (Long minute : saved.keys()) {
+                if (minute + MINUTE - 1 <= t) {
+                    dueSaved.add(minute);
+                } else {
+                    laterSaved = true;
+                }
             }
-        }
-        for (Long minute : dueSaved) {
-            due.put(minute, new ArrayList<>(saved.get(minute)));
-            saved.remove(minute);
+            for (Long minute : dueSaved) {
+                due.put(minute, new ArrayList<>(saved.get(minute)));
+                saved.remove(minute);
+            }
+            if (!laterSaved) {
+                keysSaved.remove(key);
+            }
         }
         TreeMap<Long, List<T>> mine = unsaved.get(key);
         if (mine != null) {
@@ -88,6 +114,7 @@ final class MinuteBuffer<T> {
     void save(Consumer<Object> setCurrentKey) throws Exception {
         for (Map.Entry<Object, TreeMap<Long, List<T>>> k : unsaved.entrySet()) {
             setCurrentKey.accept(k.getKey());
+            keysSaved.add(k.getKey());
             for (Map.Entry<Long, List<T>> m : k.getValue().entrySet()) {
                 List<T> before = saved.get(m.getKey());
                 List<T> all = new ArrayList<>(before == null ? List.of() : before);

@@ -3,7 +3,9 @@ package org.bikefence.functions;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -12,6 +14,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.bikefence.metrics.MinuteSlice;
@@ -69,6 +72,12 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
     private transient ValueState<Long> lastDataMinute;
     private transient ValueState<Long> lastFoldedMinute;
     private transient org.apache.flink.metrics.Counter finalMonthSlices;
+    /**
+     * Run by {@link Batching}: per key, the months folded since the last checkpoint barrier, on the heap (a month
+     * carries up to {@link MonthAccumulator#MAX_EVIDENCE} evidence entries, and reading and writing it in state at
+     * every folded minute was most of this operator's work). Null when run by a plain {@link KeyedProcessOperator}.
+     */
+    private transient Map<Object, Map<String, MonthAccumulator>> unsaved;
 
     public OperatorMetrics(RuleSet rules) {
         this.folder = new MonthlyMetricsFolder(rules);
@@ -131,10 +140,10 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
             finalMonthSlices.inc();
             return;
         }
-        MonthAccumulator m = months.get(monthKey);
+        MonthAccumulator m = month(ctx.getCurrentKey(), monthKey);
         if (m == null) {
             m = new MonthAccumulator(ctx.getCurrentKey(), YearMonth.parse(monthKey));
-            forgetMonthsBefore(YearMonth.parse(monthKey).minusMonths(1).toString());
+            forgetMonthsBefore(ctx.getCurrentKey(), YearMonth.parse(monthKey).minusMonths(1).toString());
         }
         folder.fold(m, s);
         Long last = lastDataMinute.value();
@@ -150,7 +159,7 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
         m.standing(standing);
         long[] openBefore = openNow.value() == null ? new long[OPEN_COUNTS] : openNow.value();
         openNow.update(open(openBefore, s));
-        months.put(monthKey, m);
+        keep(ctx.getCurrentKey(), monthKey, m);
         out.collect(new MonthSoFar(m.toMetrics(), minute));
 
         if (folded == null || minute > folded) {
@@ -250,8 +259,70 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
         return out;
     }
 
+    /** The operator to run this function in: see {@link Batching}. */
+    public static KeyedProcessOperator<String, MinuteSlice, MonthSoFar> operator(RuleSet rules) {
+        return new Batching(new OperatorMetrics(rules));
+    }
+
+    /**
+     * Runs the function with the months it folds kept on the heap between checkpoint barriers and written to state
+     * before each barrier, so a checkpoint holds exactly what a write per folded minute would have written.
+     */
+    static final class Batching extends KeyedProcessOperator<String, MinuteSlice, MonthSoFar> {
+        private static final long serialVersionUID = 1L;
+
+        Batching(OperatorMetrics metrics) {
+            super(metrics);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            ((OperatorMetrics) userFunction).unsaved = new HashMap<>();
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            ((OperatorMetrics) userFunction).save(this::setCurrentKey);
+            super.prepareSnapshotPreBarrier(checkpointId);
+        }
+    }
+
+    /** The month's accumulator of {@code key} (the current key): from the heap if folded since the last barrier. */
+    private MonthAccumulator month(String key, String monthKey) throws Exception {
+        if (unsaved != null) {
+            Map<String, MonthAccumulator> mine = unsaved.get(key);
+            MonthAccumulator m = mine == null ? null : mine.get(monthKey);
+            if (m != null) {
+                return m;
+            }
+        }
+        return months.get(monthKey);
+    }
+
+    private void keep(String key, String monthKey, MonthAccumulator m) throws Exception {
+        if (unsaved == null) {
+            months.put(monthKey, m);
+        } else {
+            unsaved.computeIfAbsent(key, k -> new HashMap<>(4)).put(monthKey, m);
+        }
+    }
+
+    /** Before a checkpoint barrier: the months folded since the last one into keyed state, key by key. */
+    private void save(java.util.function.Consumer<Object> setCurrentKey) throws Exception {
+        for (Map.Entry<Object, Map<String, MonthAccumulator>> k : unsaved.entrySet()) {
+            setCurrentKey.accept(k.getKey());
+            months.putAll(k.getValue());
+        }
+        unsaved.clear();
+    }
+
     /** Drops the months before {@code month} (yyyy-MM): final, nothing counts into them any more. */
-    private void forgetMonthsBefore(String month) throws Exception {
+    private void forgetMonthsBefore(String operator, String month) throws Exception {
+        Map<String, MonthAccumulator> mine = unsaved == null ? null : unsaved.get(operator);
+        if (mine != null) {
+            mine.keySet().removeIf(m -> m.compareTo(month) < 0);
+        }
         List<String> old = new ArrayList<>();
         for (String key : months.keys()) {
             if (key.compareTo(month) < 0) {

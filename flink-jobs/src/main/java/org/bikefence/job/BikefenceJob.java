@@ -265,8 +265,8 @@ public final class BikefenceJob {
                 .uid("accumulation-minute-slices");
         return bikeSlices.union(invalidSlices, accumulationSlices)
                 .keyBy(s -> s.operator)
-                .process(new OperatorMetrics(settings.rules())).returns(MonthSoFarSerializer.TYPE)
-                .name("operator-month-metrics").uid("operator-month-metrics");
+                .transform("operator-month-metrics", MonthSoFarSerializer.TYPE, OperatorMetrics.operator(settings.rules()))
+                .uid("operator-month-metrics");
     }
 
     /** Each operator's month so far scored, graded and ranked for the whole city (a few records per minute). */

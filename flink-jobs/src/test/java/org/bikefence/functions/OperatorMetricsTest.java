@@ -119,7 +119,16 @@ class OperatorMetricsTest {
     }
 
     private static Out operatorStep(List<OperatorSignal> signals) throws Exception {
-        RuleSet rules = RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));
+        return fold(slices(signals), Long.MAX_VALUE);
+    }
+
+    private static RuleSet huli() throws Exception {
+        return RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));
+    }
+
+    /** The signals' firsts decided per bike in event-time order, then sliced per minute by two "subtasks". */
+    private static List<MinuteSlice> slices(List<OperatorSignal> signals) throws Exception {
+        RuleSet rules = huli();
         List<OperatorSignal> inEventTime = new java.util.ArrayList<>(signals);
         inEventTime.sort(OperatorSignal.FOLD_ORDER);
         Map<String, BikeCounted> bikes = new java.util.HashMap<>();
@@ -145,18 +154,70 @@ class OperatorMetricsTest {
             slices.addAll(subtask.extractOutputValues());
             subtask.close();
         }
-        try (KeyedOneInputStreamOperatorTestHarness<String, MinuteSlice, MonthSoFar> h =
-                new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(rules)),
-                        s -> s.operator, Types.STRING)) {
-            h.open();
-            for (MinuteSlice sl : slices) {
-                h.processElement(new StreamRecord<>(sl, sl.minute + MIN - 1));
+        return slices;
+    }
+
+    /**
+     * The slices merged and folded keyed by operator, as the job runs it ({@link OperatorMetrics#operator}, on
+     * RocksDB); with a checkpoint taken once the watermark has passed {@code checkpointAt}, and the rest folded by a
+     * new instance restored from it.
+     */
+    private static Out fold(List<MinuteSlice> slices, long checkpointAt) throws Exception {
+        List<MonthSoFar> months = new java.util.ArrayList<>();
+        List<OperatorMinute> minutes = new java.util.ArrayList<>();
+        var h = operatorMetrics(null);
+        int i = 0;
+        if (checkpointAt != Long.MAX_VALUE) {
+            for (; i < slices.size() && slices.get(i).minute < checkpointAt; i++) {
+                h.processElement(new StreamRecord<>(slices.get(i), slices.get(i).minute + MIN - 1));
             }
-            h.processWatermark(new Watermark(T + 120 * MIN));
-            List<OperatorMinute> minutes = new java.util.ArrayList<>();
+            h.processWatermark(new Watermark(checkpointAt));
+            h.prepareSnapshotPreBarrier(1);
+            var snapshot = h.snapshot(1, 1);
+            months.addAll(h.extractOutputValues());
             h.getSideOutput(OperatorMetrics.MINUTES).forEach(r -> minutes.add(r.getValue()));
-            return new Out(h.extractOutputValues(), minutes);
+            h.close();
+            h = operatorMetrics(snapshot);
         }
+        try (var last = h) {
+            for (; i < slices.size(); i++) {
+                last.processElement(new StreamRecord<>(slices.get(i), slices.get(i).minute + MIN - 1));
+            }
+            last.processWatermark(new Watermark(T + 120 * MIN));
+            months.addAll(last.extractOutputValues());
+            var side = last.getSideOutput(OperatorMetrics.MINUTES);
+            if (side != null) {
+                side.forEach(r -> minutes.add(r.getValue()));
+            }
+            return new Out(months, minutes);
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MinuteSlice, MonthSoFar> operatorMetrics(
+            org.apache.flink.runtime.checkpoint.OperatorSubtaskState restoreFrom) throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(OperatorMetrics.operator(huli()), s -> s.operator,
+                Types.STRING);
+        h.setStateBackend(new org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend());
+        if (restoreFrom != null) {
+            h.initializeState(restoreFrom);
+        }
+        h.open();
+        return h;
+    }
+
+    @Test
+    void aCheckpointMidMonthAndARestoreFoldTheSameMonthAsAnUninterruptedRun() throws Exception {
+        // The months folded since the last barrier are on the heap (OperatorMetrics.Batching): the checkpoint must
+        // hold them, evidence included, or the restored run continues from an older month.
+        List<MinuteSlice> slices = slices(signals());
+        slices.sort(java.util.Comparator.comparingLong(s -> s.minute));
+        Out uninterrupted = fold(slices, Long.MAX_VALUE);
+        Out restored = fold(slices, T + 10 * MIN);
+        assertThat(restored.months()).hasSize(uninterrupted.months().size());
+        assertThat(restored.months()).isEqualTo(uninterrupted.months());
+        assertThat(restored.minutes()).usingRecursiveFieldByFieldElementComparator()
+                .isEqualTo(uninterrupted.minutes());
+        assertThat(restored.months().get(restored.months().size() - 1).metrics().evidence()).isNotEmpty();
     }
 
     @Test

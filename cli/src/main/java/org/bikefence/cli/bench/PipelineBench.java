@@ -152,7 +152,7 @@ public final class PipelineBench {
         if (s.jfrDir() != null) {
             Path dir = Files.createDirectories(s.jfrDir().toAbsolutePath());
             jfr = dir.resolve(p.name() + ".jfr");
-            cmd.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr);
+            cmd.add("-XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,filename=" + jfr);
         }
         Path result = work.resolve("runs").resolve(p.name() + ".result");
         cmd.addAll(List.of("-cp", classpath, PipelineRun.class.getName(),
