@@ -124,6 +124,12 @@ public final class BenchCommand implements Callable<Integer> {
                         + "medians (default: ${DEFAULT-VALUE})")
         int runs;
 
+        @Option(names = "--warmup-runs", paramLabel = "W", defaultValue = "0",
+                description = "untimed runs of each variant before its timed run, in the same JVM, each a fresh "
+                        + "job: the timed run then has JIT-compiled code, as a job that has been running a while "
+                        + "has (0: every timed run in a cold JVM) (default: ${DEFAULT-VALUE})")
+        int warmupRuns;
+
         @Option(names = "--variants", paramLabel = "VARIANT", split = ",", defaultValue = "bare,decode,full",
                 converter = VariantConverter.class,
                 description = "variants to run, of bare, decode, full; a ratio without bare or full is n/a "
@@ -145,6 +151,10 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(),
                         "options '--records', '--bikes', '--partitions' and '--runs-per-variant' must be positive");
             }
+            if (warmupRuns < 0) {
+                throw new ParameterException(spec.commandLine(),
+                        "option '--warmup-runs' must be 0 or more, was " + warmupRuns);
+            }
             if (parallelisms.isEmpty() || parallelisms.stream().anyMatch(p -> p <= 0)) {
                 throw new ParameterException(spec.commandLine(),
                         "option '--parallelism' must list positive numbers, was " + parallelisms);
@@ -157,7 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
 
         PipelineBench.Settings settings() {
-            return new PipelineBench.Settings(records, bikes, partitions, List.copyOf(parallelisms), runs,
+            return new PipelineBench.Settings(records, bikes, partitions, List.copyOf(parallelisms), runs, warmupRuns,
                     List.copyOf(new java.util.LinkedHashSet<>(variants)), workDir, jfrDir, Maven.root());
         }
 

@@ -30,6 +30,7 @@ class BenchPipelineOptionsTest {
         assertThat(s.partitions()).isEqualTo(2);
         assertThat(s.parallelisms()).containsExactly(1, 2);
         assertThat(s.runsPerVariant()).isEqualTo(1);
+        assertThat(s.warmupRuns()).as("cold JVMs, as the issue measured").isZero();
         assertThat(s.variants()).containsExactly(Variant.BARE, Variant.DECODE, Variant.FULL);
         assertThat(s.workDir()).isEqualTo(Path.of(".run/bench-pipeline"));
         assertThat(s.jfrDir()).isNull();
@@ -38,13 +39,14 @@ class BenchPipelineOptionsTest {
     @Test
     void givenValues() {
         PipelineBench.Settings s = parse("bench", "pipeline", "--records", "20000", "--bikes", "500",
-                "--partitions", "3", "--parallelism", "2,1,4", "--runs-per-variant", "3", "--variants", "full,bare,full",
+                "--partitions", "3", "--parallelism", "2,1,4", "--runs-per-variant", "3", "--warmup-runs", "2", "--variants", "full,bare,full",
                 "--work-dir", "/tmp/b", "--jfr", "/tmp/j");
         assertThat(s.records()).isEqualTo(20_000);
         assertThat(s.bikes()).isEqualTo(500);
         assertThat(s.partitions()).isEqualTo(3);
         assertThat(s.parallelisms()).containsExactly(2, 1, 4);
         assertThat(s.runsPerVariant()).isEqualTo(3);
+        assertThat(s.warmupRuns()).isEqualTo(2);
         assertThat(s.variants()).as("each variant once, in the order given").containsExactly(Variant.FULL, Variant.BARE);
         assertThat(s.workDir()).isEqualTo(Path.of("/tmp/b"));
         assertThat(s.jfrDir()).isEqualTo(Path.of("/tmp/j"));
@@ -53,7 +55,8 @@ class BenchPipelineOptionsTest {
     @Test
     void badValuesAreUsageErrorsOfOneLine() {
         for (List<String> bad : List.of(List.of("--records", "0"), List.of("--bikes", "-1"),
-                List.of("--parallelism", "1,0"), List.of("--variants", "fast"), List.of("--runs-per-variant", "x"))) {
+                List.of("--parallelism", "1,0"), List.of("--variants", "fast"), List.of("--runs-per-variant", "x"),
+                List.of("--warmup-runs", "-1"))) {
             CommandLine cl = Bikefence.commandLine();
             StringWriter err = new StringWriter();
             cl.setErr(new PrintWriter(err, true));

@@ -39,7 +39,7 @@ public final class PipelineBench {
 
     /** What to run; {@code root} is the project root, where the fences and rule set are. */
     public record Settings(long records, int bikes, int partitions, List<Integer> parallelisms, int runsPerVariant,
-            List<Variant> variants, Path workDir, Path jfrDir, Path root) {}
+            int warmupRuns, List<Variant> variants, Path workDir, Path jfrDir, Path root) {}
 
     /** One planned run. */
     record Planned(Variant variant, int parallelism, int run) {
@@ -82,8 +82,10 @@ public final class PipelineBench {
         Path rules = s.root().resolve(JobOptions.RULES.defaultValue()).toAbsolutePath().normalize();
         String classpath = absolute(System.getProperty("bikefence.broker.classpath",
                 System.getProperty("java.class.path")));
-        out.printf(Locale.ROOT, "bench pipeline: %d records of %d bikes, topic %s with %d partitions; "
+        out.printf(Locale.ROOT, "bench pipeline: %d records of %d bikes, topic %s with %d partitions; %s; "
                 + "%d cores, load average %.2f%n", s.records(), s.bikes(), TOPIC, s.partitions(),
+                s.warmupRuns() == 0 ? "each run a fresh job in a fresh JVM"
+                        : "each run a fresh job after " + s.warmupRuns() + " untimed run(s) of it in the same JVM",
                 Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         List<RunResult> results = new ArrayList<>();
@@ -160,7 +162,7 @@ public final class PipelineBench {
                 "--bootstrap", bootstrap, "--topic", TOPIC, "--group", "bench-" + p.name(),
                 "--influx-url", influxUrl, "--influx-db", db, "--fences", fences.toString(),
                 "--rules", rules.toString(), "--checkpoints", work.resolve("checkpoints").resolve(p.name()).toString(),
-                "--result", result.toString()));
+                "--result", result.toString(), "--warmup-runs", Integer.toString(s.warmupRuns())));
         Path log = work.resolve("runs").resolve(p.name() + ".log");
         Process child = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();

@@ -33,6 +33,12 @@ public final class SourceRecordCounter implements MetricReporter {
         return conf;
     }
 
+    /** Forgets every counter: the next job's operators register theirs afresh. */
+    public static void reset() {
+        COUNTERS.clear();
+        IN_COUNTERS.clear();
+    }
+
     /**
      * The records sent on by the operators whose name contains {@code operatorName}, summed over their subtasks;
      * -1 when no such operator reported.
