@@ -57,6 +57,24 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     private transient ValueState<AreaDelta> areaMeta;
     private transient MapState<String, AreaEpisode> cellEpisodes;
     private transient com.uber.h3core.H3Core h3;
+    /**
+     * Per area key: its description, counts and fence episode as read or changed since the last checkpoint barrier,
+     * written to state only before the next one ({@link #saveAreas}): a fold costs no state access for them. Values
+     * read from state are copied or replaced, never changed in place (a heap backend's snapshot may still hold them).
+     */
+    private transient Map<Object, Area> areas;
+
+    /** One area's state on the heap between barriers. */
+    private static final class Area {
+        AreaDelta meta;
+        boolean metaDirty;
+        /** The bikes standing there per operator (only operators with some). */
+        TreeMap<String, Long> counts;
+        boolean countsDirty;
+        AreaEpisode fence;
+        boolean fenceLoaded;
+        boolean fenceDirty;
+    }
 
     public AccumulationMonitor(Duration minDuration) {
         this.rules = new AccumulationRules(minDuration);
@@ -69,6 +87,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
                 Types.MAP(Types.STRING, Types.LONG)));
         fenceEpisode = getRuntimeContext().getState(new ValueStateDescriptor<>("fence-episode", AreaEpisode.class));
         areaMeta = getRuntimeContext().getState(new ValueStateDescriptor<>("area", AreaDeltaSerializer.TYPE));
+        areas = new java.util.HashMap<>();
         cellEpisodes = getRuntimeContext().getMapState(new MapStateDescriptor<>("cell-episodes", Types.STRING,
                 TypeInformation.of(AreaEpisode.class)));
     }
@@ -108,6 +127,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         @Override
         public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
             ((AccumulationMonitor) userFunction).pending.save(this::setCurrentKey);
+            ((AccumulationMonitor) userFunction).saveAreas(this::setCurrentKey);
             super.prepareSnapshotPreBarrier(checkpointId);
         }
     }
@@ -121,37 +141,72 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<OperatorSignal> out) throws Exception {
         List<MinuteBuffer.Minute<AreaDelta>> due = pending.takeDue(ctx.getCurrentKey(), t);
+        Area a = area(ctx.getCurrentKey());
         if (due.isEmpty()) {
-            AreaDelta area = areaMeta.value();
-            if (area != null) {
+            if (a.meta != null) {
                 // A minimum-duration timer: nothing moved, but a spell over the limit may now be long enough.
-                evaluate(area, t + 1, null, counts(), ctx, out);
+                evaluate(a, t + 1, null, ctx, out);
             }
             return;
         }
-        // The area's state is read once for all the minutes due, and each count written once it changed.
-        AreaDelta area = areaMeta.value();
-        if (area == null) {
-            area = due.get(0).elements().get(0);
-            areaMeta.update(area);
+        if (a.meta == null) {
+            a.meta = due.get(0).elements().get(0);
+            a.metaDirty = true;
         }
-        Map<String, Long> counts = counts();
         for (MinuteBuffer.Minute<AreaDelta> m : due) {
-            fold(area, counts, m.start(), m.elements(), ctx, out);
+            fold(a, m.start(), m.elements(), ctx, out);
         }
     }
 
-    /** The bikes standing in the current area now, per operator (one pass over its map state). */
-    private Map<String, Long> counts() throws Exception {
-        Map<String, Long> saved = bikesByOperator.value();
-        return saved == null ? new TreeMap<>() : new TreeMap<>(saved);
+    /** The current area's state on the heap, read from keyed state the first time since the last barrier. */
+    private Area area(String key) throws Exception {
+        Area a = areas.get(key);
+        if (a == null) {
+            a = new Area();
+            a.meta = areaMeta.value();
+            Map<String, Long> saved = bikesByOperator.value();
+            a.counts = saved == null ? new TreeMap<>() : new TreeMap<>(saved);
+            areas.put(key, a);
+        }
+        return a;
     }
 
-    private void fold(AreaDelta area, Map<String, Long> counts, long minute, List<AreaDelta> deltas,
-            OnTimerContext ctx, Collector<OperatorSignal> out) throws Exception {
+    private AreaEpisode fenceEpisode(Area a) throws Exception {
+        if (!a.fenceLoaded) {
+            a.fence = fenceEpisode.value();
+            a.fenceLoaded = true;
+        }
+        return a.fence;
+    }
+
+    /** Before a checkpoint barrier: what changed of each area since the last one into keyed state. */
+    void saveAreas(java.util.function.Consumer<Object> setCurrentKey) throws Exception {
+        for (Map.Entry<Object, Area> e : areas.entrySet()) {
+            Area a = e.getValue();
+            if (!a.metaDirty && !a.countsDirty && !a.fenceDirty) {
+                continue;
+            }
+            setCurrentKey.accept(e.getKey());
+            if (a.metaDirty) {
+                areaMeta.update(a.meta);
+            }
+            if (a.countsDirty) {
+                bikesByOperator.update(a.counts.isEmpty() ? null : a.counts);
+            }
+            if (a.fenceDirty) {
+                fenceEpisode.update(a.fence);
+            }
+        }
+        // Dropped, so that nothing handed to state is changed after the checkpoint took it.
+        areas.clear();
+    }
+
+    private void fold(Area a, long minute, List<AreaDelta> deltas, OnTimerContext ctx,
+            Collector<OperatorSignal> out) throws Exception {
+        AreaDelta area = a.meta;
+        TreeMap<String, Long> counts = a.counts;
         long totalBefore = total(counts);
         Map<String, Long> net = AccumulationRules.netChange(deltas);
-        boolean changed = false;
         for (Map.Entry<String, Long> e : net.entrySet()) {
             long before = counts.getOrDefault(e.getKey(), 0L);
             long n = AccumulationRules.afterChange(before, e.getValue());
@@ -161,18 +216,15 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
                 } else {
                     counts.put(e.getKey(), n);
                 }
-                changed = true;
+                a.countsDirty = true;
                 ctx.output(POINTS, operatorOccupancy(area, e.getKey(), n, minute));
             }
-        }
-        if (changed) {
-            bikesByOperator.update(counts.isEmpty() ? null : counts);
         }
         long totalAfter = total(counts);
         if (totalBefore != totalAfter) {
             ctx.output(POINTS, occupancy(area, totalAfter, minute));
         }
-        evaluate(area, minute + MINUTE, net.keySet(), counts, ctx, out);
+        evaluate(a, minute + MINUTE, net.keySet(), ctx, out);
     }
 
     /** Bikes standing in the area from this minute on: fences against capacity, cells with their centre. */
@@ -212,8 +264,10 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
      * Checks the area's spells over the limit at {@code at}; {@code touched}: the operators that moved;
      * {@code counts}: the bikes standing in the area per operator.
      */
-    private void evaluate(AreaDelta area, long at, java.util.Set<String> touched, Map<String, Long> counts,
-            OnTimerContext ctx, Collector<OperatorSignal> out) throws Exception {
+    private void evaluate(Area a, long at, java.util.Set<String> touched, OnTimerContext ctx,
+            Collector<OperatorSignal> out) throws Exception {
+        AreaDelta area = a.meta;
+        Map<String, Long> counts = a.counts;
         Map<String, Long> now = new TreeMap<>();
         for (Map.Entry<String, Long> e : counts.entrySet()) {
             if (e.getValue() > 0) {
@@ -221,9 +275,9 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
             }
         }
         if (area.area == AreaDelta.Area.FENCE) {
-            AreaEpisode ep = fenceEpisode.value();
-            ep = act(rules.fence(spell(ep), now, area, at), area, null, at, ctx, out);
-            fenceEpisode.update(ep);
+            AreaEpisode ep = fenceEpisode(a);
+            a.fence = act(rules.fence(spell(ep), now, area, at), area, null, at, ctx, out);
+            a.fenceDirty = true;
             return;
         }
         List<String> operators = new ArrayList<>();

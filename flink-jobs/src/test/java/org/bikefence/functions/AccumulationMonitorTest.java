@@ -151,6 +151,33 @@ class AccumulationMonitorTest {
         assertThat(signals()).containsExactly("meituan FENCE opened 32 since 2", "meituan CELL opened 32 since 2");
     }
 
+    @Test
+    void countsAndSpellsFoldedBeforeACheckpointAreInItAndTheRestoredRunGoesOnFromThem() throws Exception {
+        // An area's counts and fence spell live on the heap between barriers: the checkpoint must hold them, or the
+        // restored run would count from zero (no spell, fewer bikes standing) and open nothing.
+        harness.close();
+        harness = onRocksDb();
+        harness.open();
+        standing("hello", "h1", T, true);
+        standing("meituan", "m1", T + 10 * 1000, true);
+        standing("meituan", "m2", T + 20 * 1000, true);
+        harness.processWatermark(new Watermark(T + 5 * MIN));
+        assertThat(occupancy()).contains("fence_occupancy P-1 * 3 @0");
+        harness.prepareSnapshotPreBarrier(1);
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = onRocksDb();
+        harness.initializeState(snapshot);
+        harness.open();
+        standing("meituan", "m3", T + 10 * MIN, true);
+        harness.processWatermark(new Watermark(T + 31 * MIN));
+        assertThat(occupancy()).as("counted on from the 3 bikes the checkpoint holds")
+                .contains("fence_occupancy P-1 * 4 @10", "fence_operator_occupancy P-1 meituan 3 @10");
+        assertThat(signals()).as("the spell over capacity since minute 0 (3 bikes > 2), held by the checkpoint")
+                .containsExactly("meituan FENCE opened 31 since 1", "meituan CELL opened 31 since 1");
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, AreaDelta, OperatorSignal> onRocksDb()
             throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, AreaDelta, OperatorSignal> h =

@@ -109,6 +109,29 @@ class MonthlyAssessmentsTest {
         assertThat(lastWrites(together)).isEqualTo(lastWrites(oneByOne)).hasSizeGreaterThan(3);
     }
 
+    @Test
+    void figuresArrivingAfterTheFinalWatermarkAreScoredAtOnce() throws Exception {
+        // The invalid records' slices never hold back the watermark: at the end of a bounded run some reach this
+        // operator after its +infinity watermark, when no timer can fire any more. The month's last point must have
+        // them (CI saw RescaleFailureITCase's data_invalid_records_pct differ between two runs without this).
+        RuleSet huli = RuleSetLoader.load(HULI);
+        RuleSetRegistry registry = RuleSetRegistry.of(List.of(huli));
+        try (KeyedOneInputStreamOperatorTestHarness<String, MonthSoFar, InfluxPoint> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        MonthlyAssessments.operator(registry, huli), c -> "city", Types.STRING)) {
+            h.open();
+            h.processElement(new StreamRecord<>(counts("hello", "2026-10", 100, 0), 0L));
+            h.processWatermark(Long.MAX_VALUE);
+            h.processElement(new StreamRecord<>(counts("hello", "2026-10", 100, 30), 0L));
+            List<InfluxPoint> months = h.extractOutputValues().stream()
+                    .filter(p -> p.measurement().equals("operator_month")).toList();
+            assertThat(months).as("scored at the final watermark, and again for the figures after it").hasSize(2);
+            assertThat((Double) months.get(1).fields().get("score"))
+                    .as("the later figures' 30 no-park violations cost points")
+                    .isLessThan((Double) months.get(0).fields().get("score"));
+        }
+    }
+
     /** What InfluxDB holds after the points are written in order: the last write per series and time. */
     private static Map<String, String> lastWrites(List<InfluxPoint> points) {
         Map<String, String> held = new TreeMap<>();
