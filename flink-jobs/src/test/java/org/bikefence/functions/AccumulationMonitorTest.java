@@ -133,20 +133,12 @@ class AccumulationMonitorTest {
 
     @Test
     void deltasWaitingAtACheckpointAreInItAndARestoreFoldsThemAsAnUninterruptedRunDoes() throws Exception {
-        harness.close();
-        harness = onRocksDb();
-        harness.open();
+        onRocksDbFromScratch();
         standing("hello", "h1", T, true);
         standing("meituan", "m1", T + 10 * 1000, true);
         harness.processWatermark(new Watermark(T + 30 * 1000));
         standing("meituan", "m2", T + 20 * 1000 + 60 * 1000, true);
-        harness.prepareSnapshotPreBarrier(1);
-        var snapshot = harness.snapshot(1, 1);
-        harness.close();
-
-        harness = onRocksDb();
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFromACheckpoint();
         harness.processWatermark(new Watermark(T + 32 * MIN));
         assertThat(signals()).containsExactly("meituan FENCE opened 32 since 2", "meituan CELL opened 32 since 2");
     }
@@ -155,27 +147,35 @@ class AccumulationMonitorTest {
     void countsAndSpellsFoldedBeforeACheckpointAreInItAndTheRestoredRunGoesOnFromThem() throws Exception {
         // An area's counts and fence spell live on the heap between barriers: the checkpoint must hold them, or the
         // restored run would count from zero (no spell, fewer bikes standing) and open nothing.
-        harness.close();
-        harness = onRocksDb();
-        harness.open();
+        onRocksDbFromScratch();
         standing("hello", "h1", T, true);
         standing("meituan", "m1", T + 10 * 1000, true);
         standing("meituan", "m2", T + 20 * 1000, true);
         harness.processWatermark(new Watermark(T + 5 * MIN));
         assertThat(occupancy()).contains("fence_occupancy P-1 * 3 @0");
-        harness.prepareSnapshotPreBarrier(1);
-        var snapshot = harness.snapshot(1, 1);
-        harness.close();
-
-        harness = onRocksDb();
-        harness.initializeState(snapshot);
-        harness.open();
+        restartFromACheckpoint();
         standing("meituan", "m3", T + 10 * MIN, true);
         harness.processWatermark(new Watermark(T + 31 * MIN));
         assertThat(occupancy()).as("counted on from the 3 bikes the checkpoint holds")
                 .contains("fence_occupancy P-1 * 4 @10", "fence_operator_occupancy P-1 meituan 3 @10");
-        assertThat(signals()).as("the spell over capacity since minute 0 (3 bikes > 2), held by the checkpoint")
+        assertThat(signals()).as("the spell over capacity (3 bikes > 2) from the end of minute 0, held by the checkpoint")
                 .containsExactly("meituan FENCE opened 31 since 1", "meituan CELL opened 31 since 1");
+    }
+
+    private void onRocksDbFromScratch() throws Exception {
+        harness.close();
+        harness = onRocksDb();
+        harness.open();
+    }
+
+    /** A checkpoint as the job takes it (the barrier's flush first), then a new instance restored from it. */
+    private void restartFromACheckpoint() throws Exception {
+        harness.prepareSnapshotPreBarrier(1);
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = onRocksDb();
+        harness.initializeState(snapshot);
+        harness.open();
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, AreaDelta, OperatorSignal> onRocksDb()
