@@ -29,9 +29,18 @@ class NowSnapshotsTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, NowChange, OperatorMinute, InfluxPoint> harness(
             long intervalMs) throws Exception {
+        return harness(intervalMs, null);
+    }
+
+    /** @param restoreFrom a snapshot of an earlier harness to start from, or null */
+    private static KeyedTwoInputStreamOperatorTestHarness<String, NowChange, OperatorMinute, InfluxPoint> harness(
+            long intervalMs, org.apache.flink.runtime.checkpoint.OperatorSubtaskState restoreFrom) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, NowChange, OperatorMinute, InfluxPoint> h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new NowSnapshots(intervalMs)),
                         c -> c.operator, m -> m.operator, Types.STRING);
+        if (restoreFrom != null) {
+            h.initializeState(restoreFrom);
+        }
         h.open();
         return h;
     }
@@ -251,5 +260,37 @@ class NowSnapshotsTest {
         h.processWatermark1(new Watermark(T + FIVE + MIN - 1));
         assertThat(points(h)).containsExactly("+5m fence_operator_now P-S 4", "+5m violation_now MT-Z open");
         h.close();
+    }
+
+    @Test
+    void aRestoreFromACheckpointBetweenABoundaryAndItsSnapshotGivesTheUninterruptedOutput() throws Exception {
+        List<String> uninterrupted = run(halfAnHour(), false);
+        // Fresh records: the function keeps (and updates) the changes it is given, as Flink hands it copies.
+        List<StreamRecord<?>> records = halfAnHour();
+
+        var h = harness(FIVE);
+        int half = records.size() / 2;
+        for (StreamRecord<?> r : records.subList(0, half)) {
+            feed(h, r);
+        }
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState state = h.snapshot(1L, 1L);
+        h.close();
+        var restored = harness(FIVE, state);
+        for (StreamRecord<?> r : records.subList(half, records.size())) {
+            feed(restored, r);
+        }
+        restored.processBothWatermarks(new Watermark(Long.MAX_VALUE));
+        assertThat(points(restored)).as("waiting changes, open entries and timers come back")
+                .isEqualTo(uninterrupted);
+        restored.close();
+    }
+
+    private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, NowChange, OperatorMinute, InfluxPoint> h,
+            StreamRecord<?> r) throws Exception {
+        if (r.getValue() instanceof NowChange c) {
+            h.processElement1(new StreamRecord<>(c, r.getTimestamp()));
+        } else {
+            h.processElement2(new StreamRecord<>((OperatorMinute) r.getValue(), r.getTimestamp()));
+        }
     }
 }
