@@ -162,6 +162,17 @@ public final class BikeRules implements Serializable {
     }
 
     private static void endStanding(BikeTrack t, long at, Emitter out) {
+        out.fact(standingEnded(t, at));
+        t.standing = false;
+        t.standingFenceId = null;
+        closeZombie(t, at, out);
+    }
+
+    /**
+     * The {@code STANDING_ENDED} fact of a standing bike's period ending at {@code at}; the track is left as it
+     * is (the tracker also ends the period of a track it forgets).
+     */
+    public static BikeFact standingEnded(BikeTrack t, long at) {
         BikeFact f = new BikeFact();
         f.kind = BikeFact.Kind.STANDING_ENDED;
         f.operator = t.operator;
@@ -173,10 +184,7 @@ public final class BikeRules implements Serializable {
         f.parkingCapacity = t.standingFenceCapacity;
         f.h3Cell = t.standingCell;
         f.durationMs = at - t.standingSince;
-        out.fact(f);
-        t.standing = false;
-        t.standingFenceId = null;
-        closeZombie(t, at, out);
+        return f;
     }
 
     private void noPark(BikeTrack t, ClassifiedPosition p, boolean stationary, Emitter out) {

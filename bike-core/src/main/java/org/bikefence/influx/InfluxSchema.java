@@ -60,6 +60,14 @@ public final class InfluxSchema {
     public static final String CELL_OPERATOR_OCCUPANCY = "cell_operator_occupancy";
     /** An accumulation episode (淤积) of a fence or a cell. Written by the job. */
     public static final String ACCUMULATION = "accumulation";
+    /** Snapshots of each open violation (see {@link #violationNow}). */
+    public static final String VIOLATION_NOW = "violation_now";
+    /** Snapshots of each open accumulation event, per responsible operator (see {@link #accumulationNow}). */
+    public static final String ACCUMULATION_NOW = "accumulation_now";
+    /** Snapshots of each operator's bikes per parking fence (see {@link #fenceOperatorNow}). */
+    public static final String FENCE_OPERATOR_NOW = "fence_operator_now";
+    /** Snapshots of each operator's bikes per H3 cell (see {@link #cellOperatorNow}). */
+    public static final String CELL_OPERATOR_NOW = "cell_operator_now";
     /** One fetch's health of one operator feed. Written by the ingest adapters. */
     public static final String FEED_HEALTH = "feed_health";
 
@@ -92,6 +100,10 @@ public final class InfluxSchema {
     public static final String FIELD_PARKED_SINCE = "parked_since";
     public static final String FIELD_FENCE_SET = "fence_set";
     public static final String FIELD_CLOSED_AT = "closed_at";
+    // violation_now, accumulation_now
+    public static final String FIELD_OPENED_AT = "opened_at";
+    public static final String FIELD_OVER_SINCE = "over_since";
+    public static final String FIELD_OPEN_S = "open_s";
 
     // operator_minute
     public static final String FIELD_BIKES_IN_NO_PARK = "bikes_in_no_park";
@@ -532,6 +544,74 @@ public final class InfluxSchema {
             b.field(FIELD_DURATION_S, (clearedAt - overSince) / 1000.0);
         }
         return b.build();
+    }
+
+    /**
+     * A violation as of a snapshot time {@code at}: {@code status} open, at the bike's position, with how long it has
+     * been open; or, at the first snapshot after it closed, {@code status} closed (so the series' last point says it
+     * is no longer open). One series per bike, type and fence, as in {@link #violation}.
+     */
+    public static InfluxPoint violationNow(String operator, String type, String bikeId, String fenceId, double lat,
+            double lng, long parkedSince, long openedAt, boolean open, long at) {
+        return InfluxPoint.measurement(VIOLATION_NOW)
+                .tag(TAG_OPERATOR, operator)
+                .tag(TAG_TYPE, type)
+                .tag(TAG_FENCE_ID, fenceId)
+                .tag(TAG_BIKE_ID, bikeId)
+                .field(FIELD_STATUS, open ? STATUS_OPEN : STATUS_CLOSED)
+                .field(FIELD_LAT, lat)
+                .field(FIELD_LNG, lng)
+                .field(FIELD_PARKED_SINCE, parkedSince)
+                .field(FIELD_OPENED_AT, openedAt)
+                .field(FIELD_OPEN_S, (at - openedAt) / 1000L)
+                .time(at)
+                .build();
+    }
+
+    /**
+     * An accumulation event an operator is responsible for, as of a snapshot time {@code at}: open, or cleared at the
+     * first snapshot after it cleared.
+     *
+     * @param area {@code fence} or {@code cell}
+     */
+    public static InfluxPoint accumulationNow(String area, String areaId, String operator, long overSince,
+            boolean open, long at) {
+        return InfluxPoint.measurement(ACCUMULATION_NOW)
+                .tag(TAG_AREA, area)
+                .tag(TAG_AREA_ID, areaId)
+                .tag(TAG_OPERATOR, operator)
+                .field(FIELD_STATUS, open ? STATUS_OPEN : STATUS_CLEARED)
+                .field(FIELD_OVER_SINCE, overSince)
+                .field(FIELD_OPEN_S, (at - overSince) / 1000L)
+                .time(at)
+                .build();
+    }
+
+    /**
+     * One operator's bikes standing in a parking fence as of a snapshot time: written while there are any, and once
+     * with 0 at the first snapshot after the last left.
+     */
+    public static InfluxPoint fenceOperatorNow(String fenceId, String operator, long bikes, long capacity, long at) {
+        return InfluxPoint.measurement(FENCE_OPERATOR_NOW)
+                .tag(TAG_FENCE_ID, fenceId)
+                .tag(TAG_OPERATOR, operator)
+                .field(FIELD_BIKES, bikes)
+                .field(FIELD_CAPACITY, capacity)
+                .time(at)
+                .build();
+    }
+
+    /** One operator's bikes standing in an H3 cell as of a snapshot time, as {@link #fenceOperatorNow}. */
+    public static InfluxPoint cellOperatorNow(String cell, String operator, long bikes, double centreLat,
+            double centreLng, long at) {
+        return InfluxPoint.measurement(CELL_OPERATOR_NOW)
+                .tag(TAG_CELL, cell)
+                .tag(TAG_OPERATOR, operator)
+                .field(FIELD_BIKES, bikes)
+                .field(FIELD_LAT, centreLat)
+                .field(FIELD_LNG, centreLng)
+                .time(at)
+                .build();
     }
 
     /**

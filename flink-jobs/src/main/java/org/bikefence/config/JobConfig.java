@@ -30,7 +30,8 @@ public final class JobConfig {
     /** Options whose value must be a positive number. */
     private static final List<ConfigOption<? extends Number>> POSITIVE = List.of(JobOptions.MAX_OUT_OF_ORDER_MS,
             JobOptions.IDLENESS_MS, JobOptions.MAX_FUTURE_MS, JobOptions.MAX_BIKE_ID_LENGTH,
-            JobOptions.MAX_RECORD_BYTES, JobOptions.CHECKPOINT_INTERVAL_MS, JobOptions.PARALLELISM,
+            JobOptions.MAX_RECORD_BYTES, JobOptions.NOW_SNAPSHOT_INTERVAL_MINUTES, JobOptions.CHECKPOINT_INTERVAL_MS,
+            JobOptions.PARALLELISM,
             JobOptions.MAX_PARALLELISM);
 
     private final Configuration given;
@@ -121,6 +122,11 @@ public final class JobConfig {
             if (!unparsable.contains(o.key()) && given.get(o).longValue() <= 0) {
                 problems.add("option '" + o.key() + "' must be positive, was '" + raw.get(o.key()) + "'");
             }
+        }
+        String now = JobOptions.NOW_SNAPSHOT_INTERVAL_MINUTES.key();
+        if (!unparsable.contains(now) && given.get(JobOptions.NOW_SNAPSHOT_INTERVAL_MINUTES) > 0
+                && given.get(JobOptions.NOW_SNAPSHOT_INTERVAL_MINUTES) % 5 != 0) {
+            problems.add("option '" + now + "' must be a multiple of 5, was '" + raw.get(now) + "'");
         }
         if (!unparsable.contains(JobOptions.MAX_PARALLELISM.key()) && !unparsable.contains(JobOptions.PARALLELISM.key())) {
             int max = get(JobOptions.MAX_PARALLELISM);

@@ -215,6 +215,14 @@ public final class JobOptions {
             .withDescription("Largest record, in bytes; a larger one is a dead letter (too_large) without being "
                     + "parsed.");
 
+    public static final ConfigOption<Integer> NOW_SNAPSHOT_INTERVAL_MINUTES = ConfigOptions
+            .key("now.snapshot-interval-minutes")
+            .intType().defaultValue(5)
+            .withDescription("How often, in minutes of event time (a multiple of 5), each open violation, open "
+                    + "accumulation event and operator's bikes per fence and cell are snapshotted for the now "
+                    + "panels: one point per open violation, open event and occupied area per interval (3 per "
+                    + "hour per open violation at 20, 12 at the default 5).");
+
     public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS = ConfigOptions.key("checkpoint.interval-ms")
             .longType().defaultValue(10_000L)
             .withDescription("Checkpoint interval in ms; the InfluxDB sink writes everything buffered at each "
@@ -322,7 +330,7 @@ public final class JobOptions {
             FENCES, FENCES_KIND, FENCES_CRS, FENCES_ID_PROPERTY, FENCES_NAME_PROPERTY, FENCES_VERSION,
             FENCES_OPERATORS, FENCES_VEHICLE_TYPES, FENCES_GBFS_RESTRICTIONS_WIN, FENCES_ZONE, FENCES_REPAIR,
             FENCES_BOUNDS, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, MAX_BIKE_ID_LENGTH, MAX_RECORD_BYTES,
-            CHECKPOINT_INTERVAL_MS, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND,
+            NOW_SNAPSHOT_INTERVAL_MINUTES, CHECKPOINT_INTERVAL_MS, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND,
             INFLUX_URL, INFLUX_API, INFLUX_DB, INFLUX_CREATE_DB, INFLUX_RP, INFLUX_USERNAME, INFLUX_PASSWORD_ENV, INFLUX_PASSWORD_FILE,
             INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_ENV, INFLUX_TOKEN_FILE,
             INFLUX_BATCH_SIZE, INFLUX_FLUSH_INTERVAL_MS, INFLUX_MAX_RETRIES, INFLUX_INITIAL_BACKOFF_MS);

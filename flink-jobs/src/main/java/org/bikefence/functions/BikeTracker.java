@@ -374,7 +374,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
             while (end < due.size() && due.get(end).ts == t) {
                 end++;
             }
-            if (end == i && expire(t, tr, seen, laterWaiting || end < due.size(), w)) {
+            if (end == i && expire(t, tr, seen, laterWaiting || end < due.size(), w, wm)) {
                 return;
             }
             if (tr == null) {
@@ -447,11 +447,14 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
 
     /**
      * At an event time with no report to apply: forgets the track of a bike silent for the horizon with nothing
-     * waiting and no deadline still to come, and what the bike was counted for once that can no longer count.
+     * waiting and no deadline still to come, and what the bike was counted for once that can no longer count. A
+     * bike standing then ends its standing period at {@code t} ({@code STANDING_ENDED}, fact and signal), unless
+     * {@code wm} is the end of a bounded input (as for deadlines, nothing the bike's reports do not prove).
      *
      * @return whether the bike was forgotten (nothing else to do)
      */
-    private boolean expire(long t, BikeTrack tr, long seen, boolean stillWaiting, Waiting w) throws Exception {
+    private boolean expire(long t, BikeTrack tr, long seen, boolean stillWaiting, Waiting w, long wm)
+            throws Exception {
         if (t < roundUpToHour(seen + expiryMs) || stillWaiting) {
             return false;
         }
@@ -461,6 +464,13 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         }
         if (tr.wakeUp != 0) {
             timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, tr.wakeUp);
+        }
+        if (tr.standing && wm != Long.MAX_VALUE) {
+            // The standing period ends with the track, or the bikes standing and the area counts keep it for good. Not
+            // at the end of a bounded input: an expiry reached only by the jump to +infinity is proven by no report.
+            BikeFact end = BikeRules.standingEnded(tr, t);
+            output.collect(FACTS, new StreamRecord<>(end, t));
+            signal(OperatorSignal.fact(end), countedOf(tr, t), t);
         }
         track.clear();
         expired.inc();

@@ -36,8 +36,8 @@ import org.bikefence.rules.RuleSet;
  *
  * <p>Bikes standing: the running sum of the slices' {@code STANDING_DELTA} (the tracker's standing starts minus
  * ends), so no record costs more than a count in its slice. It counts what the tracker holds as standing, silent
- * bikes included; a bike whose track expires while it stands gets no standing end, so it stays counted (see
- * flink-jobs README, "Bikes standing now").
+ * bikes included, until the tracker forgets a silent bike (its standing ends then; see flink-jobs README, "Bikes
+ * standing now").
  *
  * <p>A month's state is dropped once a minute two months later is folded: the month is final (the bike state
  * upstream no longer counts anything into it either), and what still arrives for it (a report late by more than

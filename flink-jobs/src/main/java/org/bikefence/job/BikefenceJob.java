@@ -32,6 +32,8 @@ import org.bikefence.functions.MonthlyAssessments;
 import org.bikefence.functions.OperatorMetrics;
 import org.bikefence.functions.DailyScores;
 import org.bikefence.functions.MinuteSlicer;
+import org.bikefence.functions.NowChange;
+import org.bikefence.functions.NowSnapshots;
 import org.bikefence.metrics.MinuteSlice;
 import org.bikefence.metrics.MonthSoFar;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -125,7 +127,8 @@ public final class BikefenceJob {
         DataStream<OperatorMinute> minutes = months.getSideOutput(OperatorMetrics.MINUTES);
         DataStream<OperatorScore> scores = dailyScores(minutes);
         DataStream<InfluxPoint> assessments = monthlyAssessments(months);
-        influxPoints(violations, minutes, scores, classified, assessments, accumulation)
+        DataStream<InfluxPoint> now = nowSnapshots(violations, accumulation, minutes);
+        influxPoints(violations, minutes, scores, classified, assessments, accumulation, now)
                 .sinkTo(influx).name("influxdb").uid("influxdb-sink");
     }
 
@@ -278,11 +281,43 @@ public final class BikefenceJob {
                 .uid("monthly-assessment");
     }
 
+    /**
+     * Per operator, snapshots of each open violation, open accumulation event and its bikes per fence and cell
+     * ({@link NowSnapshots}), at the 5-minute boundaries the operator's folded minutes pass (every
+     * {@code now.snapshot-interval-minutes}); the boundaries come from the minute counts, so the snapshots are
+     * the same at any parallelism.
+     */
+    private DataStream<InfluxPoint> nowSnapshots(DataStream<ViolationEvent> violations,
+            SingleOutputStreamOperator<OperatorSignal> accumulation, DataStream<OperatorMinute> minutes) {
+        TypeInformation<NowChange> change = Types.POJO(NowChange.class);
+        DataStream<NowChange> changes = violations
+                .map(NowChange::of).returns(change).name("now-violation-changes").uid("now-violation-changes")
+                .union(
+                        accumulation.filter(s -> s.kind == OperatorSignal.Kind.ACCUMULATION)
+                                .name("now-accumulation-signals").uid("now-accumulation-signals")
+                                .map(NowChange::ofAccumulation).returns(change)
+                                .name("now-accumulation-changes").uid("now-accumulation-changes"),
+                        accumulation.getSideOutput(AccumulationMonitor.POINTS)
+                                .flatMap((InfluxPoint p, Collector<NowChange> out) -> {
+                                    NowChange c = NowChange.ofOccupancy(p);
+                                    if (c != null) {
+                                        out.collect(c);
+                                    }
+                                }).returns(change).name("now-occupancy-changes").uid("now-occupancy-changes"));
+        DataStream<OperatorMinute> boundaries = minutes
+                .filter(m -> m.nowSnapshots.length > 0).name("now-boundaries").uid("now-boundaries");
+        return changes.keyBy(c -> c.operator)
+                .connect(boundaries.keyBy(m -> m.operator))
+                .process(new NowSnapshots(settings.nowSnapshotInterval().toMillis()))
+                .returns(InfluxPointSerializer.TYPE)
+                .name("now-snapshots").uid("now-snapshots");
+    }
+
     /** Every InfluxDB point the job writes, as one stream for the one sink. */
     private static DataStream<InfluxPoint> influxPoints(DataStream<ViolationEvent> violations,
             DataStream<OperatorMinute> minutes, DataStream<OperatorScore> scores,
             SingleOutputStreamOperator<ClassifiedPosition> classified, DataStream<InfluxPoint> assessments,
-            SingleOutputStreamOperator<OperatorSignal> accumulation) {
+            SingleOutputStreamOperator<OperatorSignal> accumulation, DataStream<InfluxPoint> now) {
         return violations.map(InfluxSchema::violation).returns(InfluxPointSerializer.TYPE)
                 .name("violation-points").uid("violation-points")
                 .union(
@@ -295,7 +330,8 @@ public final class BikefenceJob {
                                 .map(InfluxSchema::fenceSet).returns(InfluxPointSerializer.TYPE)
                                 .name("fence-set-points").uid("fence-set-points"),
                         assessments,
-                        accumulation.getSideOutput(AccumulationMonitor.POINTS));
+                        accumulation.getSideOutput(AccumulationMonitor.POINTS),
+                        now);
     }
 
     /** Builds the pipeline and runs it to completion (bounded input) or until cancelled. */

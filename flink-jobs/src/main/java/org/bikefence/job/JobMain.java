@@ -156,6 +156,7 @@ public final class JobMain {
                 .maxFuture(config.getMillis(JobOptions.MAX_FUTURE_MS))
                 .maxBikeIdLength(config.get(JobOptions.MAX_BIKE_ID_LENGTH))
                 .maxRecordBytes(config.get(JobOptions.MAX_RECORD_BYTES))
+                .nowSnapshotInterval(java.time.Duration.ofMinutes(config.get(JobOptions.NOW_SNAPSHOT_INTERVAL_MINUTES)))
                 .build();
     }
 

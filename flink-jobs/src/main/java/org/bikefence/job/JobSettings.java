@@ -18,6 +18,7 @@ public final class JobSettings {
     private final Duration maxFuture;
     private final int maxBikeIdLength;
     private final int maxRecordBytes;
+    private final Duration nowSnapshotInterval;
     private final Long fixedNowMs;
 
     private JobSettings(Builder b) {
@@ -30,6 +31,7 @@ public final class JobSettings {
         this.maxFuture = b.maxFuture;
         this.maxBikeIdLength = b.maxBikeIdLength;
         this.maxRecordBytes = b.maxRecordBytes;
+        this.nowSnapshotInterval = b.nowSnapshotInterval;
         this.fixedNowMs = b.fixedNowMs;
     }
 
@@ -87,6 +89,11 @@ public final class JobSettings {
         return maxRecordBytes;
     }
 
+    /** How often the "now" snapshots of each open violation, accumulation and area are taken (event time). */
+    public Duration nowSnapshotInterval() {
+        return nowSnapshotInterval;
+    }
+
     /** A fixed "now" for the future-timestamp check (tests); null means the wall clock. */
     public Long fixedNowMs() {
         return fixedNowMs;
@@ -103,6 +110,8 @@ public final class JobSettings {
         private Duration maxFuture = Duration.ofMillis(JobOptions.MAX_FUTURE_MS.defaultValue());
         private int maxBikeIdLength = JobOptions.MAX_BIKE_ID_LENGTH.defaultValue();
         private int maxRecordBytes = JobOptions.MAX_RECORD_BYTES.defaultValue();
+        private Duration nowSnapshotInterval = Duration.ofMinutes(
+                JobOptions.NOW_SNAPSHOT_INTERVAL_MINUTES.defaultValue());
         private Long fixedNowMs;
 
         public Builder fences(byte[] geoJson, String sourceName) {
@@ -144,6 +153,11 @@ public final class JobSettings {
 
         public Builder maxRecordBytes(int bytes) {
             this.maxRecordBytes = bytes;
+            return this;
+        }
+
+        public Builder nowSnapshotInterval(Duration d) {
+            this.nowSnapshotInterval = d;
             return this;
         }
 

@@ -94,6 +94,18 @@ class JobConfigTest {
     }
 
     @Test
+    void theNowSnapshotIntervalIsFiveMinutesUnlessGivenAndAPositiveMultipleOfFive() {
+        assertThat(JobMain.settings(args()).nowSnapshotInterval()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(JobMain.settings(args("--now.snapshot-interval-minutes", "15")).nowSnapshotInterval())
+                .isEqualTo(java.time.Duration.ofMinutes(15));
+
+        assertThatThrownBy(() -> args("--now.snapshot-interval-minutes", "7"))
+                .hasMessageContaining("option 'now.snapshot-interval-minutes' must be a multiple of 5, was '7'");
+        assertThatThrownBy(() -> args("--now.snapshot-interval-minutes", "0"))
+                .hasMessageContaining("option 'now.snapshot-interval-minutes' must be positive, was '0'");
+    }
+
+    @Test
     void theMaxParallelismIsFixedAt128UnlessGivenAndBoundsTheParallelism() {
         assertThat(args().get(JobOptions.MAX_PARALLELISM)).isEqualTo(128);
         assertThat(args("--max-parallelism", "256", "--parallelism", "256").get(JobOptions.MAX_PARALLELISM))

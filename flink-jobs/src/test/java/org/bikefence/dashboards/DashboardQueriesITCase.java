@@ -471,6 +471,185 @@ class DashboardQueriesITCase {
                 .isGreaterThanOrEqualTo(opened + 6 * DAY);
     }
 
+    /** Each operator's snapshot times: those of its {@code operator_now} points (the same 5-minute boundaries). */
+    private static Map<String, TreeSet<Long>> snapshotTimes() throws IOException {
+        Map<String, TreeSet<Long>> times = new TreeMap<>();
+        for (JsonNode series : INFLUX.influxd().query(INFLUX.database(), "SELECT \"bikes_standing\" FROM"
+                + " \"operator_now\" GROUP BY \"operator\"").path("results").path(0).path("series")) {
+            TreeSet<Long> t = new TreeSet<>();
+            series.path("values").forEach(row -> t.add(epochMs(row.path(0))));
+            times.put(series.path("tags").path("operator").asText(), t);
+        }
+        return times;
+    }
+
+    /** The tag values of a series, in the order given, joined by spaces (a missing tag as ""). */
+    private static String tags(JsonNode series, String... names) {
+        StringBuilder b = new StringBuilder();
+        for (String n : names) {
+            b.append(b.length() == 0 ? "" : " ").append(series.path("tags").path(n).asText());
+        }
+        return b.toString();
+    }
+
+    /**
+     * The per-violation snapshots agree with the violation points: at each of an operator's snapshot times, the
+     * violations with status open are exactly those opened at or before it and closed after it (one closed
+     * exactly at the time is not in it), and a violation that was in a snapshot gets one point with status closed at
+     * the first snapshot after it closed. MT-O's out-of-area violation, open from the first morning to the end, is
+     * in the last day's snapshots with no look-back window.
+     */
+    @Test
+    void everyViolationSnapshotHoldsTheViolationsOpenAtItsTime() throws IOException {
+        String[] series = {"operator", "type", "bike_id", "fence_id"};
+        // "operator type bike fence" -> [opened, closed or MAX]
+        Map<String, List<long[]>> violations = new TreeMap<>();
+        for (JsonNode s : INFLUX.influxd().query(INFLUX.database(), "SELECT \"status\", \"closed_at\" FROM"
+                + " \"violation\" GROUP BY \"operator\", \"type\", \"bike_id\", \"fence_id\"").path("results")
+                .path(0).path("series")) {
+            for (JsonNode row : s.path("values")) {
+                violations.computeIfAbsent(tags(s, series), k -> new ArrayList<>()).add(new long[] {
+                        epochMs(row.path(0)), row.path(2).isNull() ? Long.MAX_VALUE : row.path(2).asLong()});
+            }
+        }
+        // "operator time" -> "type bike fence opened_at" open, and the closed points.
+        Map<String, Set<String>> open = new TreeMap<>();
+        List<String[]> closed = new ArrayList<>();
+        for (JsonNode s : INFLUX.influxd().query(INFLUX.database(), "SELECT \"status\", \"opened_at\" FROM"
+                + " \"violation_now\" GROUP BY \"operator\", \"type\", \"bike_id\", \"fence_id\"")
+                .path("results").path(0).path("series")) {
+            String key = tags(s, series);
+            String op = key.substring(0, key.indexOf(' '));
+            for (JsonNode row : s.path("values")) {
+                long at = epochMs(row.path(0));
+                if (row.path(1).asText().equals("open")) {
+                    open.computeIfAbsent(op + " " + at, k -> new TreeSet<>())
+                            .add(key.substring(op.length() + 1) + " " + row.path(2).asLong());
+                } else {
+                    closed.add(new String[] {key, Long.toString(at)});
+                }
+            }
+        }
+        Map<String, TreeSet<Long>> times = snapshotTimes();
+        SoftAssertions soft = new SoftAssertions();
+        int compared = 0;
+        for (Map.Entry<String, TreeSet<Long>> e : times.entrySet()) {
+            for (long at : e.getValue()) {
+                Set<String> expected = new TreeSet<>();
+                violations.forEach((key, list) -> {
+                    if (key.startsWith(e.getKey() + " ")) {
+                        for (long[] v : list) {
+                            if (v[0] <= at && at < v[1]) {
+                                expected.add(key.substring(e.getKey().length() + 1) + " " + v[0]);
+                            }
+                        }
+                    }
+                });
+                soft.assertThat(open.getOrDefault(e.getKey() + " " + at, Set.of())).as(e.getKey() + " at " + at)
+                        .isEqualTo(expected);
+                compared += expected.size();
+            }
+        }
+        for (String[] c : closed) {
+            String op = c[0].substring(0, c[0].indexOf(' '));
+            long at = Long.parseLong(c[1]);
+            Long before = times.get(op).lower(at);
+            soft.assertThat(violations.get(c[0])).as(c[0] + " closed at the snapshot " + at).anySatisfy(v -> {
+                assertThat(v[1]).isLessThanOrEqualTo(at);
+                assertThat(before).isNotNull();
+                assertThat(v[0]).isLessThanOrEqualTo(before);
+                assertThat(v[1]).isGreaterThan(before);
+            });
+        }
+        soft.assertAll();
+        assertThat(compared).as("open violations compared over all snapshots").isGreaterThan(1000);
+        assertThat(closed).as("violations that closed after being in a snapshot").isNotEmpty();
+        long opened = violations.keySet().stream().filter(k -> k.startsWith("meituan out_of_area MT-O"))
+                .map(k -> violations.get(k).get(0)[0]).findFirst().orElseThrow();
+        long last = times.get("meituan").last();
+        assertThat(last).isGreaterThanOrEqualTo(opened + 6 * DAY);
+        assertThat(open.get("meituan " + last)).as("MT-O in Meituan's last snapshot")
+                .anyMatch(v -> v.startsWith("out_of_area MT-O "));
+    }
+
+    /**
+     * The per-area snapshots agree with the change points: at each of an operator's snapshot times, its bikes in a
+     * fence or cell are the count of the area's last change point at or before that time (a count of 0 written at
+     * most once, then nothing); the piles are in the last snapshots.
+     */
+    @Test
+    void everyOccupancySnapshotIsTheLastChangeAtOrBeforeItsTime() throws IOException {
+        Map<String, TreeSet<Long>> times = snapshotTimes();
+        for (String[] m : new String[][] {{"fence_operator_occupancy", "fence_operator_now", "fence_id"},
+                {"cell_operator_occupancy", "cell_operator_now", "cell"}}) {
+            Map<String, TreeMap<Long, Long>> changes = bikesBySeries(m[0], m[2]);
+            Map<String, TreeMap<Long, Long>> snapshots = bikesBySeries(m[1], m[2]);
+            SoftAssertions soft = new SoftAssertions();
+            int nonZero = 0;
+            for (Map.Entry<String, TreeMap<Long, Long>> c : changes.entrySet()) {
+                String op = c.getKey().substring(c.getKey().indexOf(' ') + 1);
+                TreeMap<Long, Long> snap = snapshots.getOrDefault(c.getKey(), new TreeMap<>());
+                boolean zeroWritten = false;
+                for (long at : times.get(op)) {
+                    Map.Entry<Long, Long> change = c.getValue().floorEntry(at);
+                    long expected = change == null ? 0 : change.getValue();
+                    Long got = snap.get(at);
+                    if (expected > 0) {
+                        soft.assertThat(got).as(m[1] + " " + c.getKey() + " at " + at).isEqualTo(expected);
+                        nonZero++;
+                        zeroWritten = false;
+                    } else if (got != null) {
+                        soft.assertThat(got).as(m[1] + " " + c.getKey() + " at " + at).isZero();
+                        soft.assertThat(zeroWritten).as(m[1] + " " + c.getKey() + " 0 again at " + at).isFalse();
+                        zeroWritten = true;
+                    }
+                }
+            }
+            soft.assertAll();
+            assertThat(nonZero).as(m[1] + " points compared").isGreaterThan(100);
+            assertThat(snapshots.keySet()).as(m[1] + " series, each with a change point")
+                    .isSubsetOf(changes.keySet());
+        }
+        Map<String, TreeMap<Long, Long>> fences = bikesBySeries("fence_operator_now", "fence_id");
+        assertThat(fences.get("P-S meituan").lastEntry().getValue()).isEqualTo((long) PILE);
+        assertThat(fences.get("P-T hello").lastEntry().getValue()).isEqualTo(2L);
+    }
+
+    /** Per "area operator" series, the bikes field by time. */
+    private static Map<String, TreeMap<Long, Long>> bikesBySeries(String measurement, String areaTag)
+            throws IOException {
+        Map<String, TreeMap<Long, Long>> out = new TreeMap<>();
+        for (JsonNode s : INFLUX.influxd().query(INFLUX.database(), "SELECT \"bikes\" FROM \"" + measurement
+                + "\" GROUP BY \"" + areaTag + "\", \"operator\"").path("results").path(0).path("series")) {
+            TreeMap<Long, Long> byTime = new TreeMap<>();
+            s.path("values").forEach(row -> byTime.put(epochMs(row.path(0)), row.path(1).asLong()));
+            out.put(tags(s, areaTag, "operator"), byTime);
+        }
+        return out;
+    }
+
+    /**
+     * The accumulation snapshots: each series' last point says what is open now (P-S's and the pile cell's events
+     * stay open, P-T's was cleared), and an open point is never earlier than its event went over the limit.
+     */
+    @Test
+    void theAccumulationSnapshotsEndWithWhatIsOpen() throws IOException {
+        Map<String, String> last = new TreeMap<>();
+        for (JsonNode s : INFLUX.influxd().query(INFLUX.database(), "SELECT \"status\", \"over_since\" FROM"
+                + " \"accumulation_now\" GROUP BY \"area\", \"area_id\", \"operator\"").path("results").path(0)
+                .path("series")) {
+            String area = s.path("tags").path("area").asText();
+            String key = area + " " + (area.equals("cell") ? "<cell>" : s.path("tags").path("area_id").asText()) + " "
+                    + s.path("tags").path("operator").asText();
+            for (JsonNode row : s.path("values")) {
+                assertThat(epochMs(row.path(0))).as(key).isGreaterThanOrEqualTo(row.path(2).asLong());
+                last.put(key, row.path(1).asText());
+            }
+        }
+        assertThat(last).containsOnly(Map.entry("fence P-S meituan", "open"), Map.entry("cell <cell> meituan", "open"),
+                Map.entry("fence P-T hello", "cleared"));
+    }
+
     /** A row's time as the test's influxd queries return it (epoch=ms). */
     private static long epochMs(JsonNode influxTime) {
         return influxTime.asLong();

@@ -323,4 +323,54 @@ class BikeTrackerTest {
         harness.processWatermark(new Watermark(Instant.parse("2026-12-02T00:00:00Z").toEpochMilli()));
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
+
+    @Test
+    void aBikeForgottenWhileStandingEndsItsStandingPeriodAtTheExpiry() throws Exception {
+        send(riding("b1", PARKS_AT - MIN));
+        send(aReport("b1", PARKS_AT, BikeState.PARKED, null));
+        long horizon = TrackerSettings.defaults(GRACE).expiryHorizonMs();
+        long expiry = PARKS_AT + horizon;
+        harness.processWatermark(new Watermark(expiry + 60 * MIN));
+
+        assertThat(harness.getSideOutput(BikeTracker.FACTS))
+                .filteredOn(r -> r.getValue().kind == org.bikefence.model.BikeFact.Kind.STANDING_ENDED)
+                .as("the standing period ends with the track, at its expiry").singleElement().satisfies(r -> {
+                    assertThat(r.getTimestamp()).isEqualTo(expiry);
+                    assertThat(r.getValue().ts).isEqualTo(expiry);
+                    assertThat(r.getValue().durationMs).isEqualTo(horizon);
+                    assertThat(r.getValue().bikeId).isEqualTo("b1");
+                });
+        long starts = 0;
+        long ends = 0;
+        for (var r : harness.getSideOutput(BikeTracker.SIGNALS)) {
+            OperatorSignal s = r.getValue();
+            if (s.kind == OperatorSignal.Kind.FACT) {
+                starts += s.fact.kind == org.bikefence.model.BikeFact.Kind.STANDING_STARTED ? 1 : 0;
+                ends += s.fact.kind == org.bikefence.model.BikeFact.Kind.STANDING_ENDED ? 1 : 0;
+            }
+        }
+        assertThat(ends).as("standing ends signalled, so the bikes standing go back to 0").isEqualTo(starts)
+                .isEqualTo(1);
+        assertThat(output()).as("the zombie stays open (an expired track closes nothing)")
+                .extracting(v -> v.type + " " + v.kind).containsExactly("ZOMBIE OPENED");
+    }
+
+    @Test
+    void atTheEndOfABoundedInputABikeStandingIsForgottenWithoutAStandingEnd() throws Exception {
+        send(aReport("b1", PARKS_AT, BikeState.PARKED, null));
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(harness.getSideOutput(BikeTracker.FACTS))
+                .as("an expiry reached only by the jump to +infinity is proven by no report")
+                .noneMatch(r -> r.getValue().kind == org.bikefence.model.BikeFact.Kind.STANDING_ENDED);
+    }
+
+    @Test
+    void aBikeForgottenAfterRidingAwayHasNoSecondStandingEnd() throws Exception {
+        send(aReport("b1", PARKS_AT, BikeState.PARKED, null));
+        send(riding("b1", PARKS_AT + MIN));
+        harness.processWatermark(new Watermark(PARKS_AT + 10 * DAY));
+        assertThat(harness.getSideOutput(BikeTracker.FACTS))
+                .filteredOn(r -> r.getValue().kind == org.bikefence.model.BikeFact.Kind.STANDING_ENDED)
+                .extracting(r -> r.getValue().ts).containsExactly(PARKS_AT + MIN);
+    }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class NoKryoTypesTest {
     static final List<Class<?>> CROSSING = List.of(RawRecord.class, BikePosition.class, ClassifiedPosition.class,
             FenceUpdate.class, FenceSetEvent.class, DeadLetter.class, ViolationEvent.class, BikeFact.class,
-            AreaDelta.class, OperatorSignal.class, MinuteSlice.class, OperatorMinute.class, OperatorScore.class,
+            AreaDelta.class, OperatorSignal.class, MinuteSlice.class, OperatorMinute.class, OperatorScore.class, NowChange.class,
             // Keyed state.
             BikeTrack.class, BikeCounted.class, AreaEpisode.class, DayCount.class, MonthAccumulator.class);
 

@@ -178,7 +178,8 @@ class PerReportTimersTracker extends KeyedProcessFunction<String, ClassifiedPosi
 
     /**
      * At a timer with no report to apply: forgets the track of a bike silent for the horizon with nothing
-     * pending, and what the bike was counted for once that can no longer count.
+     * pending (a standing bike ends its standing period then, but not at the end of a bounded input), and what the bike was counted for once that can no
+     * longer count.
      *
      * @return whether the timer was an expiry (nothing else to do)
      */
@@ -198,6 +199,11 @@ class PerReportTimersTracker extends KeyedProcessFunction<String, ClassifiedPosi
         long next = rules.nextDeadline(tr);
         if (next != Long.MAX_VALUE && next > t) {
             return false;
+        }
+        if (tr.standing && ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
+            BikeFact end = org.bikefence.bike.BikeRules.standingEnded(tr, t);
+            ctx.output(FACTS, end);
+            signal(ctx, OperatorSignal.fact(end), countedOf(tr));
         }
         track.clear();
         lastSeen.clear();

@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Test;
  * with its partitioning and side output, and the chained tasks. Any change here is a change of topology and must
  * be deliberate. Last changed on purpose when the per-bike decisions moved into the tracker and the per-operator
  * steps began to take per-subtask minute slices: positions now cross the network once after decoding (HASH into
- * bike-tracker); everything else that is keyed by operator or city receives slices or month figures.
+ * bike-tracker); everything else that is keyed by operator or city receives slices or month figures. Then when the
+ * "now" snapshots were added: the new operators chain to the tracker, the accumulation step and the month metrics
+ * (every existing operator id unchanged), and {@code now-snapshots} takes violations, accumulation events and
+ * occupancy changes keyed by operator (input 1) and the minutes' snapshot boundaries (input 2).
  */
 class BikefenceJobTopologyTest {
 
@@ -127,6 +130,12 @@ class BikefenceJobTopologyTest {
             "invalid-with-operator | invalid-with-operator | 2",
             "minute-points | minute-points | 2",
             "monthly-assessment | monthly-assessment | 2",
+            "now-accumulation-changes | now-accumulation-changes | 2",
+            "now-accumulation-signals | now-accumulation-signals | 2",
+            "now-boundaries | now-boundaries | 2",
+            "now-occupancy-changes | now-occupancy-changes | 2",
+            "now-snapshots | now-snapshots | 2",
+            "now-violation-changes | now-violation-changes | 2",
             "operator-month-metrics | operator-month-metrics | 2",
             "operator-score | operator-score | 2",
             "score-points | score-points | 2",
@@ -134,6 +143,8 @@ class BikefenceJobTopologyTest {
     static final List<String> EDGES = List.of(
             "accumulation -> accumulation-minute-slices [FORWARD]",
             "accumulation -> influxdb-sink [FORWARD, accumulation-points]",
+            "accumulation -> now-accumulation-signals [FORWARD]",
+            "accumulation -> now-occupancy-changes [FORWARD, accumulation-points]",
             "accumulation-minute-slices -> operator-month-metrics [HASH]",
             "area-deltas -> accumulation [HASH]",
             "bike-minute-slices -> operator-month-metrics [HASH]",
@@ -141,6 +152,7 @@ class BikefenceJobTopologyTest {
             "bike-tracker -> area-deltas [FORWARD, bike-facts]",
             "bike-tracker -> bike-minute-slices [FORWARD, bike-signals]",
             "bike-tracker -> bike-violations-sink [FORWARD]",
+            "bike-tracker -> now-violation-changes [FORWARD]",
             "bike-tracker -> violation-points [FORWARD]",
             "classify-fences -> bike-tracker [HASH]",
             "classify-fences -> fence-set-points [FORWARD, fence-set-events]",
@@ -156,8 +168,15 @@ class BikefenceJobTopologyTest {
             "invalid-with-operator -> invalid-signals [FORWARD]",
             "minute-points -> influxdb-sink [FORWARD]",
             "monthly-assessment -> influxdb-sink [FORWARD]",
+            "now-accumulation-changes -> now-snapshots [HASH, input 1]",
+            "now-accumulation-signals -> now-accumulation-changes [FORWARD]",
+            "now-boundaries -> now-snapshots [HASH, input 2]",
+            "now-occupancy-changes -> now-snapshots [HASH, input 1]",
+            "now-snapshots -> influxdb-sink [FORWARD]",
+            "now-violation-changes -> now-snapshots [HASH, input 1]",
             "operator-month-metrics -> minute-points [FORWARD, operator-minutes]",
             "operator-month-metrics -> monthly-assessment [HASH]",
+            "operator-month-metrics -> now-boundaries [FORWARD, operator-minutes]",
             "operator-month-metrics -> operator-score [FORWARD, operator-minutes]",
             "operator-score -> score-points [FORWARD]",
             "score-points -> influxdb-sink [FORWARD]",
@@ -165,10 +184,11 @@ class BikefenceJobTopologyTest {
     static final List<String> TASKS = List.of(
             "Source: bike-positions -> decode-validate -> (dead-letters: Writer, event-time, invalid-with-operator -> invalid-signals -> invalid-signal-time -> invalid-minute-slices) | 2 | b7ddf05fc8734f560238d2765b111587,8cab2cfea2c02efa081a087e2e5be5df,c65bea337b544ccde8665466e7762d2f,cfb90f52363cf49fc3fa6af3c6a588f8,e6220f5e836c69b23fffe06bde68fb9f,412c3a6f751031862bbdbaed05216ff8,7257485d5460223ea0996e285e568049,c881b0ed1ddc6b236ab32bcdb0c37a9d",
             "Source: geofences | 2 | d5ac73d4da9c89857f101f585be7baeb",
-            "accumulation -> accumulation-minute-slices | 2 | 162c1c580ed3a10e3164fcdf82f60d9f,9d797e46ff58417ae4654114383f04b2",
-            "bike-tracker -> (bike-violations: Writer, area-deltas, bike-minute-slices, violation-points) | 2 | fcad102d03aadea920a3f35de922de3a,83e69c50ded860de0f875a9b1a03fe47,f1cb0e926dabd584e795c952287777e0,7f488b1a78d1f81e51de7b3eefdf48a9,dd74d12165958a458c4ab3fb12564ee9",
+            "accumulation -> (accumulation-minute-slices, now-accumulation-signals -> now-accumulation-changes, now-occupancy-changes) | 2 | 162c1c580ed3a10e3164fcdf82f60d9f,5a13b6658f4d2079b4e44e2dd7d186cd,c052f3508641679ca698690aebe65c8c,d733242d39deb0dc3489645f54907a2f,9d797e46ff58417ae4654114383f04b2",
+            "bike-tracker -> (bike-violations: Writer, area-deltas, bike-minute-slices, now-violation-changes, violation-points) | 2 | fcad102d03aadea920a3f35de922de3a,83e69c50ded860de0f875a9b1a03fe47,f1cb0e926dabd584e795c952287777e0,0b3c7dca3de8fda58918da926564bd5b,7f488b1a78d1f81e51de7b3eefdf48a9,dd74d12165958a458c4ab3fb12564ee9",
             "classify-fences -> fence-set-points | 2 | 524486c14534fc5cfa8f549a89d5cef9,b1b6e94c17f78677fd80a4f448555159",
             "influxdb: Writer | 2 | 0687028cd1c2a19d2dec1efe221d0988",
             "monthly-assessment | 2 | a05c8a273559c3878762c635c2e578cb",
-            "operator-month-metrics -> (operator-score -> score-points, minute-points) | 2 | a4e3dc939624b8c7bd1097d11948f27c,1ba0bd0ff83a7c506a3633a94e145d3b,8efc129ed7dbced437d222a86e1b528e,b18ec819e4db10e935ae849a706fb83a");
+            "now-snapshots | 2 | 3973080d9f81c6d2a285b15970110ab5",
+            "operator-month-metrics -> (operator-score -> score-points, now-boundaries, minute-points) | 2 | a4e3dc939624b8c7bd1097d11948f27c,1ba0bd0ff83a7c506a3633a94e145d3b,cc8cab1c6fc23034a5ea952c53cd1363,8efc129ed7dbced437d222a86e1b528e,b18ec819e4db10e935ae849a706fb83a");
 }

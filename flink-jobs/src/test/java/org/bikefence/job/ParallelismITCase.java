@@ -82,7 +82,11 @@ class ParallelismITCase {
         assertThat(one.measurements().keySet()).as("measurements at parallelism 1")
                 .contains("violation", "operator_minute", "operator_score", "operator_month", "deduction",
                         "operator_metrics", "fence_occupancy", "accumulation", "fence_operator_occupancy",
-                        "cell_operator_occupancy", "operator_standing_day", "operator_now");
+                        "cell_operator_occupancy", "operator_standing_day", "operator_now", "violation_now",
+                        "accumulation_now", "fence_operator_now", "cell_operator_now");
+        for (String now : List.of("violation_now", "accumulation_now", "fence_operator_now", "cell_operator_now")) {
+            System.out.printf("%s: %d rows%n", now, one.measurements().get(now).size());
+        }
         assertThat(one.measurements().get("deduction").stream().filter(row -> row.matches(".* evidence=[^ ]+;.*")))
                 .as("deductions with more than one evidence id").isNotEmpty();
         assertThat(one.violations()).as("violations published at parallelism 1").isNotEmpty();

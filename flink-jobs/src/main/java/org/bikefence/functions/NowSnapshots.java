@@ -1,0 +1,200 @@
+package org.bikefence.functions;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.bikefence.influx.InfluxPoint;
+import org.bikefence.model.OperatorMinute;
+
+/**
+ * Per operator (keyed by operator), snapshots of what is open or standing "now": each open violation, each open
+ * accumulation event it is responsible for, and its bikes in each parking fence and H3 cell, written at snapshot
+ * times so a "now" panel needs no look-back window beyond the snapshot interval.
+ *
+ * <p>Deterministic at any parallelism and through a replay: the snapshot times are the 5-minute boundaries
+ * {@link OperatorMetrics} passes as it folds the operator's minutes ({@link OperatorMinute#nowSnapshots}, the
+ * second input), themselves data-driven; this function takes those that are multiples of its interval. For a
+ * boundary B it registers an event-time timer at B plus a minute less 1 ms; when the watermark passes that, every
+ * change counting at or before B has arrived, on whichever input, and the snapshot is the state after every change
+ * at or before B: a violation is open at B if it opened at or before B and closed after B. Changes wait in state by
+ * their time until the snapshot they belong to, so what arrived earlier or later, and on which input first, changes
+ * nothing. A change counts from its own time, but never from earlier than a minute before its record's timestamp
+ * (an occupancy point's minute is folded at the minute's end; a change whose record came later than that counts
+ * later, not from a time whose snapshot may already be written).
+ *
+ * <p>Points: while a violation or accumulation event is open, one point per snapshot; at the first snapshot after
+ * it ended, one with its end status, so a panel reading each series' last point within a window of the interval
+ * (plus the lag) shows exactly what is open. An area's count is written while it is above 0, and once with 0.
+ */
+public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, OperatorMinute, InfluxPoint> {
+    private static final long serialVersionUID = 1L;
+    private static final long MINUTE = 60_000L;
+
+    private final long intervalMs;
+
+    /** Changes not yet in a snapshot, by the time they count from. */
+    private transient MapState<Long, List<NowChange>> later;
+    /** What is open or standing as of the last snapshot, by {@link NowChange#id()}. */
+    private transient MapState<String, NowChange> current;
+    /** The last snapshot time; absent before the first. */
+    private transient ValueState<Long> lastSnapshot;
+
+    /** @param intervalMs how often to snapshot, in ms: a positive multiple of {@link OperatorMinute#NOW_INTERVAL_MS} */
+    public NowSnapshots(long intervalMs) {
+        if (intervalMs <= 0 || intervalMs % OperatorMinute.NOW_INTERVAL_MS != 0) {
+            throw new IllegalArgumentException("snapshot interval must be a positive multiple of 5 minutes, was "
+                    + intervalMs + " ms");
+        }
+        this.intervalMs = intervalMs;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        TypeInformation<NowChange> change = Types.POJO(NowChange.class);
+        later = getRuntimeContext().getMapState(new MapStateDescriptor<>("now-later", Types.LONG,
+                Types.LIST(change)));
+        current = getRuntimeContext().getMapState(new MapStateDescriptor<>("now-current", Types.STRING, change));
+        lastSnapshot = getRuntimeContext().getState(new ValueStateDescriptor<>("now-last-snapshot", Types.LONG));
+    }
+
+    @Override
+    public void processElement1(NowChange c, Context ctx, Collector<InfluxPoint> out) throws Exception {
+        long at = c.at;
+        Long ts = ctx.timestamp();
+        if (ts != null) {
+            at = Math.max(at, ts - (MINUTE - 1));
+        }
+        Long last = lastSnapshot.value();
+        if (last != null) {
+            // Behind a snapshot already written (a record behind the watermark): it counts from the next one.
+            at = Math.max(at, last + 1);
+        }
+        c.at = at;
+        List<NowChange> waiting = later.get(at);
+        if (waiting == null) {
+            waiting = new ArrayList<>(1);
+        }
+        waiting.add(c);
+        later.put(at, waiting);
+    }
+
+    @Override
+    public void processElement2(OperatorMinute m, Context ctx, Collector<InfluxPoint> out) throws Exception {
+        Long last = lastSnapshot.value();
+        long[] g = m.nowSnapshots;
+        for (int i = 0; i + OperatorMinute.NOW_GROUP <= g.length; i += OperatorMinute.NOW_GROUP) {
+            long first = g[i + OperatorMinute.NOW_FROM];
+            long to = g[i + OperatorMinute.NOW_TO];
+            long b = first + Math.floorMod(-first, intervalMs);
+            for (; b <= to; b += intervalMs) {
+                if (last == null || b > last) {
+                    ctx.timerService().registerEventTimeTimer(b + MINUTE - 1);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<InfluxPoint> out) throws Exception {
+        long at = t - (MINUTE - 1);
+        Long last = lastSnapshot.value();
+        if (last != null && at <= last) {
+            return;
+        }
+        applyUpTo(at);
+        write(at, out);
+        lastSnapshot.update(at);
+    }
+
+    /** Takes every waiting change counting at or before {@code at} into {@link #current}, in time order. */
+    private void applyUpTo(long at) throws Exception {
+        List<Long> due = new ArrayList<>();
+        for (Long t : later.keys()) {
+            if (t <= at) {
+                due.add(t);
+            }
+        }
+        due.sort(null);
+        for (Long t : due) {
+            // Arrival order at equal times: one violation's or one area's changes come from one upstream subtask.
+            for (NowChange c : later.get(t)) {
+                apply(c);
+            }
+            later.remove(t);
+        }
+    }
+
+    private void apply(NowChange c) throws Exception {
+        String id = c.id();
+        NowChange before = current.get(id);
+        boolean shown = before != null && before.shown;
+        if (c.kind == NowChange.Kind.VIOLATION || c.kind == NowChange.Kind.ACCUMULATION) {
+            if (!c.ended) {
+                c.shown = shown;
+                current.put(id, c);
+            } else if (shown) {
+                before.ended = true;
+                current.put(id, before);
+            } else if (before != null) {
+                // Opened and ended between two snapshots: never written, nothing to end.
+                current.remove(id);
+            }
+            return;
+        }
+        c.shown = shown;
+        if (c.bikes > 0 || shown) {
+            current.put(id, c);
+        } else if (before != null) {
+            current.remove(id);
+        }
+    }
+
+    /** The snapshot at {@code at}: every entry of {@link #current}, then the state for the next one. */
+    private void write(long at, Collector<InfluxPoint> out) throws Exception {
+        Set<String> openSeries = new HashSet<>();
+        List<NowChange> ended = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        List<Map.Entry<String, NowChange>> nowShown = new ArrayList<>();
+        for (Map.Entry<String, NowChange> e : current.entries()) {
+            NowChange c = e.getValue();
+            boolean area = c.kind == NowChange.Kind.FENCE || c.kind == NowChange.Kind.CELL;
+            if (!area && c.ended) {
+                ended.add(c);
+                gone.add(e.getKey());
+                continue;
+            }
+            out.collect(c.point(at));
+            openSeries.add(c.series());
+            if (area && c.bikes == 0) {
+                gone.add(e.getKey());
+            } else if (!c.shown) {
+                nowShown.add(e);
+            }
+        }
+        for (NowChange c : ended) {
+            // A new violation of the same bike, type and fence open at this time keeps the series' point.
+            if (!openSeries.contains(c.series())) {
+                out.collect(c.point(at));
+            }
+        }
+        for (String id : gone) {
+            current.remove(id);
+        }
+        for (Map.Entry<String, NowChange> e : nowShown) {
+            NowChange c = e.getValue();
+            c.shown = true;
+            current.put(e.getKey(), c);
+        }
+    }
+}
