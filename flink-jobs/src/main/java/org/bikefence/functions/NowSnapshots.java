@@ -1,10 +1,12 @@
 package org.bikefence.functions;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -12,6 +14,8 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.bikefence.influx.InfluxPoint;
@@ -40,6 +44,7 @@ import org.bikefence.model.OperatorMinute;
 public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, OperatorMinute, InfluxPoint> {
     private static final long serialVersionUID = 1L;
     private static final long MINUTE = 60_000L;
+    private static final String LATER = "now-later";
 
     private final long intervalMs;
 
@@ -49,6 +54,62 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
     private transient MapState<String, NowChange> current;
     /** The last snapshot time; absent before the first. */
     private transient ValueState<Long> lastSnapshot;
+    /**
+     * Run by {@link Batching}: per key, the changes that came since the last checkpoint barrier, by time (arrival
+     * order at equal times), on the heap; {@link #later} holds what came before it. An operator's occupancy changes
+     * of one minute share a time, and reading and rewriting that one growing list in state for each of them was
+     * most of this step's work. Null when run by a plain {@link KeyedCoProcessOperator} (written through).
+     */
+    private transient Map<Object, TreeMap<Long, List<NowChange>>> unsaved;
+    /** With {@link #unsaved}: the keys with changes in {@link #later}. */
+    private transient Set<Object> keysSaved;
+
+    /** The operator to run this function in: see {@link Batching}. */
+    public static KeyedCoProcessOperator<String, NowChange, OperatorMinute, InfluxPoint> operator(long intervalMs) {
+        return new Batching(new NowSnapshots(intervalMs));
+    }
+
+    /** Runs the function with the changes gathered on the heap between checkpoint barriers. */
+    static final class Batching extends KeyedCoProcessOperator<String, NowChange, OperatorMinute, InfluxPoint> {
+        private static final long serialVersionUID = 1L;
+
+        Batching(NowSnapshots f) {
+            super(f);
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            NowSnapshots f = (NowSnapshots) userFunction;
+            f.unsaved = new HashMap<>();
+            f.keysSaved = new HashSet<>();
+            try (java.util.stream.Stream<Object> keys =
+                    getKeyedStateBackend().getKeys(LATER, VoidNamespace.INSTANCE)) {
+                keys.forEach(f.keysSaved::add);
+            }
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            ((NowSnapshots) userFunction).save(this::setCurrentKey);
+            super.prepareSnapshotPreBarrier(checkpointId);
+        }
+    }
+
+    /** Before a checkpoint barrier: the changes that came since the last one into keyed state, key by key. */
+    private void save(java.util.function.Consumer<Object> setCurrentKey) throws Exception {
+        for (Map.Entry<Object, TreeMap<Long, List<NowChange>>> k : unsaved.entrySet()) {
+            setCurrentKey.accept(k.getKey());
+            for (Map.Entry<Long, List<NowChange>> e : k.getValue().entrySet()) {
+                List<NowChange> before = later.get(e.getKey());
+                List<NowChange> all = new ArrayList<>(before == null ? List.of() : before);
+                all.addAll(e.getValue());
+                later.put(e.getKey(), all);
+            }
+            keysSaved.add(k.getKey());
+        }
+        unsaved.clear();
+    }
 
     /** @param intervalMs how often to snapshot, in ms: a positive multiple of {@link OperatorMinute#NOW_INTERVAL_MS} */
     public NowSnapshots(long intervalMs) {
@@ -62,7 +123,7 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
     @Override
     public void open(OpenContext openContext) {
         TypeInformation<NowChange> change = Types.POJO(NowChange.class);
-        later = getRuntimeContext().getMapState(new MapStateDescriptor<>("now-later", Types.LONG,
+        later = getRuntimeContext().getMapState(new MapStateDescriptor<>(LATER, Types.LONG,
                 Types.LIST(change)));
         current = getRuntimeContext().getMapState(new MapStateDescriptor<>("now-current", Types.STRING, change));
         lastSnapshot = getRuntimeContext().getState(new ValueStateDescriptor<>("now-last-snapshot", Types.LONG));
@@ -81,6 +142,11 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
             at = Math.max(at, last + 1);
         }
         c.at = at;
+        if (unsaved != null) {
+            unsaved.computeIfAbsent(ctx.getCurrentKey(), k -> new TreeMap<>())
+                    .computeIfAbsent(at, t -> new ArrayList<>(4)).add(c);
+            return;
+        }
         List<NowChange> waiting = later.get(at);
         if (waiting == null) {
             waiting = new ArrayList<>(1);
@@ -112,26 +178,47 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
         if (last != null && at <= last) {
             return;
         }
-        applyUpTo(at);
+        applyUpTo(ctx.getCurrentKey(), at);
         write(at, out);
         lastSnapshot.update(at);
     }
 
     /** Takes every waiting change counting at or before {@code at} into {@link #current}, in time order. */
-    private void applyUpTo(long at) throws Exception {
-        List<Long> due = new ArrayList<>();
-        for (Long t : later.keys()) {
-            if (t <= at) {
-                due.add(t);
+    private void applyUpTo(String key, long at) throws Exception {
+        TreeMap<Long, List<NowChange>> due = new TreeMap<>();
+        if (unsaved == null || keysSaved.contains(key)) {
+            boolean laterSaved = false;
+            for (Long t : later.keys()) {
+                if (t <= at) {
+                    due.put(t, null);
+                } else {
+                    laterSaved = true;
+                }
+            }
+            for (Map.Entry<Long, List<NowChange>> e : due.entrySet()) {
+                e.setValue(new ArrayList<>(later.get(e.getKey())));
+                later.remove(e.getKey());
+            }
+            if (unsaved != null && !laterSaved) {
+                keysSaved.remove(key);
             }
         }
-        due.sort(null);
-        for (Long t : due) {
+        TreeMap<Long, List<NowChange>> mine = unsaved == null ? null : unsaved.get(key);
+        if (mine != null) {
+            // What came since the barrier came after what the state holds: at equal times it follows it.
+            while (!mine.isEmpty() && mine.firstKey() <= at) {
+                Map.Entry<Long, List<NowChange>> e = mine.pollFirstEntry();
+                due.computeIfAbsent(e.getKey(), t -> new ArrayList<>()).addAll(e.getValue());
+            }
+            if (mine.isEmpty()) {
+                unsaved.remove(key);
+            }
+        }
+        for (List<NowChange> changes : due.values()) {
             // Arrival order at equal times: one violation's or one area's changes come from one upstream subtask.
-            for (NowChange c : later.get(t)) {
+            for (NowChange c : changes) {
                 apply(c);
             }
-            later.remove(t);
         }
     }
 

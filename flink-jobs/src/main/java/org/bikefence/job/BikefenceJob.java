@@ -308,9 +308,9 @@ public final class BikefenceJob {
                 .filter(m -> m.nowSnapshots.length > 0).name("now-boundaries").uid("now-boundaries");
         return changes.keyBy(c -> c.operator)
                 .connect(boundaries.keyBy(m -> m.operator))
-                .process(new NowSnapshots(settings.nowSnapshotInterval().toMillis()))
-                .returns(InfluxPointSerializer.TYPE)
-                .name("now-snapshots").uid("now-snapshots");
+                .transform("now-snapshots", InfluxPointSerializer.TYPE,
+                        NowSnapshots.operator(settings.nowSnapshotInterval().toMillis()))
+                .uid("now-snapshots");
     }
 
     /** Every InfluxDB point the job writes, as one stream for the one sink. */

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -36,7 +35,7 @@ class NowSnapshotsTest {
     private static KeyedTwoInputStreamOperatorTestHarness<String, NowChange, OperatorMinute, InfluxPoint> harness(
             long intervalMs, org.apache.flink.runtime.checkpoint.OperatorSubtaskState restoreFrom) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, NowChange, OperatorMinute, InfluxPoint> h =
-                new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new NowSnapshots(intervalMs)),
+                new KeyedTwoInputStreamOperatorTestHarness<>(NowSnapshots.operator(intervalMs),
                         c -> c.operator, m -> m.operator, Types.STRING);
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
@@ -273,6 +272,8 @@ class NowSnapshotsTest {
         for (StreamRecord<?> r : records.subList(0, half)) {
             feed(h, r);
         }
+        // As the job takes a checkpoint: the changes gathered on the heap are written before the barrier.
+        h.prepareSnapshotPreBarrier(1L);
         org.apache.flink.runtime.checkpoint.OperatorSubtaskState state = h.snapshot(1L, 1L);
         h.close();
         var restored = harness(FIVE, state);
