@@ -102,6 +102,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         TwoInputStreamOperator<ClassifiedPosition, RuleSetUpdate, ViolationEvent>, Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 2L;
     private static final long HOUR = 3_600_000L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BikeTracker.class);
 
     public static final OutputTag<ClassifiedPosition> LATE_POSITIONS = new OutputTag<>("late-positions") {};
     public static final OutputTag<BikeFact> FACTS = new OutputTag<>("bike-facts", BikeFactSerializer.TYPE);
@@ -133,6 +134,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
     private transient LocalDays days;
     private transient Counter late;
     private transient Counter expired;
+    private transient Counter appliedLate;
 
     /** Per bike key: the reports the watermark has not passed yet. */
     private transient Map<String, Waiting> waiting;
@@ -286,6 +288,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         days = new LocalDays(zone);
         late = getRuntimeContext().getMetricGroup().counter("lateRecords");
         expired = getRuntimeContext().getMetricGroup().counter("bikesForgotten");
+        appliedLate = getRuntimeContext().getMetricGroup().counter("ruleSetsAppliedLate");
     }
 
     @Override
@@ -307,6 +310,13 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         getOperatorStateBackend().getBroadcastState(LiveRuleSets.STATE).put(u.version, kept);
         inForce.put(kept.appliesFrom, new BikeRules(LiveRuleSets.trackerSettings(kept)));
         versionsChanged();
+        if (kept.appliesFrom > u.appliesFrom) {
+            appliedLate.inc();
+            LOG.warn("Rule set {} starts at {} but arrived with the watermark at {}: its per-bike rules apply from {}",
+                    u.version, java.time.Instant.ofEpochMilli(u.appliesFrom), java.time.Instant.ofEpochMilli(wm),
+                    kept.appliesFrom == Long.MAX_VALUE ? "never (the input has ended)"
+                            : java.time.Instant.ofEpochMilli(kept.appliesFrom));
+        }
         if (kept.appliesFrom == Long.MAX_VALUE) {
             return;
         }

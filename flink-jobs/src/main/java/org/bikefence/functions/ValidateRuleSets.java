@@ -104,9 +104,10 @@ public class ValidateRuleSets extends KeyedProcessFunction<String, RuleSetUpdate
         a.appliesFrom = startOf(r.effectiveFrom());
         accepted.put(a.version, a);
         if (a.appliesFrom < u.publishedAt) {
-            e.note = "effectiveFrom " + r.effectiveFrom() + " was before its publication: per-bike rules apply from "
-                    + "the first watermark after it arrived, not retroactively; days and months scored from then on "
-                    + "use it";
+            e.note = "effectiveFrom " + r.effectiveFrom() + " is before its publication: where the job's event time "
+                    + "has passed its start, per-bike rules apply from the first watermark after it arrived, not "
+                    + "retroactively (counted in ruleSetsAppliedLate of bike-tracker); days and months scored from "
+                    + "then on use it";
         }
         LOG.info("Rule set {} (effective from {}) from {} accepted{}", a.version, r.effectiveFrom(), u.source,
                 e.note == null ? "" : "; " + e.note);

@@ -66,11 +66,22 @@ public final class BikefenceJob {
             neverHoldBackTime((u, kafkaTs) -> u.publishedAt);
 
     /**
-     * Rule-set versions say themselves when they apply (their {@code effectiveFrom}); their input must not hold back
-     * the positions' watermark where it meets them (the tracker, the scoring steps) either.
+     * Rule-set versions say themselves when they apply (their {@code effectiveFrom}); their input must neither hold
+     * back the positions' watermark where it meets them (the tracker, the scoring steps) nor push it: it is idle for
+     * ever, so the operators' event time is the positions' alone. A side input at +infinity would be: when the
+     * positions went idle (no data for {@code watermark.idleness-ms}), a two-input operator's watermark would jump to
+     * +infinity with it, and the tracker would fire every deadline at once.
      */
     static final WatermarkStrategy<RuleSetUpdate> RULE_SET_UPDATES_NEVER_HOLD_BACK_TIME =
-            neverHoldBackTime((u, kafkaTs) -> u.publishedAt);
+            WatermarkStrategy.<RuleSetUpdate>forGenerator(ctx -> new WatermarkGenerator<RuleSetUpdate>() {
+                @Override
+                public void onEvent(RuleSetUpdate event, long timestamp, WatermarkOutput output) {}
+
+                @Override
+                public void onPeriodicEmit(WatermarkOutput output) {
+                    output.markIdle();
+                }
+            }).withTimestampAssigner((u, kafkaTs) -> u.publishedAt);
 
     /** All operators are ranked together under one key. */
     static final String CITY_KEY = "city";

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
@@ -58,8 +59,8 @@ class BikeTrackerLiveRulesTest {
             h.initializeState(restoreFrom);
         }
         h.open();
-        // The rule-set input never holds back the positions' watermark (as in the job).
-        h.processWatermark2(new Watermark(Long.MAX_VALUE));
+        // The rule-set input is idle for ever (as in the job): it neither holds back nor pushes the watermark.
+        h.processWatermarkStatus2(WatermarkStatus.IDLE);
         return h;
     }
 
@@ -239,6 +240,23 @@ class BikeTrackerLiveRulesTest {
                 assertThat(v.type).isEqualTo(ViolationEvent.Type.OUT_OF_AREA);
                 assertThat(v.openedAt).isEqualTo(V2_STARTS - 10 * MIN);
             });
+        }
+    }
+
+    @Test
+    void positionsGoingIdleDoNotMoveEventTimeOnTheRuleSetsInput() throws Exception {
+        try (var h = harness(onlyV1(), null)) {
+            h.processElement2(new StreamRecord<>(v2Accepted()));
+            h.processElement1(new StreamRecord<>(report("b", V2_STARTS - HOUR, BikeState.PARKED, "NP-01", true)));
+            h.processWatermark1(new Watermark(V2_STARTS - HOUR + MIN));
+            // No positions for a while: the source marks them idle. A rule-set input at +infinity would now be the
+            // operator's watermark and open the violation 9 minutes early; an idle one leaves event time where it is.
+            h.processWatermarkStatus1(WatermarkStatus.IDLE);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processWatermarkStatus1(WatermarkStatus.ACTIVE);
+            h.processWatermark1(new Watermark(V2_STARTS - HOUR + 10 * MIN));
+            assertThat(h.extractOutputValues()).singleElement()
+                    .satisfies(v -> assertThat(v.openedAt).isEqualTo(V2_STARTS - HOUR + 10 * MIN));
         }
     }
 
