@@ -20,7 +20,10 @@ import org.bikefence.rules.RuleSetRegistry;
 import org.bikefence.testing.LiveRulesFixtures;
 import org.junit.jupiter.api.Test;
 
-/** The daily scores with rule-set versions taken while running ({@link RuleSetsOperator}'s second input). */
+/**
+ * The daily scores and the monthly assessment with rule-set versions taken while running ({@link RuleSetsOperator}'s
+ * second input).
+ */
 class ScoringLiveRulesTest {
     private static final ZoneId XIAMEN = ZoneId.of("Asia/Shanghai");
     private static final RuleSet HULI = RuleSetLoader.loadDefault();
@@ -81,5 +84,34 @@ class ScoringLiveRulesTest {
             minute(h, DEC_1_NOON, 1);
             assertThat(scores(h)).containsExactly("2026-12-01 huli-2026.12 98.0");
         }
+    }
+
+    @Test
+    void aMonthIsAssessedWithTheVersionTakenWhileRunningThatIsInForceOnItsFirstDay() throws Exception {
+        List<org.bikefence.influx.InfluxPoint> points;
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, org.bikefence.metrics.MonthSoFar,
+                RuleSetUpdate, org.bikefence.influx.InfluxPoint>(
+                MonthlyAssessments.operator(RuleSetRegistry.of(List.of(HULI)), HULI), c -> "city", null,
+                Types.STRING)) {
+            h.open();
+            // The rule-set input is idle for ever, as in the job.
+            h.processWatermarkStatus2(org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus.IDLE);
+            long wm = java.time.Instant.parse("2027-01-01T00:00:00Z").toEpochMilli();
+            h.processElement1(new StreamRecord<>(MonthlyAssessmentsTest.counts("hello", "2026-11", 100, 5), 0L));
+            h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(++wm));
+            h.processElement2(new StreamRecord<>(LiveRulesFixtures.accepted("huli-2026.12", V2, 0)));
+            h.processElement1(new StreamRecord<>(MonthlyAssessmentsTest.counts("hello", "2026-11", 100, 6), 0L));
+            h.processElement1(new StreamRecord<>(MonthlyAssessmentsTest.counts("hello", "2026-12", 100, 5), 0L));
+            h.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(++wm));
+            points = h.extractOutputValues();
+        }
+        assertThat(points).filteredOn(p -> p.measurement().equals("operator_month"))
+                .extracting(p -> p.timeMs() + " " + p.fields().get("rule_set"))
+                .containsExactly(monthStart(2026, 11) + " huli-2026.1", monthStart(2026, 11) + " huli-2026.1",
+                        monthStart(2026, 12) + " huli-2026.12");
+    }
+
+    private static long monthStart(int year, int month) {
+        return LocalDate.of(year, month, 1).atStartOfDay(XIAMEN).toInstant().toEpochMilli();
     }
 }
