@@ -303,4 +303,44 @@ class BikeTrackerLiveRulesTest {
                     .satisfies(v -> assertThat(v.openedAt).isEqualTo(V2_STARTS + 4 * MIN));
         }
     }
+
+    @Test
+    void eachSubtaskOfARescaledTrackerHasTheVersionsTakenWhileRunning() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, ClassifiedPosition, RuleSetUpdate,
+                ViolationEvent>(onlyV1(), BikeTracker::bikeKey, null, Types.STRING, 128, 1, 0)) {
+            h.open();
+            h.processElement2(new StreamRecord<>(v2Accepted()));
+            snapshot = h.snapshot(1L, 1L);
+        }
+        for (int subtask = 0; subtask < 2; subtask++) {
+            String bike = bikeOfSubtask(subtask, 2);
+            try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, ClassifiedPosition, RuleSetUpdate,
+                    ViolationEvent>(onlyV1(), BikeTracker::bikeKey, null, Types.STRING, 128, 2, subtask)) {
+                h.initializeState(org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness
+                        .repartitionOperatorState(snapshot, 128, 1, 2, subtask));
+                h.open();
+                h.processWatermarkStatus2(WatermarkStatus.IDLE);
+                for (long m = 0; m <= 7; m++) {
+                    h.processElement1(new StreamRecord<>(report(bike, V2_STARTS + m * MIN, BikeState.PARKED,
+                            "NP-01", true)));
+                }
+                h.processWatermark1(new Watermark(V2_STARTS + HOUR));
+                assertThat(h.extractOutputValues()).as("subtask %d", subtask).singleElement()
+                        .satisfies(v -> assertThat(v.openedAt).isEqualTo(V2_STARTS + 4 * MIN));
+            }
+        }
+    }
+
+    /** A bike id whose key the given subtask of {@code parallelism} owns (max parallelism 128). */
+    private static String bikeOfSubtask(int subtask, int parallelism) {
+        for (int i = 0; ; i++) {
+            String bike = "b" + i;
+            String key = BikeTracker.bikeKey(report(bike, 0, BikeState.PARKED, null, true));
+            if (org.apache.flink.runtime.state.KeyGroupRangeAssignment.assignKeyToParallelOperator(key, 128,
+                    parallelism) == subtask) {
+                return bike;
+            }
+        }
+    }
 }
