@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Validates the rule-set versions published while the job runs, once for the whole job (keyed by one key), before
  * the tracker and the scoring steps take them: a version is read with the same loader as at submission and must fit
- * the versions the job has (no overlap, no name twice, the job's city, district and time zone, and the tracker's
- * expiry horizon). An accepted version goes on, with the event time its per-bike rules apply from; every update
+ * the versions the job has (newer than all of them, no overlap, no name twice, the job's city, district and time
+ * zone, and the tracker's expiry horizon). An accepted version goes on, with the event time its per-bike rules apply from; every update
  * gives a {@link RuleSetEvent} on {@link #RULE_SET_EVENTS} (the {@code rule_set} point). A rejected one changes
  * nothing. A version equal to one the job has is accepted again and changes nothing (the topic is read from its
  * start after a restart).
@@ -133,6 +133,13 @@ public class ValidateRuleSets extends KeyedProcessFunction<String, RuleSetUpdate
         }
         if (known.contains(r)) {
             return known;
+        }
+        java.util.List<RuleSet> versions = known.versions(city, district);
+        RuleSet latest = versions.isEmpty() ? null : versions.get(versions.size() - 1);
+        if (latest != null && !r.effectiveFrom().isAfter(latest.effectiveFrom())) {
+            throw new IllegalArgumentException(where + "effectiveFrom " + r.effectiveFrom() + " is not after "
+                    + latest.version() + "'s " + latest.effectiveFrom() + ": a running job takes only versions newer "
+                    + "than every one it has (an older one needs a new job with it in the rules directory)");
         }
         long horizon = TrackerSettings.of(r).expiryHorizonMs();
         if (horizon > trackerHorizonMs) {

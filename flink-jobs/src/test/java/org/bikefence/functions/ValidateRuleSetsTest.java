@@ -128,7 +128,7 @@ class ValidateRuleSetsTest {
         assertThat(harness.extractOutputValues()).extracting(u -> u.version).containsExactly("huli-2026.2");
         List<RuleSetEvent> e = events();
         assertThat(e.get(1).accepted).isFalse();
-        assertThat(e.get(1).reason).contains("effectiveFrom").contains("same day as huli-2026.2");
+        assertThat(e.get(1).reason).contains("effectiveFrom 2026-12-01 is not after huli-2026.2's 2026-12-01");
         assertThat(e.get(2).accepted).isFalse();
         assertThat(e.get(2).reason).contains("rules.zombies.idleDays 30").contains("new job");
     }
@@ -149,6 +149,17 @@ class ValidateRuleSetsTest {
         assertThat(e.get(0).note).contains("unchanged");
         assertThat(e.get(1).accepted).as("another content under the same version name").isFalse();
         assertThat(e.get(1).reason).contains("huli-2026.2");
+    }
+
+    @Test
+    void aVersionOlderThanOneTheJobHasIsRefused() throws Exception {
+        publish(V2);
+        publish(LiveRulesFixtures.version("huli-2026.0", LocalDate.of(2025, 6, 1), 5, 20));
+        publish(LiveRulesFixtures.version("huli-2026.11", LocalDate.of(2026, 11, 1), 5, 20));
+
+        assertThat(harness.extractOutputValues()).extracting(u -> u.version).containsExactly("huli-2026.2");
+        assertThat(events()).extracting(e -> e.accepted).containsExactly(true, false, false);
+        assertThat(events().get(1).reason).contains("effectiveFrom 2025-06-01 is not after huli-2026.2's 2026-12-01");
     }
 
     @Test
