@@ -175,7 +175,6 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         return longest;
     }
 
-
     /** One bike's reports that the watermark has not passed, and its track while it is in use. */
     private static final class Waiting {
         final String key;
