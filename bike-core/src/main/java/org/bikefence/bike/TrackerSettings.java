@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import org.bikefence.rules.Monitoring;
 
-/** The per-bike rule parameters, taken from the rule set when the job is built. */
+/** The per-bike rule parameters of one rule-set version. */
 public final class TrackerSettings implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Moving more than this between standing reports counts as moving (zombie and standing periods). */
@@ -30,6 +30,14 @@ public final class TrackerSettings implements Serializable {
         this.moveThresholdMetres = moveThresholdMetres;
         this.parkedMaxGapMs = positive(parkedMaxGap, "parked report interval");
         this.ridingMaxGapMs = positive(ridingMaxGap, "riding report interval");
+    }
+
+    /** The per-bike parameters of a rule set (its defaults where the file says nothing). */
+    public static TrackerSettings of(org.bikefence.rules.RuleSet rules) {
+        Monitoring m = rules.monitoring();
+        return new TrackerSettings(rules.noPark().grace(), m.outOfArea().grace(), m.zombies().idle(),
+                m.condition().handleDeadline(), MOVE_THRESHOLD_METRES, m.dataFeed().parkedReportInterval(),
+                m.dataFeed().ridingReportInterval());
     }
 
     /**

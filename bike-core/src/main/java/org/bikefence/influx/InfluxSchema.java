@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import org.bikefence.model.AreaDelta;
 import org.bikefence.model.FenceSetEvent;
+import org.bikefence.model.RuleSetEvent;
 import org.bikefence.model.OperatorMinute;
 import org.bikefence.model.OperatorScore;
 import org.bikefence.model.ViolationEvent;
@@ -38,6 +39,8 @@ public final class InfluxSchema {
     public static final String OPERATOR_SCORE = "operator_score";
     /** A fence update's outcome. Written by the job. */
     public static final String FENCE_SET = "fence_set";
+    /** A rule-set update's outcome. Written by the job. */
+    public static final String RULE_SET = "rule_set";
     /** An operator's monthly assessment. Written by the job. */
     public static final String OPERATOR_MONTH = "operator_month";
     /** One priced rule of an operator's monthly assessment. Written by the job. */
@@ -131,6 +134,8 @@ public final class InfluxSchema {
     public static final String FIELD_FENCES = "fences";
     public static final String FIELD_REASON = "reason";
     public static final String FIELD_SOURCE = "source";
+    public static final String FIELD_EFFECTIVE_FROM = "effective_from";
+    public static final String FIELD_NOTE = "note";
 
     // operator_month
     public static final String FIELD_GRADE = "grade";
@@ -323,6 +328,19 @@ public final class InfluxSchema {
                 .tag(TAG_VERSION, e.version == null ? VERSION_UNKNOWN : e.version)
                 .field(FIELD_FENCES, e.fences)
                 .field(FIELD_REASON, e.reason == null ? "" : e.reason)
+                .field(FIELD_SOURCE, e.source == null ? "" : e.source)
+                .time(e.publishedAt)
+                .build();
+    }
+
+    /** A rule-set update's outcome, at its publication time. */
+    public static InfluxPoint ruleSet(RuleSetEvent e) {
+        return InfluxPoint.measurement(RULE_SET)
+                .tag(TAG_STATUS, e.accepted ? STATUS_ACCEPTED : STATUS_REJECTED)
+                .tag(TAG_VERSION, e.version == null ? VERSION_UNKNOWN : e.version)
+                .field(FIELD_EFFECTIVE_FROM, e.effectiveFrom == null ? "" : e.effectiveFrom)
+                .field(FIELD_REASON, e.reason == null ? "" : e.reason)
+                .field(FIELD_NOTE, e.note == null ? "" : e.note)
                 .field(FIELD_SOURCE, e.source == null ? "" : e.source)
                 .time(e.publishedAt)
                 .build();

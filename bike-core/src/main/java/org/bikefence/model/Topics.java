@@ -8,6 +8,8 @@ public final class Topics {
     public static final String VIOLATIONS = "bike-violations";
     /** Whole, versioned fence sets (fence files), key = fence set name. */
     public static final String GEOFENCES = "geofences";
+    /** Whole rule-set versions (YAML files), key = version; read only when the job's option names it. */
+    public static final String RULESETS = "rulesets";
 
     public static final String HEADER_REASON = "dlq.reason";
     public static final String HEADER_DETAIL = "dlq.detail";

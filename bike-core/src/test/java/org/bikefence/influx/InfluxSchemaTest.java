@@ -115,6 +115,23 @@ class InfluxSchemaTest {
     }
 
     @Test
+    void aRuleSetUpdateIsAcceptedWithItsDayOrRejectedWithItsReason() {
+        org.bikefence.model.RuleSetEvent e = new org.bikefence.model.RuleSetEvent();
+        e.publishedAt = T;
+        e.reason = "line 48: rules.noPark.graceMinutes = '-5'";
+        e.source = "rulesets-0@3";
+        assertThat(line(InfluxSchema.ruleSet(e))).isEqualTo("rule_set,status=rejected,version=unknown "
+                + "effective_from=\"\",note=\"\",reason=\"line 48: rules.noPark.graceMinutes = '-5'\","
+                + "source=\"rulesets-0@3\" 1791763200000");
+        e.accepted = true;
+        e.version = "huli-2026.2";
+        e.effectiveFrom = "2026-12-01";
+        e.reason = null;
+        assertThat(line(InfluxSchema.ruleSet(e))).isEqualTo("rule_set,status=accepted,version=huli-2026.2 "
+                + "effective_from=\"2026-12-01\",note=\"\",reason=\"\",source=\"rulesets-0@3\" 1791763200000");
+    }
+
+    @Test
     void aFenceUpdateIsAcceptedOrRejectedWithUnknownVersionAndEmptyTexts() {
         FenceSetEvent e = new FenceSetEvent();
         e.publishedAt = T;

@@ -27,11 +27,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rules}: the rule-set files of scoring-rules. {@code check} validates them with the loader's messages,
- * {@code import-mds} writes a rule set from an MDS Policy document on top of a base rule set.
+ * {@code import-mds} writes a rule set from an MDS Policy document on top of a base rule set, {@code publish} sends a
+ * version to the jobs' rule-set topic ({@link org.bikefence.launcher.RuleSetPublisher}).
  */
 @Command(name = "rules", mixinStandardHelpOptions = true,
-        description = "Validates rule-set files and imports MDS policies into them (scoring-rules/README.md).",
-        subcommands = {RulesCommand.Check.class, RulesCommand.ImportMds.class})
+        description = "Validates rule-set files, imports MDS policies into them (scoring-rules/README.md) and publishes "
+                + "versions to running jobs.",
+        subcommands = {RulesCommand.Check.class, RulesCommand.ImportMds.class,
+            org.bikefence.launcher.RuleSetPublisher.Publish.class})
 public final class RulesCommand implements Callable<Integer> {
 
     @Spec
@@ -39,7 +42,7 @@ public final class RulesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "a command is needed: check or import-mds");
+        throw new ParameterException(spec.commandLine(), "a command is needed: check, import-mds or publish");
     }
 
     /** One line about a valid rule set: what a person checking a file wants to see at a glance. */

@@ -151,14 +151,14 @@ class RulesCommandTest {
     void rulesIsACommandOfTheOneCli() {
         assertThat(run("--help").out()).containsPattern("(?m)^  rules +\\S");
         assertThat(Bikefence.commandLine().getSubcommands().get("rules").getSubcommands().keySet())
-                .containsExactly("check", "import-mds");
+                .containsExactly("check", "import-mds", "publish");
     }
 
     @Test
     void usageErrorsExitTwoInOneLine(@TempDir Path dir) {
         Run none = run("rules");
         assertThat(none.exit()).isEqualTo(2);
-        assertThat(none.err().strip()).startsWith("bikefence rules: a command is needed: check or import-mds");
+        assertThat(none.err().strip()).startsWith("bikefence rules: a command is needed: check, import-mds or publish");
 
         Run noOut = run("rules", "import-mds", POLICY.toString());
         assertThat(noOut.exit()).isEqualTo(2);

@@ -40,6 +40,11 @@ public final class JobOptions {
             .stringType().defaultValue(Topics.GEOFENCES)
             .withDescription("Whole fence files for live updates; empty: none.");
 
+    public static final ConfigOption<String> KAFKA_RULESETS_TOPIC = ConfigOptions.key("kafka.rulesets-topic")
+            .stringType().defaultValue("")
+            .withDescription("Whole rule-set files (YAML, key = version) for live rule-set versions, e.g. "
+                    + "'rulesets' (rules publish); empty: none, the rule sets given at submission stay.");
+
     public static final ConfigOption<String> KAFKA_VIOLATIONS_TOPIC = ConfigOptions.key("kafka.violations-topic")
             .stringType().defaultValue(Topics.VIOLATIONS)
             .withDescription("Violations as they open and close; empty: not published.");
@@ -323,7 +328,8 @@ public final class JobOptions {
 
     /** Every option, in the order of the documentation. */
     public static final List<ConfigOption<?>> ALL = List.of(
-            KAFKA_BOOTSTRAP, KAFKA_POSITIONS_TOPIC, KAFKA_DLQ_TOPIC, KAFKA_FENCES_TOPIC, KAFKA_VIOLATIONS_TOPIC,
+            KAFKA_BOOTSTRAP, KAFKA_POSITIONS_TOPIC, KAFKA_DLQ_TOPIC, KAFKA_FENCES_TOPIC, KAFKA_RULESETS_TOPIC,
+            KAFKA_VIOLATIONS_TOPIC,
             KAFKA_TRANSACTIONAL_ID_PREFIX, KAFKA_GROUP_ID, KAFKA_STARTING_OFFSETS, KAFKA_BOUNDED,
             KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD_ENV, KAFKA_PASSWORD_FILE,
             KAFKA_TRUSTSTORE, KAFKA_TRUSTSTORE_TYPE, KAFKA_TRUSTSTORE_PASSWORD_ENV, KAFKA_TRUSTSTORE_PASSWORD_FILE,

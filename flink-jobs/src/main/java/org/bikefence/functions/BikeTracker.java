@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -28,6 +29,7 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -40,6 +42,7 @@ import org.bikefence.metrics.MonthlyMetricsFolder;
 import org.bikefence.model.BikeFact;
 import org.bikefence.model.ClassifiedPosition;
 import org.bikefence.model.OperatorSignal;
+import org.bikefence.model.RuleSetUpdate;
 import org.bikefence.model.ViolationEvent;
 
 /**
@@ -81,11 +84,25 @@ import org.bikefence.model.ViolationEvent;
  * <p>Scheduled zones switch on deadlines too: a report inside a scheduled zone carries the zone's period, and
  * {@link BikeRules#nextDeadline} includes its start plus the grace (a bike standing there before the start) and its
  * end (an open violation closes then), so a silent bike's one timer fires at them as at any other deadline.
+ *
+ * <h2>Rule-set versions</h2>
+ * The per-bike parameters ({@link TrackerSettings}) come from the rule-set version in force at each event's time: the
+ * versions known at submission, by the start of their {@code effectiveFrom} day, and, run as a two-input operator,
+ * the versions accepted while running (second input, broadcast; kept in operator broadcast state, so a restored or
+ * rescaled job has them). A version's start is an event of every bike with a track, as a deadline is (its deadlines
+ * are looked at again under the new parameters then; a deadline the new version puts before its start is reached at
+ * the start), and a version that arrives before the watermark passes its start registers that wake-up for every bike:
+ * the output is then exactly that of a job started with the version. One that arrives later applies from the first
+ * watermark after its arrival (the events not processed yet). A no-park grace is the one in force when the bike
+ * entered the zone. The expiry horizon stays the one of the versions known at submission (the job's validation
+ * refuses a live version that needs a longer one).
  */
 public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
-        implements OneInputStreamOperator<ClassifiedPosition, ViolationEvent>, Triggerable<String, VoidNamespace> {
+        implements OneInputStreamOperator<ClassifiedPosition, ViolationEvent>,
+        TwoInputStreamOperator<ClassifiedPosition, RuleSetUpdate, ViolationEvent>, Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 2L;
     private static final long HOUR = 3_600_000L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BikeTracker.class);
 
     public static final OutputTag<ClassifiedPosition> LATE_POSITIONS = new OutputTag<>("late-positions") {};
     public static final OutputTag<BikeFact> FACTS = new OutputTag<>("bike-facts", BikeFactSerializer.TYPE);
@@ -99,9 +116,15 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
 
     private static final Comparator<ClassifiedPosition> BY_TIME = Comparator.comparingLong(p -> p.ts);
 
-    private final BikeRules rules;
+    /** The versions known at submission, by the event time they apply from (the first also before it). */
+    private final TreeMap<Long, TrackerSettings> initialVersions;
     private final ZoneId zone;
     private final long expiryMs;
+    /** The rules in force at the event time being processed: set by {@link #advance} before each step. */
+    private transient BikeRules rules;
+    /** Every version known now, by the event time it applies from; {@link #single} when there is one. */
+    private transient TreeMap<Long, BikeRules> inForce;
+    private transient BikeRules single;
 
     /** Waiting reports, only written here before a checkpoint barrier (the per-report layout of earlier versions). */
     private transient MapState<Long, List<ClassifiedPosition>> buffer;
@@ -111,6 +134,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
     private transient LocalDays days;
     private transient Counter late;
     private transient Counter expired;
+    private transient Counter appliedLate;
 
     /** Per bike key: the reports the watermark has not passed yet. */
     private transient Map<String, Waiting> waiting;
@@ -125,9 +149,30 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
 
     /** @param zone where days and months are cut (the rule set's time zone) */
     public BikeTracker(TrackerSettings settings, ZoneId zone) {
-        this.rules = new BikeRules(settings);
+        this(new TreeMap<>(Map.of(Long.MIN_VALUE, settings)), zone);
+    }
+
+    /**
+     * @param versions the per-bike parameters by the event time they apply from (epoch ms); the first also applies
+     *     before its time
+     * @param zone where days and months are cut (the rule set's time zone)
+     */
+    public BikeTracker(NavigableMap<Long, TrackerSettings> versions, ZoneId zone) {
+        if (versions.isEmpty()) {
+            throw new IllegalArgumentException("no per-bike parameters");
+        }
+        this.initialVersions = new TreeMap<>(versions);
         this.zone = zone;
-        this.expiryMs = settings.expiryHorizonMs();
+        this.expiryMs = expiryHorizonMs(versions.values());
+    }
+
+    /** How long a silent bike's track is kept with these versions: the longest of their horizons. */
+    public static long expiryHorizonMs(java.util.Collection<TrackerSettings> versions) {
+        long longest = 0;
+        for (TrackerSettings s : versions) {
+            longest = Math.max(longest, s.expiryHorizonMs());
+        }
+        return longest;
     }
 
     /** One bike's reports that the watermark has not passed, and its track while it is in use. */
@@ -200,6 +245,13 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         waiting = new HashMap<>();
         bySecond = new TreeMap<>();
         spilled = new HashSet<>();
+        inForce = new TreeMap<>();
+        initialVersions.forEach((from, s) -> inForce.put(from, new BikeRules(s)));
+        for (Map.Entry<String, RuleSetUpdate> e
+                : context.getOperatorStateStore().getBroadcastState(LiveRuleSets.STATE).entries()) {
+            inForce.put(e.getValue().appliesFrom, new BikeRules(LiveRuleSets.trackerSettings(e.getValue())));
+        }
+        versionsChanged();
         if (context.isRestored()) {
             takeBackWaitingReports();
         }
@@ -235,6 +287,70 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         days = new LocalDays(zone);
         late = getRuntimeContext().getMetricGroup().counter("lateRecords");
         expired = getRuntimeContext().getMetricGroup().counter("bikesForgotten");
+        appliedLate = getRuntimeContext().getMetricGroup().counter("ruleSetsAppliedLate");
+    }
+
+    @Override
+    public void processElement1(StreamRecord<ClassifiedPosition> element) throws Exception {
+        processElement(element);
+    }
+
+    /**
+     * A rule-set version the job accepted: its parameters apply from its start, or, when the watermark has passed
+     * that, from the first event after the watermark; every bike with a track wakes up at the start.
+     */
+    @Override
+    public void processElement2(StreamRecord<RuleSetUpdate> element) throws Exception {
+        RuleSetUpdate u = element.getValue();
+        long wm = timers.currentWatermark();
+        RuleSetUpdate kept = new RuleSetUpdate(u.key, u.yaml, u.publishedAt, u.source);
+        kept.version = u.version;
+        kept.appliesFrom = wm == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(u.appliesFrom, wm + 1);
+        getOperatorStateBackend().getBroadcastState(LiveRuleSets.STATE).put(u.version, kept);
+        inForce.put(kept.appliesFrom, new BikeRules(LiveRuleSets.trackerSettings(kept)));
+        versionsChanged();
+        if (kept.appliesFrom > u.appliesFrom) {
+            appliedLate.inc();
+            LOG.warn("Rule set {} starts at {} but arrived with the watermark at {}: its per-bike rules apply from {}",
+                    u.version, java.time.Instant.ofEpochMilli(u.appliesFrom), java.time.Instant.ofEpochMilli(wm),
+                    kept.appliesFrom == Long.MAX_VALUE ? "never (the input has ended)"
+                            : java.time.Instant.ofEpochMilli(kept.appliesFrom));
+        }
+        if (kept.appliesFrom == Long.MAX_VALUE) {
+            return;
+        }
+        List<String> keys;
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        try (Stream<String> ks = backend.getKeys("bike-track", VoidNamespace.INSTANCE)) {
+            keys = ks.collect(Collectors.toCollection(ArrayList::new));
+        }
+        for (String key : keys) {
+            setCurrentKey(key);
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, kept.appliesFrom);
+        }
+    }
+
+    private void versionsChanged() {
+        single = inForce.size() == 1 ? inForce.firstEntry().getValue() : null;
+        rules = inForce.firstEntry().getValue();
+    }
+
+    /** The rules in force at event time {@code t}. */
+    private BikeRules rulesAt(long t) {
+        if (single != null) {
+            return single;
+        }
+        Map.Entry<Long, BikeRules> e = inForce.floorEntry(t);
+        return e != null ? e.getValue() : inForce.firstEntry().getValue();
+    }
+
+    /** The start of the first version after {@code t}, or MAX_VALUE. */
+    private long versionStartAfter(long t) {
+        if (single != null) {
+            return Long.MAX_VALUE;
+        }
+        Long k = inForce.higherKey(t);
+        return k == null ? Long.MAX_VALUE : k;
     }
 
     @Override
@@ -356,6 +472,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         long t = tr != null ? tr.processedUpTo : Long.MIN_VALUE;
         int i = 0;
         while (true) {
+            rules = rulesAt(t);
             long next = i < due.size() ? due.get(i).ts : Long.MAX_VALUE;
             if (tr != null) {
                 long deadline = rules.nextDeadline(tr);
@@ -365,11 +482,14 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
                 if (tr.expiryTimer != 0 && tr.expiryTimer > t) {
                     next = Math.min(next, tr.expiryTimer);
                 }
+                // A new version's start: the bike's deadlines are looked at again under its parameters.
+                next = Math.min(next, versionStartAfter(t));
             }
             if (next == Long.MAX_VALUE || next > wm) {
                 break;
             }
             t = next;
+            rules = rulesAt(t);
             int end = i;
             while (end < due.size() && due.get(end).ts == t) {
                 end++;
@@ -418,6 +538,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         if (tr.expiryTimer != 0 && tr.expiryTimer > t) {
             wake = Math.min(wake, tr.expiryTimer);
         }
+        wake = Math.min(wake, versionStartAfter(t));
         long registered = wake == Long.MAX_VALUE ? 0 : wake;
         // A timer already registered no later than the new wake-up stays: when it fires, nothing is due yet and the
         // bike registers the later one then. Most reports move the next deadline a little later (the report gap),

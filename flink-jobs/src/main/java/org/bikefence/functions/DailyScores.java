@@ -26,13 +26,16 @@ import org.slf4j.LoggerFactory;
  * operator fire in event-time order, so the running count needs no buffering. Each day is scored with the
  * rule-set version in force that day, as {@link MonthlyAssessments} scores each month; a day no version covers
  * (a record dated before the first version's {@code effectiveFrom}, say) gets no score: it is counted in
- * {@code daysWithoutRuleSet} and logged, and never fails the job.
+ * {@code daysWithoutRuleSet} and logged, and never fails the job. Run by {@link #operator}, it also takes the versions
+ * the job accepts while running: each minute is scored with the versions known when it arrives.
  */
-public class DailyScores extends KeyedProcessFunction<String, OperatorMinute, OperatorScore> {
+public class DailyScores extends KeyedProcessFunction<String, OperatorMinute, OperatorScore>
+        implements RuleSetsOperator.Scoring {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DailyScores.class);
 
-    private final RuleSetRegistry registry;
+    /** Every version known: those given at submission, and those accepted while running ({@link RuleSetsOperator}). */
+    private RuleSetRegistry registry;
     private final String city;
     private final String district;
     private final java.time.ZoneId zone;
@@ -52,6 +55,21 @@ public class DailyScores extends KeyedProcessFunction<String, OperatorMinute, Op
         this.city = current.city();
         this.district = current.district().orElse(null);
         this.zone = current.timeZone();
+    }
+
+    /** The operator that also takes the versions accepted while running, as a second input. */
+    public static RuleSetsOperator<OperatorMinute, OperatorScore> operator(RuleSetRegistry registry, RuleSet current) {
+        return new RuleSetsOperator<>(new DailyScores(registry, current));
+    }
+
+    @Override
+    public RuleSetRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void use(RuleSetRegistry registry) {
+        this.registry = registry;
     }
 
     @Override

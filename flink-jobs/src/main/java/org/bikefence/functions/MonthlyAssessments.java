@@ -15,7 +15,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 import org.bikefence.metrics.MonthSoFar;
 import org.bikefence.rules.MonthlyAssessment;
@@ -32,11 +31,13 @@ import org.slf4j.LoggerFactory;
  * follows a change of the month (the operators' minutes in between all counted). Keyed by city (one key): ranking needs all operators together, and the
  * inputs are a few records per operator and minute.
  */
-public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar, InfluxPoint> {
+public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar, InfluxPoint>
+        implements RuleSetsOperator.Scoring {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MonthlyAssessments.class);
 
-    private final RuleSetRegistry registry;
+    /** Every version known: those given at submission, and those accepted while running ({@link RuleSetsOperator}). */
+    private RuleSetRegistry registry;
     private final String city;
     private final String district;
     private final java.time.ZoneId zone;
@@ -74,14 +75,24 @@ public class MonthlyAssessments extends KeyedProcessFunction<String, MonthSoFar,
         failures = getRuntimeContext().getMetricGroup().counter("assessmentFailures");
     }
 
-    /** The operator to run this function in: see {@link Batching}. */
-    public static KeyedProcessOperator<String, MonthSoFar, InfluxPoint> operator(RuleSetRegistry registry,
+    @Override
+    public RuleSetRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void use(RuleSetRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The operator to run this function in: see {@link Batching}; its second input takes versions accepted live. */
+    public static RuleSetsOperator<MonthSoFar, InfluxPoint> operator(RuleSetRegistry registry,
             RuleSet current) {
         return new Batching(new MonthlyAssessments(registry, current));
     }
 
     /** Runs the function with the latest month figures written to keyed state only before checkpoint barriers. */
-    static final class Batching extends KeyedProcessOperator<String, MonthSoFar, InfluxPoint> {
+    static final class Batching extends RuleSetsOperator<MonthSoFar, InfluxPoint> {
         private static final long serialVersionUID = 1L;
 
         Batching(MonthlyAssessments f) {

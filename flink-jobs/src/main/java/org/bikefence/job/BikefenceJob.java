@@ -19,6 +19,8 @@ import org.bikefence.model.FenceUpdate;
 import org.bikefence.model.OperatorMinute;
 import org.bikefence.model.OperatorScore;
 import org.bikefence.model.RawRecord;
+import org.bikefence.model.RuleSetUpdate;
+import org.bikefence.functions.ValidateRuleSets;
 import org.bikefence.model.ViolationEvent;
 import org.apache.flink.util.Collector;
 import org.bikefence.model.AreaDelta;
@@ -65,6 +67,24 @@ public final class BikefenceJob {
     static final WatermarkStrategy<FenceUpdate> FENCE_UPDATES_NEVER_HOLD_BACK_TIME =
             neverHoldBackTime((u, kafkaTs) -> u.publishedAt);
 
+    /**
+     * Rule-set versions say themselves when they apply (their {@code effectiveFrom}); their input must neither hold
+     * back the positions' watermark where it meets them (the tracker, the scoring steps) nor push it: it is idle for
+     * ever, so the operators' event time is the positions' alone. A side input at +infinity would be: when the
+     * positions went idle (no data for {@code watermark.idleness-ms}), a two-input operator's watermark would jump to
+     * +infinity with it, and the tracker would fire every deadline at once.
+     */
+    static final WatermarkStrategy<RuleSetUpdate> RULE_SET_UPDATES_NEVER_HOLD_BACK_TIME =
+            WatermarkStrategy.<RuleSetUpdate>forGenerator(ctx -> new WatermarkGenerator<RuleSetUpdate>() {
+                @Override
+                public void onEvent(RuleSetUpdate event, long timestamp, WatermarkOutput output) {}
+
+                @Override
+                public void onPeriodicEmit(WatermarkOutput output) {
+                    output.markIdle();
+                }
+            }).withTimestampAssigner((u, kafkaTs) -> u.publishedAt);
+
     /** All operators are ranked together under one key. */
     static final String CITY_KEY = "city";
 
@@ -88,6 +108,9 @@ public final class BikefenceJob {
     private final Sink<DeadLetter> deadLetters;
     private final Sink<ViolationEvent> violationsOut;
     private final JobSettings settings;
+    private Source<RuleSetUpdate, ?, ?> ruleSetUpdates;
+    /** The accepted rule-set versions while the pipeline is built; null without a source of them. */
+    private DataStream<RuleSetUpdate> acceptedRuleSets;
 
     /**
      * @param fenceUpdates new fence sets while running; null when the fences given at submission stay
@@ -113,6 +136,16 @@ public final class BikefenceJob {
     }
 
     /**
+     * New rule-set versions while running (the {@code rulesets} topic); null (the default) when the versions given at
+     * submission stay. Each is validated once ({@link ValidateRuleSets}); an accepted one goes broadcast to the
+     * tracker and the scoring steps.
+     */
+    public BikefenceJob ruleSetUpdates(Source<RuleSetUpdate, ?, ?> updates) {
+        this.ruleSetUpdates = updates;
+        return this;
+    }
+
+    /**
      * Adds the pipeline to the environment, for callers that run it asynchronously (the demo). It reads as
      * the data-flow picture in the README: each step is one sub-pipeline below, built in this order (the order
      * fixes the operator chains' names, so keep it).
@@ -120,6 +153,7 @@ public final class BikefenceJob {
     public void build(StreamExecutionEnvironment env) {
         Decoded decoded = decodeAndValidate(env);
         SingleOutputStreamOperator<ClassifiedPosition> classified = classifyAgainstFences(env, decoded.positions());
+        DataStream<InfluxPoint> ruleSetPoints = validateRuleSets(env);
         SingleOutputStreamOperator<ViolationEvent> violations = trackBikes(classified);
         DataStream<OperatorSignal> invalid = invalidRecordSignals(decoded.rejected());
         SingleOutputStreamOperator<OperatorSignal> accumulation = accumulation(violations);
@@ -128,8 +162,34 @@ public final class BikefenceJob {
         DataStream<OperatorScore> scores = dailyScores(minutes);
         DataStream<InfluxPoint> assessments = monthlyAssessments(months);
         DataStream<InfluxPoint> now = nowSnapshots(violations, accumulation, minutes);
-        influxPoints(violations, minutes, scores, classified, assessments, accumulation, now)
+        DataStream<InfluxPoint> points = influxPoints(violations, minutes, scores, classified, assessments,
+                accumulation, now);
+        (ruleSetPoints == null ? points : points.union(ruleSetPoints))
                 .sinkTo(influx).name("influxdb").uid("influxdb-sink");
+    }
+
+    /**
+     * Rule-set versions published while running, validated once for the whole job: the accepted ones for the tracker
+     * and the scoring steps ({@link #acceptedRuleSets}), every outcome as a {@code rule_set} point (returned). Nothing
+     * without a source of them.
+     */
+    private DataStream<InfluxPoint> validateRuleSets(StreamExecutionEnvironment env) {
+        if (ruleSetUpdates == null) {
+            return null;
+        }
+        TypeInformation<RuleSetUpdate> type = Types.POJO(RuleSetUpdate.class);
+        SingleOutputStreamOperator<RuleSetUpdate> accepted = env
+                .fromSource(ruleSetUpdates, RULE_SET_UPDATES_NEVER_HOLD_BACK_TIME, "rulesets", type)
+                .uid("rulesets-source")
+                .keyBy(u -> CITY_KEY, Types.STRING)
+                .process(new ValidateRuleSets(settings.registry(), settings.rules(),
+                        BikeTracker.expiryHorizonMs(settings.trackerVersions().values())))
+                .returns(type)
+                .name("validate-rule-sets").uid("validate-rule-sets");
+        acceptedRuleSets = accepted;
+        return accepted.getSideOutput(ValidateRuleSets.RULE_SET_EVENTS)
+                .map(InfluxSchema::ruleSet).returns(InfluxPointSerializer.TYPE)
+                .name("rule-set-points").uid("rule-set-points");
     }
 
     /** The positions that decoded and passed validation, and the records that did not. */
@@ -197,11 +257,13 @@ public final class BikefenceJob {
      * network for.
      */
     private SingleOutputStreamOperator<ViolationEvent> trackBikes(DataStream<ClassifiedPosition> classified) {
-        SingleOutputStreamOperator<ViolationEvent> violations = classified
-                .keyBy(BikeTracker::bikeKey)
-                .transform("bike-tracker", BikeTracker.OUTPUT_TYPE,
-                        new BikeTracker(settings.tracker(), settings.rules().timeZone()))
-                .uid("bike-tracker");
+        BikeTracker tracker = new BikeTracker(settings.trackerVersions(), settings.rules().timeZone());
+        SingleOutputStreamOperator<ViolationEvent> violations = acceptedRuleSets == null
+                ? classified.keyBy(BikeTracker::bikeKey)
+                        .transform("bike-tracker", BikeTracker.OUTPUT_TYPE, tracker).uid("bike-tracker")
+                : classified.keyBy(BikeTracker::bikeKey)
+                        .connect(acceptedRuleSets.broadcast())
+                        .transform("bike-tracker", BikeTracker.OUTPUT_TYPE, tracker).uid("bike-tracker");
         if (violationsOut != null) {
             violations.sinkTo(violationsOut).name("bike-violations").uid("bike-violations-sink");
         }
@@ -210,9 +272,17 @@ public final class BikefenceJob {
 
     /** Per operator and day: the no-park score (scoring-rules) from its minute counts (already keyed by operator). */
     private DataStream<OperatorScore> dailyScores(DataStream<OperatorMinute> minutes) {
-        return DataStreamUtils.reinterpretAsKeyedStream(minutes, m -> m.operator, Types.STRING)
-                .process(new DailyScores(settings.registry(), settings.rules()))
-                .name("operator-score").uid("operator-score");
+        org.apache.flink.streaming.api.datastream.KeyedStream<OperatorMinute, String> byOperator =
+                DataStreamUtils.reinterpretAsKeyedStream(minutes, m -> m.operator, Types.STRING);
+        if (acceptedRuleSets == null) {
+            return byOperator
+                    .process(new DailyScores(settings.registry(), settings.rules()))
+                    .name("operator-score").uid("operator-score");
+        }
+        return byOperator.connect(acceptedRuleSets.broadcast())
+                .transform("operator-score", Types.POJO(OperatorScore.class),
+                        DailyScores.operator(settings.registry(), settings.rules()))
+                .uid("operator-score");
     }
 
     /** Rejected records that name their operator count against it (invalid data) in the month metrics. */
@@ -274,8 +344,13 @@ public final class BikefenceJob {
 
     /** Each operator's month so far scored, graded and ranked for the whole city (a few records per minute). */
     private DataStream<InfluxPoint> monthlyAssessments(DataStream<MonthSoFar> months) {
-        return months
-                .keyBy(c -> CITY_KEY)
+        org.apache.flink.streaming.api.datastream.KeyedStream<MonthSoFar, String> city = months.keyBy(c -> CITY_KEY);
+        if (acceptedRuleSets == null) {
+            return city.transform("monthly-assessment", InfluxPointSerializer.TYPE,
+                            MonthlyAssessments.operator(settings.registry(), settings.rules()))
+                    .uid("monthly-assessment");
+        }
+        return city.connect(acceptedRuleSets.broadcast())
                 .transform("monthly-assessment", InfluxPointSerializer.TYPE,
                         MonthlyAssessments.operator(settings.registry(), settings.rules()))
                 .uid("monthly-assessment");

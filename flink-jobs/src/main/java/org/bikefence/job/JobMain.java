@@ -16,12 +16,14 @@ import org.bikefence.config.JobOptions;
 import org.bikefence.config.LocalRuntime;
 import org.bikefence.kafka.DeadLetterSerializer;
 import org.bikefence.kafka.FenceUpdateDeserializer;
+import org.bikefence.kafka.RuleSetUpdateDeserializer;
 import org.bikefence.kafka.RawRecordDeserializer;
 import org.bikefence.kafka.RestorableBoundedKafkaSource;
 import org.bikefence.kafka.ViolationSerializer;
 import org.bikefence.model.DeadLetter;
 import org.bikefence.model.FenceUpdate;
 import org.bikefence.model.RawRecord;
+import org.bikefence.model.RuleSetUpdate;
 import org.bikefence.model.ViolationEvent;
 import org.bikefence.rules.RuleSet;
 import org.bikefence.rules.RuleSetLoader;
@@ -93,10 +95,12 @@ public final class JobMain {
         JobSettings settings = settings(config);
         // Bounded runs must also end after a restore: see RestorableBoundedKafkaSource.
         KafkaSource<FenceUpdate> fences = fenceUpdateSource(config);
+        KafkaSource<RuleSetUpdate> ruleSets = ruleSetUpdateSource(config);
         return new BikefenceJob(RestorableBoundedKafkaSource.of(kafkaSource(config)),
                 fences == null ? null : RestorableBoundedKafkaSource.of(fences),
                 InfluxDbSink.fromConfig(config.configuration()), deadLetterSink(config), violationSink(config),
-                settings);
+                settings)
+                .ruleSetUpdates(ruleSets == null ? null : RestorableBoundedKafkaSource.of(ruleSets));
     }
 
     static KafkaSource<RawRecord> kafkaSource(JobConfig config) {
@@ -227,6 +231,10 @@ public final class JobMain {
         if (fences != null && !fences.isBlank()) {
             wanted.add(new String[] {JobOptions.KAFKA_FENCES_TOPIC.key(), fences});
         }
+        String ruleSets = config.get(JobOptions.KAFKA_RULESETS_TOPIC);
+        if (ruleSets != null && !ruleSets.isBlank()) {
+            wanted.add(new String[] {JobOptions.KAFKA_RULESETS_TOPIC.key(), ruleSets});
+        }
         return wanted;
     }
 
@@ -270,6 +278,28 @@ public final class JobMain {
                 .setTopics(topic)
                 .setGroupId(config.get(JobOptions.KAFKA_GROUP_ID) + "-fences")
                 .setDeserializer(new FenceUpdateDeserializer())
+                .setStartingOffsets(OffsetsInitializer.earliest());
+        if (config.get(JobOptions.KAFKA_BOUNDED)) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    /**
+     * The rule-set topic ({@code rulesets} when set), read from the start so a new job takes every version
+     * published; none when the option is empty (the default).
+     */
+    static KafkaSource<RuleSetUpdate> ruleSetUpdateSource(JobConfig config) {
+        String topic = config.get(JobOptions.KAFKA_RULESETS_TOPIC);
+        if (topic == null || topic.isBlank()) {
+            return null;
+        }
+        KafkaSourceBuilder<RuleSetUpdate> b = KafkaSource.<RuleSetUpdate>builder()
+                .setProperties(kafkaSecurityProperties(config))
+                .setBootstrapServers(config.get(JobOptions.KAFKA_BOOTSTRAP))
+                .setTopics(topic)
+                .setGroupId(config.get(JobOptions.KAFKA_GROUP_ID) + "-rulesets")
+                .setDeserializer(new RuleSetUpdateDeserializer())
                 .setStartingOffsets(OffsetsInitializer.earliest());
         if (config.get(JobOptions.KAFKA_BOUNDED)) {
             b.setBounded(OffsetsInitializer.latest());

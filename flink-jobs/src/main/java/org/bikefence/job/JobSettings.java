@@ -61,10 +61,24 @@ public final class JobSettings {
 
     /** The per-bike rule parameters, all from the rule set (its defaults where the file says nothing). */
     public TrackerSettings tracker() {
-        org.bikefence.rules.Monitoring m = rules.monitoring();
-        return new TrackerSettings(rules.noPark().grace(), m.outOfArea().grace(), m.zombies().idle(),
-                m.condition().handleDeadline(), TrackerSettings.MOVE_THRESHOLD_METRES,
-                m.dataFeed().parkedReportInterval(), m.dataFeed().ridingReportInterval());
+        return TrackerSettings.of(rules);
+    }
+
+    /**
+     * The per-bike parameters by the event time they apply from: {@link #tracker()} (also before its start), then
+     * each later version of the registry for the same city and district from the start of its {@code effectiveFrom}
+     * day.
+     */
+    public java.util.NavigableMap<Long, TrackerSettings> trackerVersions() {
+        java.util.TreeMap<Long, TrackerSettings> byStart = new java.util.TreeMap<>();
+        byStart.put(Long.MIN_VALUE, tracker());
+        for (RuleSet r : registry.versions(rules.city(), rules.district().orElse(null))) {
+            if (r.effectiveFrom().isAfter(rules.effectiveFrom())) {
+                byStart.put(r.effectiveFrom().atStartOfDay(rules.timeZone()).toInstant().toEpochMilli(),
+                        TrackerSettings.of(r));
+            }
+        }
+        return byStart;
     }
 
     public Duration maxOutOfOrderness() {

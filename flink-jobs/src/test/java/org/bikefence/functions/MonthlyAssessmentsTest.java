@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MonthlyAssessmentsTest {
     private static final Path HULI = Path.of("../scoring-rules/rulesets/huli.yaml");
 
-    private static MonthSoFar counts(String operator, String month, long bikes, long noPark) {
+    static MonthSoFar counts(String operator, String month, long bikes, long noPark) {
         YearMonth m = YearMonth.parse(month);
         return new MonthSoFar(OperatorMonthMetrics.builder(operator, m)
                 .fleet(new OperatorMonthMetrics.Fleet(new TreeMap<>(Map.of(m.atDay(5), bikes)), bikes, 0))

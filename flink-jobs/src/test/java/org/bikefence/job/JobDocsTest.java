@@ -43,7 +43,10 @@ class JobDocsTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         new BikefenceJob(new EmptySource<>(TypeInformation.of(RawRecord.class)),
                 new EmptySource<>(TypeInformation.of(FenceUpdate.class)), new DiscardingSink<>(),
-                new DiscardingSink<>(), new DiscardingSink<>(), settings).build(env);
+                new DiscardingSink<>(), new DiscardingSink<>(), settings)
+                .ruleSetUpdates(new EmptySource<>(org.apache.flink.api.common.typeinfo.Types.POJO(
+                        org.bikefence.model.RuleSetUpdate.class)))
+                .build(env);
         return env.getStreamGraph();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
@@ -40,6 +41,33 @@ class JobMainITCase {
         assertThatThrownBy(() -> JobMain.create(bounded(kafka, "no-such-positions", "")))
                 .hasMessageContaining("'kafka.positions-topic'").hasMessageContaining("'no-such-positions'");
         assertThatCode(() -> JobMain.create(bounded(kafka, positions, ""))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aBoundedRunOverAMissingRuleSetTopicFailsAtSubmissionNamingTheOption() {
+        LocalKafka kafka = KafkaExtension.kafka();
+        String positions = "jm-positions-" + System.nanoTime();
+        String ruleSets = "jm-rulesets-" + System.nanoTime();
+        kafka.createTopics(1, positions);
+
+        assertThatThrownBy(() -> JobMain.create(withRuleSets(kafka, positions, "no-such-rulesets")))
+                .hasMessageContaining("'kafka.rulesets-topic'").hasMessageContaining("'no-such-rulesets'");
+        kafka.createTopics(1, ruleSets);
+        assertThatCode(() -> JobMain.create(withRuleSets(kafka, positions, ruleSets)))
+                .doesNotThrowAnyException();
+        assertThat(JobMain.ruleSetUpdateSource(bounded(kafka, positions, ""))).as("off by default").isNull();
+    }
+
+    private static JobConfig withRuleSets(LocalKafka kafka, String positions, String ruleSets) {
+        return JobConfig.fromArgs(new String[] {
+            "--" + JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers(),
+            "--" + JobOptions.KAFKA_POSITIONS_TOPIC.key(), positions,
+            "--" + JobOptions.KAFKA_FENCES_TOPIC.key(), "",
+            "--" + JobOptions.KAFKA_RULESETS_TOPIC.key(), ruleSets,
+            "--" + JobOptions.KAFKA_BOUNDED.key(), "true",
+            "--" + JobOptions.FENCES.key(), ScenarioFixtures.FENCES,
+            "--" + JobOptions.RULES.key(), ScenarioFixtures.RULES,
+        }, Map.of());
     }
 
     @Test

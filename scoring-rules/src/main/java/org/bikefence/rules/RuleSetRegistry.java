@@ -74,6 +74,27 @@ public final class RuleSetRegistry implements Serializable {
         return build(new ArrayList<>(ruleSets), Map.of());
     }
 
+    /**
+     * This registry with one more version, checked as {@link #of} checks (overlaps, a version name twice); a
+     * version equal to one already held changes nothing.
+     *
+     * @throws IllegalArgumentException naming the version and the field
+     */
+    public RuleSetRegistry with(RuleSet added) {
+        List<RuleSet> all = new ArrayList<>();
+        versions.values().forEach(all::addAll);
+        if (all.contains(added)) {
+            return this;
+        }
+        all.add(added);
+        return of(all);
+    }
+
+    /** Whether this registry holds a version equal to {@code r}. */
+    public boolean contains(RuleSet r) {
+        return versions(r.city(), r.district().orElse(null)).contains(r);
+    }
+
     private static RuleSetRegistry build(List<RuleSet> sets, Map<RuleSet, RuleSetLoader.Located> where) {
         Map<Area, List<RuleSet>> byArea = new LinkedHashMap<>();
         for (RuleSet r : sets) {

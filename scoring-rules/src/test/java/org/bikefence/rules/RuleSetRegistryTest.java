@@ -28,6 +28,27 @@ class RuleSetRegistryTest {
     }
 
     @Test
+    void withAddsAVersionCheckedAsAWholeDirectoryIsAndAnEqualOneChangesNothing() throws IOException {
+        RuleSet huli = RuleSetLoader.load(HULI);
+        RuleSet april = RuleSetLoader.load(new java.io.ByteArrayInputStream(
+                april2026().getBytes(java.nio.charset.StandardCharsets.UTF_8)), "april.yaml");
+        RuleSetRegistry one = RuleSetRegistry.of(List.of(huli));
+
+        RuleSetRegistry two = one.with(april);
+        assertThat(two.forMonth("Xiamen", "Huli", MARCH).version()).isEqualTo("huli-2026.1");
+        assertThat(two.forMonth("Xiamen", "Huli", APRIL).version()).isEqualTo("huli-2026.2");
+        assertThat(two.contains(april)).isTrue();
+        assertThat(one.contains(april)).as("the registry it came from is unchanged").isFalse();
+        assertThat(two.with(RuleSetLoader.load(HULI))).as("an equal version").isSameAs(two);
+
+        RuleSet sameDay = RuleSetLoader.load(new java.io.ByteArrayInputStream(april2026()
+                .replace("version: huli-2026.2", "version: huli-2026.3")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)), "same-day.yaml");
+        assertThatThrownBy(() -> two.with(sameDay)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("huli-2026.3").hasMessageContaining("same day as huli-2026.2");
+    }
+
+    @Test
     void theShippedDirectoryLoads() {
         RuleSetRegistry registry = RuleSetRegistry.load(Path.of("rulesets"));
 
