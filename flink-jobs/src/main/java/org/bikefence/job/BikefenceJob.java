@@ -1,7 +1,6 @@
 package org.bikefence.job;
 
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -62,33 +61,30 @@ public final class BikefenceJob {
     /**
      * Fence updates take effect when they arrive, not at an event time, so their input must never hold
      * back the positions' watermark at the broadcast join (a source without watermarks would hold it at
-     * -infinity forever).
+     * -infinity forever), nor push it ({@link #neverHoldBackTime}).
      */
     static final WatermarkStrategy<FenceUpdate> FENCE_UPDATES_NEVER_HOLD_BACK_TIME =
             neverHoldBackTime((u, kafkaTs) -> u.publishedAt);
 
     /**
      * Rule-set versions say themselves when they apply (their {@code effectiveFrom}); their input must neither hold
-     * back the positions' watermark where it meets them (the tracker, the scoring steps) nor push it: it is idle for
-     * ever, so the operators' event time is the positions' alone. A side input at +infinity would be: when the
-     * positions went idle (no data for {@code watermark.idleness-ms}), a two-input operator's watermark would jump to
-     * +infinity with it, and the tracker would fire every deadline at once.
+     * back the positions' watermark where it meets them (the tracker, the scoring steps) nor push it
+     * ({@link #neverHoldBackTime}).
      */
     static final WatermarkStrategy<RuleSetUpdate> RULE_SET_UPDATES_NEVER_HOLD_BACK_TIME =
-            WatermarkStrategy.<RuleSetUpdate>forGenerator(ctx -> new WatermarkGenerator<RuleSetUpdate>() {
-                @Override
-                public void onEvent(RuleSetUpdate event, long timestamp, WatermarkOutput output) {}
-
-                @Override
-                public void onPeriodicEmit(WatermarkOutput output) {
-                    output.markIdle();
-                }
-            }).withTimestampAssigner((u, kafkaTs) -> u.publishedAt);
+            neverHoldBackTime((u, kafkaTs) -> u.publishedAt);
 
     /** All operators are ranked together under one key. */
     static final String CITY_KEY = "city";
 
-    /** A strategy for side inputs that must not hold back the positions' watermark where streams meet. */
+    /**
+     * A strategy for side inputs that must neither hold back the positions' watermark where streams meet nor push it:
+     * idle for ever, so the operators' event time is the positions' alone (and at the end of a bounded input the
+     * side input passes on the final watermark). A side input at +infinity, as this was until 2026-12-01, pushed it:
+     * when the positions went idle (no data for {@code watermark.idleness-ms}), an operator where they met took its
+     * watermark from the side input alone, +infinity, and the tracker fired every deadline at once and took every
+     * later report as late.
+     */
     static <T> WatermarkStrategy<T> neverHoldBackTime(
             org.apache.flink.api.common.eventtime.SerializableTimestampAssigner<T> timestamps) {
         return WatermarkStrategy.<T>forGenerator(ctx -> new WatermarkGenerator<T>() {
@@ -97,7 +93,7 @@ public final class BikefenceJob {
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                output.markIdle();
             }
         }).withTimestampAssigner(timestamps);
     }
