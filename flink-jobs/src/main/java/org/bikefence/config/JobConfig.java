@@ -30,7 +30,8 @@ public final class JobConfig {
     /** Options whose value must be a positive number. */
     private static final List<ConfigOption<? extends Number>> POSITIVE = List.of(JobOptions.MAX_OUT_OF_ORDER_MS,
             JobOptions.IDLENESS_MS, JobOptions.MAX_FUTURE_MS, JobOptions.MAX_BIKE_ID_LENGTH,
-            JobOptions.MAX_RECORD_BYTES, JobOptions.NOW_SNAPSHOT_INTERVAL_MINUTES, JobOptions.CHECKPOINT_INTERVAL_MS,
+            JobOptions.MAX_RECORD_BYTES, JobOptions.NOW_SNAPSHOT_INTERVAL_MINUTES, JobOptions.NOW_CELL_MIN_BIKES,
+            JobOptions.CHECKPOINT_INTERVAL_MS,
             JobOptions.PARALLELISM,
             JobOptions.MAX_PARALLELISM);
 

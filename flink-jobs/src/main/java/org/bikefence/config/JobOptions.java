@@ -228,6 +228,14 @@ public final class JobOptions {
                     + "panels: one point per open violation, open event and occupied area per interval (3 per "
                     + "hour per open violation at 20, 12 at the default 5).");
 
+    public static final ConfigOption<Integer> NOW_CELL_MIN_BIKES = ConfigOptions
+            .key("now.cell-min-bikes")
+            .intType().defaultValue(5)
+            .withDescription("Fewest bikes of one operator in an H3 cell for the cell to be in the now snapshots "
+                    + "(cell_operator_now; the map's piles): a cell that falls below gets one last point with its "
+                    + "count. Most occupied cells hold a bike or two, and a point for each of them every interval "
+                    + "was most of the snapshots' volume. 1: every occupied cell.");
+
     public static final ConfigOption<Long> CHECKPOINT_INTERVAL_MS = ConfigOptions.key("checkpoint.interval-ms")
             .longType().defaultValue(10_000L)
             .withDescription("Checkpoint interval in ms; the InfluxDB sink writes everything buffered at each "
@@ -336,7 +344,7 @@ public final class JobOptions {
             FENCES, FENCES_KIND, FENCES_CRS, FENCES_ID_PROPERTY, FENCES_NAME_PROPERTY, FENCES_VERSION,
             FENCES_OPERATORS, FENCES_VEHICLE_TYPES, FENCES_GBFS_RESTRICTIONS_WIN, FENCES_ZONE, FENCES_REPAIR,
             FENCES_BOUNDS, RULES, MAX_OUT_OF_ORDER_MS, IDLENESS_MS, MAX_FUTURE_MS, MAX_BIKE_ID_LENGTH, MAX_RECORD_BYTES,
-            NOW_SNAPSHOT_INTERVAL_MINUTES, CHECKPOINT_INTERVAL_MS, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND,
+            NOW_SNAPSHOT_INTERVAL_MINUTES, NOW_CELL_MIN_BIKES, CHECKPOINT_INTERVAL_MS, PARALLELISM, MAX_PARALLELISM, STATE_BACKEND,
             INFLUX_URL, INFLUX_API, INFLUX_DB, INFLUX_CREATE_DB, INFLUX_RP, INFLUX_USERNAME, INFLUX_PASSWORD_ENV, INFLUX_PASSWORD_FILE,
             INFLUX_ORG, INFLUX_BUCKET, INFLUX_TOKEN_ENV, INFLUX_TOKEN_FILE,
             INFLUX_BATCH_SIZE, INFLUX_FLUSH_INTERVAL_MS, INFLUX_MAX_RETRIES, INFLUX_INITIAL_BACKOFF_MS);

@@ -47,6 +47,8 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
     private static final String LATER = "now-later";
 
     private final long intervalMs;
+    /** Fewest bikes of the operator in a cell for the cell to be written ({@code now.cell-min-bikes}). */
+    private final int cellMinBikes;
 
     /** Changes not yet in a snapshot, by the time they count from. */
     private transient MapState<Long, List<NowChange>> later;
@@ -65,8 +67,9 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
     private transient Set<Object> keysSaved;
 
     /** The operator to run this function in: see {@link Batching}. */
-    public static KeyedCoProcessOperator<String, NowChange, OperatorMinute, InfluxPoint> operator(long intervalMs) {
-        return new Batching(new NowSnapshots(intervalMs));
+    public static KeyedCoProcessOperator<String, NowChange, OperatorMinute, InfluxPoint> operator(long intervalMs,
+            int cellMinBikes) {
+        return new Batching(new NowSnapshots(intervalMs, cellMinBikes));
     }
 
     /** Runs the function with the changes gathered on the heap between checkpoint barriers. */
@@ -113,6 +116,20 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
 
     /** @param intervalMs how often to snapshot, in ms: a positive multiple of {@link OperatorMinute#NOW_INTERVAL_MS} */
     public NowSnapshots(long intervalMs) {
+        this(intervalMs, 1);
+    }
+
+    /**
+     * @param intervalMs how often to snapshot, in ms: a positive multiple of {@link OperatorMinute#NOW_INTERVAL_MS}
+     * @param cellMinBikes fewest bikes of the operator in an H3 cell for the cell to be written (1: every occupied
+     *     one); a written cell that falls below gets one last point with its count
+     */
+    public NowSnapshots(long intervalMs, int cellMinBikes) {
+        if (cellMinBikes < 1) {
+            throw new IllegalArgumentException("the fewest bikes of a cell in the snapshots must be at least 1, was "
+                    + cellMinBikes);
+        }
+        this.cellMinBikes = cellMinBikes;
         if (intervalMs <= 0 || intervalMs % OperatorMinute.NOW_INTERVAL_MS != 0) {
             throw new IllegalArgumentException("snapshot interval must be a positive multiple of 5 minutes, was "
                     + intervalMs + " ms");
@@ -240,11 +257,16 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
             return;
         }
         c.shown = shown;
-        if (c.bikes > 0 || shown) {
+        if (visible(c) || shown) {
             current.put(id, c);
         } else if (before != null) {
             current.remove(id);
         }
+    }
+
+    /** Whether an area's count is written: bikes there, and in a cell at least {@link #cellMinBikes}. */
+    private boolean visible(NowChange area) {
+        return area.bikes > 0 && (area.kind != NowChange.Kind.CELL || area.bikes >= cellMinBikes);
     }
 
     /** The snapshot at {@code at}: every entry of {@link #current}, then the state for the next one. */
@@ -261,11 +283,17 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
                 gone.add(e.getKey());
                 continue;
             }
+            if (area && !visible(c)) {
+                // Its last point, with the count it fell to (0, or fewer than a cell needs), if it was written.
+                if (c.shown) {
+                    out.collect(c.point(at));
+                }
+                gone.add(e.getKey());
+                continue;
+            }
             out.collect(c.point(at));
             openSeries.add(c.series());
-            if (area && c.bikes == 0) {
-                gone.add(e.getKey());
-            } else if (!c.shown) {
+            if (!c.shown) {
                 nowShown.add(e);
             }
         }

@@ -380,7 +380,8 @@ public final class BikefenceJob {
         return changes.keyBy(c -> c.operator)
                 .connect(boundaries.keyBy(m -> m.operator))
                 .transform("now-snapshots", InfluxPointSerializer.TYPE,
-                        NowSnapshots.operator(settings.nowSnapshotInterval().toMillis()))
+                        NowSnapshots.operator(settings.nowSnapshotInterval().toMillis(),
+                                settings.nowCellMinBikes()))
                 .uid("now-snapshots");
     }
 

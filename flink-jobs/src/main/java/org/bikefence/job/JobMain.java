@@ -161,6 +161,7 @@ public final class JobMain {
                 .maxBikeIdLength(config.get(JobOptions.MAX_BIKE_ID_LENGTH))
                 .maxRecordBytes(config.get(JobOptions.MAX_RECORD_BYTES))
                 .nowSnapshotInterval(java.time.Duration.ofMinutes(config.get(JobOptions.NOW_SNAPSHOT_INTERVAL_MINUTES)))
+                .nowCellMinBikes(config.get(JobOptions.NOW_CELL_MIN_BIKES))
                 .build();
     }
 

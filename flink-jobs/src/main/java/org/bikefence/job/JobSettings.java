@@ -19,6 +19,7 @@ public final class JobSettings {
     private final int maxBikeIdLength;
     private final int maxRecordBytes;
     private final Duration nowSnapshotInterval;
+    private final int nowCellMinBikes;
     private final Long fixedNowMs;
 
     private JobSettings(Builder b) {
@@ -32,6 +33,7 @@ public final class JobSettings {
         this.maxBikeIdLength = b.maxBikeIdLength;
         this.maxRecordBytes = b.maxRecordBytes;
         this.nowSnapshotInterval = b.nowSnapshotInterval;
+        this.nowCellMinBikes = b.nowCellMinBikes;
         this.fixedNowMs = b.fixedNowMs;
     }
 
@@ -108,6 +110,11 @@ public final class JobSettings {
         return nowSnapshotInterval;
     }
 
+    /** Fewest bikes of an operator in a cell for the cell to be in the now snapshots ({@code now.cell-min-bikes}). */
+    public int nowCellMinBikes() {
+        return nowCellMinBikes;
+    }
+
     /** A fixed "now" for the future-timestamp check (tests); null means the wall clock. */
     public Long fixedNowMs() {
         return fixedNowMs;
@@ -126,6 +133,7 @@ public final class JobSettings {
         private int maxRecordBytes = JobOptions.MAX_RECORD_BYTES.defaultValue();
         private Duration nowSnapshotInterval = Duration.ofMinutes(
                 JobOptions.NOW_SNAPSHOT_INTERVAL_MINUTES.defaultValue());
+        private int nowCellMinBikes = JobOptions.NOW_CELL_MIN_BIKES.defaultValue();
         private Long fixedNowMs;
 
         public Builder fences(byte[] geoJson, String sourceName) {
@@ -167,6 +175,11 @@ public final class JobSettings {
 
         public Builder maxRecordBytes(int bytes) {
             this.maxRecordBytes = bytes;
+            return this;
+        }
+
+        public Builder nowCellMinBikes(int n) {
+            this.nowCellMinBikes = n;
             return this;
         }
 

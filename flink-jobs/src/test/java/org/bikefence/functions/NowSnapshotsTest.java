@@ -35,7 +35,7 @@ class NowSnapshotsTest {
     private static KeyedTwoInputStreamOperatorTestHarness<String, NowChange, OperatorMinute, InfluxPoint> harness(
             long intervalMs, org.apache.flink.runtime.checkpoint.OperatorSubtaskState restoreFrom) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, NowChange, OperatorMinute, InfluxPoint> h =
-                new KeyedTwoInputStreamOperatorTestHarness<>(NowSnapshots.operator(intervalMs),
+                new KeyedTwoInputStreamOperatorTestHarness<>(NowSnapshots.operator(intervalMs, 1),
                         c -> c.operator, m -> m.operator, Types.STRING);
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
@@ -82,10 +82,36 @@ class NowSnapshotsTest {
 
     private static String describe(InfluxPoint p) {
         String what = p.tags().containsKey(InfluxSchema.TAG_BIKE_ID) ? p.tags().get(InfluxSchema.TAG_BIKE_ID)
-                : p.tags().getOrDefault(InfluxSchema.TAG_FENCE_ID, p.tags().get(InfluxSchema.TAG_AREA_ID));
+                : p.tags().getOrDefault(InfluxSchema.TAG_FENCE_ID,
+                        p.tags().getOrDefault(InfluxSchema.TAG_AREA_ID, p.tags().get(InfluxSchema.TAG_CELL)));
         Object value = p.fields().containsKey(InfluxSchema.FIELD_BIKES) ? p.fields().get(InfluxSchema.FIELD_BIKES)
                 : p.fields().get(InfluxSchema.FIELD_STATUS);
         return "+" + (p.timeMs() - T) / MIN + "m " + p.measurement() + " " + what + " " + value;
+    }
+
+    /** The minute's occupancy point of one operator in an H3 cell. */
+    private static StreamRecord<NowChange> cell(String id, long bikes, long minute) {
+        return new StreamRecord<>(NowChange.ofOccupancy(
+                InfluxSchema.cellOperatorOccupancy(id, OP, bikes, 24.5, 118.1, minute)), minute + MIN - 1);
+    }
+
+    @Test
+    void aCellIsInTheSnapshotsWhileItHasTheFewestBikesACellNeedsAndOnceMoreWithWhatItFellTo() throws Exception {
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(NowSnapshots.operator(FIVE, 5), (NowChange c) -> c.operator,
+                (OperatorMinute m) -> m.operator, Types.STRING);
+        h.open();
+        h.processElement1(cell("C-FEW", 2, T + MIN));
+        h.processElement1(cell("C-PILE", 6, T + MIN));
+        h.processElement1(cell("C-PILE", 3, T + 7 * MIN));
+        h.processElement1(fence("P-1", 1, T + MIN));
+        h.processElement2(boundaries(T + FIVE, T + 3 * FIVE));
+        h.processBothWatermarks(new Watermark(T + 3 * FIVE + MIN - 1));
+        assertThat(points(h)).as("2 bikes are no pile; 6 are, until they fall to 3; fences have no minimum")
+                .containsExactly("+10m cell_operator_now C-PILE 3", "+10m fence_operator_now P-1 1",
+                        "+15m fence_operator_now P-1 1", "+5m cell_operator_now C-PILE 6",
+                        "+5m fence_operator_now P-1 1");
+        h.close();
+        assertThatThrownBy(() -> new NowSnapshots(FIVE, 0)).hasMessageContaining("at least 1");
     }
 
     @Test
