@@ -14,13 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
 import org.bikefence.job.ScenarioFixtures.Msg;
 import org.bikefence.local.LocalInfluxd;
@@ -101,25 +98,9 @@ class FenceUpdateITCase {
     }
 
     private static JobClient startJob(LocalKafka kafka, String positions, String dlq, String fences) throws Exception {
-        JobConfig config = JobConfig.fromArgs(new String[] {
-            "--" + JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers(),
-            "--" + JobOptions.KAFKA_POSITIONS_TOPIC.key(), positions,
-            "--" + JobOptions.KAFKA_DLQ_TOPIC.key(), dlq,
-            "--" + JobOptions.KAFKA_FENCES_TOPIC.key(), fences,
-            "--" + JobOptions.KAFKA_GROUP_ID.key(), "fu-" + positions,
-            "--" + JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest",
-            "--" + JobOptions.FENCES.key(), ScenarioFixtures.FENCES,
-            "--" + JobOptions.RULES.key(), ScenarioFixtures.RULES,
-            "--" + JobOptions.CHECKPOINT_INTERVAL_MS.key(), "1000",
-            "--" + JobOptions.PARALLELISM.key(), "1",
-            "--influx.url", INFLUX.influxd().url(),
-            "--influx.db", INFLUX.database(),
-            "--influx.flush-interval-ms", "200",
-        }, Map.of());
-        StreamExecutionEnvironment env = org.bikefence.testing.NoKryo.environment();
-        BikefenceJob job = JobMain.create(config);
-        job.build(JobMain.configure(env, config));
-        return env.executeAsync("fence-update-itcase");
+        return ScenarioFixtures.startUnbounded(kafka.bootstrapServers(), positions, dlq, "fu-" + positions,
+                INFLUX.influxd().url(), INFLUX.database(), "fence-update-itcase",
+                JobOptions.KAFKA_FENCES_TOPIC.key(), fences);
     }
 
     /** A bike parked in P-1 reporting every minute, so event time advances. */

@@ -13,15 +13,12 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
 import org.bikefence.job.ScenarioFixtures.Msg;
 import org.bikefence.local.LocalInfluxd;
@@ -110,26 +107,9 @@ class LiveRuleSetsITCase {
 
     private static JobClient startJob(LocalKafka kafka, String positions, String dlq, String ruleSets)
             throws Exception {
-        JobConfig config = JobConfig.fromArgs(new String[] {
-            "--" + JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers(),
-            "--" + JobOptions.KAFKA_POSITIONS_TOPIC.key(), positions,
-            "--" + JobOptions.KAFKA_DLQ_TOPIC.key(), dlq,
-            "--" + JobOptions.KAFKA_FENCES_TOPIC.key(), "",
-            "--" + JobOptions.KAFKA_RULESETS_TOPIC.key(), ruleSets,
-            "--" + JobOptions.KAFKA_GROUP_ID.key(), "lr-" + positions,
-            "--" + JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest",
-            "--" + JobOptions.FENCES.key(), ScenarioFixtures.FENCES,
-            "--" + JobOptions.RULES.key(), ScenarioFixtures.RULES,
-            "--" + JobOptions.CHECKPOINT_INTERVAL_MS.key(), "1000",
-            "--" + JobOptions.PARALLELISM.key(), "1",
-            "--influx.url", INFLUX.influxd().url(),
-            "--influx.db", INFLUX.database(),
-            "--influx.flush-interval-ms", "200",
-        }, Map.of());
-        StreamExecutionEnvironment env = org.bikefence.testing.NoKryo.environment();
-        BikefenceJob job = JobMain.create(config);
-        job.build(JobMain.configure(env, config));
-        return env.executeAsync("live-rule-sets-itcase");
+        return ScenarioFixtures.startUnbounded(kafka.bootstrapServers(), positions, dlq, "lr-" + positions,
+                INFLUX.influxd().url(), INFLUX.database(), "live-rule-sets-itcase",
+                JobOptions.KAFKA_FENCES_TOPIC.key(), "", JobOptions.KAFKA_RULESETS_TOPIC.key(), ruleSets);
     }
 
     /** Parked in NP-A from {@code from}, reporting at minutes 0, 3 and 7, riding away at minute 8. */

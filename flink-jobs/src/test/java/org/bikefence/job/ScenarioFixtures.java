@@ -79,4 +79,37 @@ public final class ScenarioFixtures {
             "not_json", "missing_field", "out_of_range", "unknown_state", "future_timestamp");
 
     private ScenarioFixtures() {}
+
+    /**
+     * Starts the job as JobMain wires it, unbounded, at parallelism 1, with checkpoints every second, reading
+     * {@code positions} from the earliest offset with the scenario's fences and rules, into {@code influxDb}; the
+     * {@code topics} options (each {@code key, value}) name its fence and rule-set topics.
+     */
+    static org.apache.flink.core.execution.JobClient startUnbounded(String bootstrap, String positions, String dlq,
+            String groupId, String influxUrl, String influxDb, String jobName, String... topics) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--" + org.bikefence.config.JobOptions.KAFKA_BOOTSTRAP.key(), bootstrap,
+                "--" + org.bikefence.config.JobOptions.KAFKA_POSITIONS_TOPIC.key(), positions,
+                "--" + org.bikefence.config.JobOptions.KAFKA_DLQ_TOPIC.key(), dlq,
+                "--" + org.bikefence.config.JobOptions.KAFKA_GROUP_ID.key(), groupId,
+                "--" + org.bikefence.config.JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest",
+                "--" + org.bikefence.config.JobOptions.FENCES.key(), FENCES,
+                "--" + org.bikefence.config.JobOptions.RULES.key(), RULES,
+                "--" + org.bikefence.config.JobOptions.CHECKPOINT_INTERVAL_MS.key(), "1000",
+                "--" + org.bikefence.config.JobOptions.PARALLELISM.key(), "1",
+                "--influx.url", influxUrl,
+                "--influx.db", influxDb,
+                "--influx.flush-interval-ms", "200"));
+        for (int k = 0; k + 1 < topics.length; k += 2) {
+            args.add("--" + topics[k]);
+            args.add(topics[k + 1]);
+        }
+        org.bikefence.config.JobConfig config = org.bikefence.config.JobConfig.fromArgs(
+                args.toArray(String[]::new), java.util.Map.of());
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.bikefence.testing.NoKryo.environment();
+        BikefenceJob job = JobMain.create(config);
+        job.build(JobMain.configure(env, config));
+        return env.executeAsync(jobName);
+    }
 }
