@@ -44,6 +44,26 @@ public class NowChange {
 
     public NowChange() {}
 
+    /** A copy with every field (the snapshot step changes its own copies, never what state handed it). */
+    NowChange copy() {
+        NowChange c = new NowChange();
+        c.kind = kind;
+        c.operator = operator;
+        c.at = at;
+        c.ended = ended;
+        c.type = type;
+        c.bikeId = bikeId;
+        c.areaId = areaId;
+        c.lat = lat;
+        c.lng = lng;
+        c.since = since;
+        c.openedAt = openedAt;
+        c.bikes = bikes;
+        c.capacity = capacity;
+        c.shown = shown;
+        return c;
+    }
+
     /** The change a violation event means, at its own time (opening or closing). */
     public static NowChange of(ViolationEvent v) {
         NowChange c = new NowChange();

@@ -65,6 +65,20 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
     private transient Map<Object, TreeMap<Long, List<NowChange>>> unsaved;
     /** With {@link #unsaved}: the keys with changes in {@link #later}. */
     private transient Set<Object> keysSaved;
+    /**
+     * With {@link #unsaved}: per key, {@link #current} as of now, read once after each barrier and written back
+     * before the next (a snapshot reads every open item, and reading them from RocksDB at each snapshot was most of
+     * this step's work once the changes were on the heap).
+     */
+    private transient Map<Object, Mirror> mirrors;
+    /** The key being worked on (set by the callbacks) and its mirror. */
+    private transient Mirror mirror;
+
+    /** One key's open items on the heap, and what changed of them since the last barrier. */
+    private static final class Mirror {
+        final TreeMap<String, NowChange> entries = new TreeMap<>();
+        final Set<String> changed = new HashSet<>();
+    }
 
     /** The operator to run this function in: see {@link Batching}. */
     public static KeyedCoProcessOperator<String, NowChange, OperatorMinute, InfluxPoint> operator(long intervalMs,
@@ -86,6 +100,7 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
             NowSnapshots f = (NowSnapshots) userFunction;
             f.unsaved = new HashMap<>();
             f.keysSaved = new HashSet<>();
+            f.mirrors = new HashMap<>();
             try (java.util.stream.Stream<Object> keys =
                     getKeyedStateBackend().getKeys(LATER, VoidNamespace.INSTANCE)) {
                 keys.forEach(f.keysSaved::add);
@@ -112,6 +127,66 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
             keysSaved.add(k.getKey());
         }
         unsaved.clear();
+        for (Map.Entry<Object, Mirror> k : mirrors.entrySet()) {
+            Mirror m = k.getValue();
+            if (m.changed.isEmpty()) {
+                continue;
+            }
+            setCurrentKey.accept(k.getKey());
+            for (String id : m.changed) {
+                NowChange c = m.entries.get(id);
+                if (c == null) {
+                    current.remove(id);
+                } else {
+                    current.put(id, c);
+                }
+            }
+        }
+        // Dropped, so that nothing handed to state is changed after the checkpoint took it.
+        mirrors.clear();
+        mirror = null;
+    }
+
+    /** Selects the current key's mirror, reading it from state the first time since the last barrier. */
+    private void use(Object key) throws Exception {
+        if (mirrors == null) {
+            return;
+        }
+        Mirror m = mirrors.get(key);
+        if (m == null) {
+            m = new Mirror();
+            for (Map.Entry<String, NowChange> e : current.entries()) {
+                m.entries.put(e.getKey(), e.getValue().copy());
+            }
+            mirrors.put(key, m);
+        }
+        mirror = m;
+    }
+
+    private NowChange currentGet(String id) throws Exception {
+        return mirror != null ? mirror.entries.get(id) : current.get(id);
+    }
+
+    private void currentPut(String id, NowChange c) throws Exception {
+        if (mirror != null) {
+            mirror.entries.put(id, c);
+            mirror.changed.add(id);
+        } else {
+            current.put(id, c);
+        }
+    }
+
+    private void currentRemove(String id) throws Exception {
+        if (mirror != null) {
+            mirror.entries.remove(id);
+            mirror.changed.add(id);
+        } else {
+            current.remove(id);
+        }
+    }
+
+    private Iterable<Map.Entry<String, NowChange>> currentEntries() throws Exception {
+        return mirror != null ? new ArrayList<>(mirror.entries.entrySet()) : current.entries();
     }
 
     /** @param intervalMs how often to snapshot, in ms: a positive multiple of {@link OperatorMinute#NOW_INTERVAL_MS} */
@@ -195,6 +270,7 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
         if (last != null && at <= last) {
             return;
         }
+        use(ctx.getCurrentKey());
         applyUpTo(ctx.getCurrentKey(), at);
         write(at, out);
         lastSnapshot.update(at);
@@ -234,33 +310,34 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
         for (List<NowChange> changes : due.values()) {
             // Arrival order at equal times: one violation's or one area's changes come from one upstream subtask.
             for (NowChange c : changes) {
-                apply(c);
+                // With the heap mirror the function changes its own copies only (state may still hold these).
+                apply(mirror != null ? c.copy() : c);
             }
         }
     }
 
     private void apply(NowChange c) throws Exception {
         String id = c.id();
-        NowChange before = current.get(id);
+        NowChange before = currentGet(id);
         boolean shown = before != null && before.shown;
         if (c.kind == NowChange.Kind.VIOLATION || c.kind == NowChange.Kind.ACCUMULATION) {
             if (!c.ended) {
                 c.shown = shown;
-                current.put(id, c);
+                currentPut(id, c);
             } else if (shown) {
                 before.ended = true;
-                current.put(id, before);
+                currentPut(id, before);
             } else if (before != null) {
                 // Opened and ended between two snapshots: never written, nothing to end.
-                current.remove(id);
+                currentRemove(id);
             }
             return;
         }
         c.shown = shown;
         if (visible(c) || shown) {
-            current.put(id, c);
+            currentPut(id, c);
         } else if (before != null) {
-            current.remove(id);
+            currentRemove(id);
         }
     }
 
@@ -275,7 +352,7 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
         List<NowChange> ended = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         List<Map.Entry<String, NowChange>> nowShown = new ArrayList<>();
-        for (Map.Entry<String, NowChange> e : current.entries()) {
+        for (Map.Entry<String, NowChange> e : currentEntries()) {
             NowChange c = e.getValue();
             boolean area = c.kind == NowChange.Kind.FENCE || c.kind == NowChange.Kind.CELL;
             if (!area && c.ended) {
@@ -304,12 +381,12 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
             }
         }
         for (String id : gone) {
-            current.remove(id);
+            currentRemove(id);
         }
         for (Map.Entry<String, NowChange> e : nowShown) {
             NowChange c = e.getValue();
             c.shown = true;
-            current.put(e.getKey(), c);
+            currentPut(e.getKey(), c);
         }
     }
 }
