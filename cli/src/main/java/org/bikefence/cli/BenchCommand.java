@@ -3,7 +3,9 @@ package org.bikefence.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.bikefence.cli.bench.FleetRounds;
 import org.bikefence.cli.bench.PipelineBench;
@@ -145,6 +147,16 @@ public final class BenchCommand implements Callable<Integer> {
                         + "its hottest methods beside it in .hot.md (default: none)")
         Path jfrDir;
 
+        @Option(names = "--job-option", paramLabel = "KEY=VALUE",
+                description = "a job option for the full variant's job, over the benchmark's own (e.g. "
+                        + "state.backend=hashmap, for an A/B); repeatable (default: none)")
+        Map<String, String> jobOptions = new LinkedHashMap<>();
+
+        @Option(names = "--jvm-option", paramLabel = "OPTION",
+                description = "an option for each run's JVM, after -Xms1g -Xmx2g (e.g. -XX:+PrintCompilation); "
+                        + "repeatable (default: none)")
+        List<String> jvmOptions = new ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             if (records <= 0 || bikes <= 0 || partitions <= 0 || runs <= 0) {
@@ -162,13 +174,20 @@ public final class BenchCommand implements Callable<Integer> {
             if (variants.isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "option '--variants' must name a variant");
             }
+            for (String key : jobOptions.keySet()) {
+                if (org.bikefence.config.JobOptions.ALL.stream().noneMatch(o -> o.key().equals(key))) {
+                    throw new ParameterException(spec.commandLine(), "option '--job-option': no job option '" + key
+                            + "' (the job's options: flink-jobs/README.md, \"Job options\")");
+                }
+            }
             new PipelineBench(settings(), spec.commandLine().getOut()).run();
             return 0;
         }
 
         PipelineBench.Settings settings() {
             return new PipelineBench.Settings(records, bikes, partitions, List.copyOf(parallelisms), runs, warmupRuns,
-                    List.copyOf(new java.util.LinkedHashSet<>(variants)), workDir, jfrDir, Maven.root());
+                    List.copyOf(new java.util.LinkedHashSet<>(variants)), workDir, jfrDir, Map.copyOf(jobOptions),
+                    List.copyOf(jvmOptions), Maven.root());
         }
 
         static final class VariantConverter implements picocli.CommandLine.ITypeConverter<Variant> {

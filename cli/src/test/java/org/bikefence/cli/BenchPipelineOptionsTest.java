@@ -34,13 +34,16 @@ class BenchPipelineOptionsTest {
         assertThat(s.variants()).containsExactly(Variant.BARE, Variant.DECODE, Variant.FULL);
         assertThat(s.workDir()).isEqualTo(Path.of(".run/bench-pipeline"));
         assertThat(s.jfrDir()).isNull();
+        assertThat(s.jobOptions()).isEmpty();
+        assertThat(s.jvmOptions()).isEmpty();
     }
 
     @Test
     void givenValues() {
         PipelineBench.Settings s = parse("bench", "pipeline", "--records", "20000", "--bikes", "500",
                 "--partitions", "3", "--parallelism", "2,1,4", "--runs-per-variant", "3", "--warmup-runs", "2", "--variants", "full,bare,full",
-                "--work-dir", "/tmp/b", "--jfr", "/tmp/j");
+                "--work-dir", "/tmp/b", "--jfr", "/tmp/j", "--job-option", "state.backend=hashmap",
+                "--job-option", "now.cell-min-bikes=3", "--jvm-option", "-XX:+PrintCompilation");
         assertThat(s.records()).isEqualTo(20_000);
         assertThat(s.bikes()).isEqualTo(500);
         assertThat(s.partitions()).isEqualTo(3);
@@ -50,13 +53,16 @@ class BenchPipelineOptionsTest {
         assertThat(s.variants()).as("each variant once, in the order given").containsExactly(Variant.FULL, Variant.BARE);
         assertThat(s.workDir()).isEqualTo(Path.of("/tmp/b"));
         assertThat(s.jfrDir()).isEqualTo(Path.of("/tmp/j"));
+        assertThat(s.jobOptions()).containsOnly(java.util.Map.entry("state.backend", "hashmap"),
+                java.util.Map.entry("now.cell-min-bikes", "3"));
+        assertThat(s.jvmOptions()).containsExactly("-XX:+PrintCompilation");
     }
 
     @Test
     void badValuesAreUsageErrorsOfOneLine() {
         for (List<String> bad : List.of(List.of("--records", "0"), List.of("--bikes", "-1"),
                 List.of("--parallelism", "1,0"), List.of("--variants", "fast"), List.of("--runs-per-variant", "x"),
-                List.of("--warmup-runs", "-1"))) {
+                List.of("--warmup-runs", "-1"), List.of("--job-option", "state.backendx=hashmap"))) {
             CommandLine cl = Bikefence.commandLine();
             StringWriter err = new StringWriter();
             cl.setErr(new PrintWriter(err, true));

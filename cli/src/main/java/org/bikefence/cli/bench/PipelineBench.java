@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,7 +40,8 @@ public final class PipelineBench {
 
     /** What to run; {@code root} is the project root, where the fences and rule set are. */
     public record Settings(long records, int bikes, int partitions, List<Integer> parallelisms, int runsPerVariant,
-            int warmupRuns, List<Variant> variants, Path workDir, Path jfrDir, Path root) {}
+            int warmupRuns, List<Variant> variants, Path workDir, Path jfrDir, Map<String, String> jobOptions,
+            List<String> jvmOptions, Path root) {}
 
     /** One planned run. */
     record Planned(Variant variant, int parallelism, int run) {
@@ -149,6 +151,7 @@ public final class PipelineBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(CHILD_JVM);
+        cmd.addAll(s.jvmOptions());
         cmd.add("-Djava.io.tmpdir=" + work.resolve("tmp"));
         Path jfr = null;
         if (s.jfrDir() != null) {
@@ -163,6 +166,7 @@ public final class PipelineBench {
                 "--influx-url", influxUrl, "--influx-db", db, "--fences", fences.toString(),
                 "--rules", rules.toString(), "--checkpoints", work.resolve("checkpoints").resolve(p.name()).toString(),
                 "--result", result.toString(), "--warmup-runs", Integer.toString(s.warmupRuns())));
+        s.jobOptions().forEach((k, v) -> cmd.addAll(List.of("--job-option", k + "=" + v)));
         Path log = work.resolve("runs").resolve(p.name() + ".log");
         Process child = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();

@@ -77,6 +77,10 @@ public final class PipelineRun implements Callable<Integer> {
     @Option(names = "--warmup-runs", defaultValue = "0")
     int warmupRuns;
 
+    /** Job options of the full variant over the benchmark's own ({@code bench pipeline --job-option}). */
+    @Option(names = "--job-option")
+    Map<String, String> jobOptions = new LinkedHashMap<>();
+
     public static void main(String[] args) {
         // Flink's local cluster and the Kafka clients leave non-daemon threads behind: exit explicitly.
         System.exit(new CommandLine(new PipelineRun()).execute(args));
@@ -174,6 +178,7 @@ public final class PipelineRun implements Callable<Integer> {
         o.put(JobOptions.CHECKPOINT_INTERVAL_MS.key(), Long.toString(CHECKPOINT_INTERVAL_MS));
         o.put(JobOptions.INFLUX_URL.key(), influxUrl);
         o.put(JobOptions.INFLUX_DB.key(), influxDb);
+        o.putAll(jobOptions);
         return o;
     }
 
