@@ -61,17 +61,20 @@ import org.bikefence.model.ViolationEvent;
  *
  * <h2>Batched per bike and watermark</h2>
  * Waiting reports are held on the heap, per bike, not in keyed state: when the watermark advances, each bike with
- * reports at or before it is read from state once, takes every event up to the watermark in time order, and is
- * written once. A bike's events are its reports (applied in arrival order at equal times), its next deadline
- * ({@link BikeRules#nextDeadline}) and its expiry; each is processed as if a timer had fired at its time, so the
- * output is what one timer per report gives, but a bike costs one state read and one write per watermark instead
- * of a buffered write, a timer and several reads per report. Each bike has at most one registered timer
+ * reports at or before it takes every event up to the watermark in time order. A bike's events are its reports
+ * (applied in arrival order at equal times), its next deadline ({@link BikeRules#nextDeadline}) and its expiry; each
+ * is processed as if a timer had fired at its time, so the output is what one timer per report gives. A bike's track
+ * is read from keyed state the first time it is needed after a barrier and then held on the heap until the next
+ * barrier, which writes it back once (as do more than {@link #MAX_HELD_TRACKS} bikes held: those without waiting
+ * reports are written back then): a bike costs one state read and one write per checkpoint interval, not per watermark
+ * (before 2026-12-02) or per report (before that). Each bike has at most one registered timer
  * ({@link BikeTrack#wakeUp}: its next deadline or expiry), for when it does not report again. Before each
  * checkpoint barrier the reports still waiting are written to keyed state ({@code buffered-reports}), so a
  * checkpoint holds them, and after a restore, at any parallelism, they are taken back onto the heap.
  *
- * <p>The heap holds the reports the watermark has not passed: at most the allowed out-of-orderness times the
- * input rate (plus the watermark interval), whatever the fleet's size.
+ * <p>The heap holds the reports the watermark has not passed (at most the allowed out-of-orderness times the input
+ * rate, plus the watermark interval) and the tracks of at most {@link #MAX_HELD_TRACKS} bikes without waiting reports,
+ * whatever the fleet's size.
  *
  * <p>A bike silent for {@link TrackerSettings#expiryHorizonMs()} (the zombie period plus a day by default) with
  * nothing pending is forgotten: its track goes, and what it was counted for goes once its month can no longer
@@ -102,6 +105,11 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         TwoInputStreamOperator<ClassifiedPosition, RuleSetUpdate, ViolationEvent>, Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 2L;
     private static final long HOUR = 3_600_000L;
+    /**
+     * The bikes whose tracks the heap holds between two barriers, at most (each a few hundred bytes): beyond it, those
+     * with no waiting report are written back at the next watermark.
+     */
+    static final int MAX_HELD_TRACKS = 100_000;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BikeTracker.class);
 
     public static final OutputTag<ClassifiedPosition> LATE_POSITIONS = new OutputTag<>("late-positions") {};
@@ -144,6 +152,8 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
      */
     private transient TreeMap<Long, List<Waiting>> bySecond;
     private transient long passes;
+    /** See {@link #maxHeldTracks}. */
+    private int maxHeld = MAX_HELD_TRACKS;
     /** Bikes whose waiting reports the last checkpoint holds in {@link #buffer}. */
     private transient Set<String> spilled;
 
@@ -324,6 +334,13 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         try (Stream<String> ks = backend.getKeys("bike-track", VoidNamespace.INSTANCE)) {
             keys = ks.collect(Collectors.toCollection(ArrayList::new));
         }
+        // And the tracks the heap holds that keyed state does not have yet (bikes new since the last barrier).
+        Set<String> inState = new HashSet<>(keys);
+        for (Waiting w : waiting.values()) {
+            if (w.loaded && w.track != null && !inState.contains(w.key)) {
+                keys.add(w.key);
+            }
+        }
         for (String key : keys) {
             setCurrentKey(key);
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, kept.appliesFrom);
@@ -429,6 +446,35 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         }
         // Then the timers (deadlines, expiry) of bikes that did not report: Flink fires them at this watermark.
         super.processWatermark(mark);
+        if (waiting.size() > maxHeld) {
+            writeBackIdle();
+        }
+    }
+
+    /**
+     * Writes the held tracks of the bikes with no waiting report to keyed state and drops them from the heap (before a
+     * barrier, and when more than {@link #maxHeld} bikes are held).
+     */
+    private void writeBackIdle() throws Exception {
+        java.util.Iterator<Waiting> it = waiting.values().iterator();
+        while (it.hasNext()) {
+            Waiting w = it.next();
+            if (!w.reports.isEmpty()) {
+                continue;
+            }
+            if (w.loaded && w.dirty && w.track != null) {
+                setCurrentKey(w.key);
+                track.update(w.track);
+            }
+            w.gone = true;
+            it.remove();
+        }
+    }
+
+    /** At most this many bikes are held on the heap between barriers (the idle ones are written back beyond it). */
+    BikeTracker maxHeldTracks(int max) {
+        this.maxHeld = max;
+        return this;
     }
 
     @Override
@@ -554,16 +600,14 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
             }
             tr.wakeUp = registered;
         }
-        track.update(tr);
-        if (w != null) {
-            w.track = tr;
-            w.loaded = true;
-            w.dirty = false;
-            if (w.reports.isEmpty()) {
-                w.gone = true;
-                waiting.remove(w.key);
-            }
+        if (w == null) {
+            // A bike woken by its timer: held from now on too, so a report before the next barrier finds it on the heap.
+            w = new Waiting(String.valueOf(getCurrentKey()));
+            waiting.put(w.key, w);
         }
+        w.track = tr;
+        w.loaded = true;
+        w.dirty = true;
     }
 
     /**
@@ -673,6 +717,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        writeBackIdle();
         Set<String> nowSpilled = new HashSet<>();
         for (Waiting w : waiting.values()) {
             setCurrentKey(w.key);

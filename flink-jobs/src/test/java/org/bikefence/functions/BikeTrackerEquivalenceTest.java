@@ -77,6 +77,20 @@ class BikeTrackerEquivalenceTest {
         assertThat(extra).as("records the batching tracker gave and the reference did not").isEmpty();
     }
 
+    /** With room for two tracks on the heap, the idle ones are written back at almost every watermark. */
+    @ParameterizedTest
+    @ValueSource(longs = {31, 32, 33, 34})
+    void withAlmostNoTracksHeldToo(long seed) throws Exception {
+        List<Step> input = input(new Random(seed), 12 + (int) (seed % 4) * 3);
+        List<String> reference = run(input, () -> new KeyedProcessOperator<>(
+                new PerReportTimersTracker(SETTINGS, XIAMEN)), false, false);
+        List<String> batching = run(input, () -> new BikeTracker(SETTINGS, XIAMEN).maxHeldTracks(2), true,
+                seed % 2 == 0);
+        assertThat(reference).as("the reference produced output").hasSizeGreaterThan(100);
+        assertThat(minus(reference, batching)).as("missing of %d", reference.size()).isEmpty();
+        assertThat(minus(batching, reference)).as("extra").isEmpty();
+    }
+
     /** The records of {@code a} that {@code b} does not hold, as multisets; at most 10. */
     private static List<String> minus(List<String> a, List<String> b) {
         java.util.Map<String, Integer> left = new java.util.HashMap<>();

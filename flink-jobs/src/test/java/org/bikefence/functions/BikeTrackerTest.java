@@ -223,6 +223,8 @@ class BikeTrackerTest {
         send(riding("b1", PARKS_AT + 30 * MIN));
         assertThat(harness.numKeyedStateEntries()).as("nothing written per report").isZero();
         harness.processWatermark(new Watermark(PARKS_AT + 60 * MIN));
+        assertThat(harness.numKeyedStateEntries()).as("the track is held on the heap until the barrier").isZero();
+        harness.prepareSnapshotPreBarrier(1);
         // The bike's track (with what it was counted for), written once for both reports.
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         assertThat(harness.numEventTimeTimers()).as("one timer per bike: riding, so its expiry").isEqualTo(1);
@@ -305,12 +307,14 @@ class BikeTrackerTest {
         harness.processWatermark(new Watermark(PARKS_AT + 7 * DAY + MIN));
         assertThat(output()).as("standing for 7 days: a zombie").extracting(v -> v.type + " " + v.kind)
                 .containsExactly("ZOMBIE OPENED");
+        harness.prepareSnapshotPreBarrier(1);
         assertThat(harness.numKeyedStateEntries()).as("track (with what it was counted for)")
                 .isEqualTo(1);
 
         long horizon = TrackerSettings.defaults(GRACE).expiryHorizonMs();
         assertThat(horizon).as("the zombie period plus a day").isEqualTo(8 * DAY);
         harness.processWatermark(new Watermark(PARKS_AT + horizon + 60 * MIN));
+        harness.prepareSnapshotPreBarrier(2);
         assertThat(harness.numKeyedStateEntries()).as("only what the bike was counted for in October").isEqualTo(1);
 
         // Back in October: a new track, but not a new bike of the month.
@@ -321,6 +325,7 @@ class BikeTrackerTest {
 
         // Silent again until December begins: nothing of October can count any more, and nothing is left.
         harness.processWatermark(new Watermark(Instant.parse("2026-12-02T00:00:00Z").toEpochMilli()));
+        harness.prepareSnapshotPreBarrier(3);
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
