@@ -74,6 +74,10 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         AreaEpisode fence;
         boolean fenceLoaded;
         boolean fenceDirty;
+        /** A cell's episodes per operator (only operators over the threshold), null until first needed. */
+        Map<String, AreaEpisode> cells;
+        /** The operators whose cell episode changed (put or removed). */
+        java.util.Set<String> cellsDirty;
     }
 
     public AccumulationMonitor(Duration minDuration) {
@@ -171,6 +175,18 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         return a;
     }
 
+    /** The cell's episodes on the heap, read from keyed state (one iteration) the first time since the last barrier. */
+    private Map<String, AreaEpisode> cellEpisodes(Area a) throws Exception {
+        if (a.cells == null) {
+            a.cells = new java.util.HashMap<>();
+            a.cellsDirty = new java.util.HashSet<>();
+            for (Map.Entry<String, AreaEpisode> e : cellEpisodes.entries()) {
+                a.cells.put(e.getKey(), e.getValue());
+            }
+        }
+        return a.cells;
+    }
+
     private AreaEpisode fenceEpisode(Area a) throws Exception {
         if (!a.fenceLoaded) {
             a.fence = fenceEpisode.value();
@@ -183,7 +199,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     void saveAreas(java.util.function.Consumer<Object> setCurrentKey) throws Exception {
         for (Map.Entry<Object, Area> e : areas.entrySet()) {
             Area a = e.getValue();
-            if (!a.metaDirty && !a.countsDirty && !a.fenceDirty) {
+            if (!a.metaDirty && !a.countsDirty && !a.fenceDirty && (a.cellsDirty == null || a.cellsDirty.isEmpty())) {
                 continue;
             }
             setCurrentKey.accept(e.getKey());
@@ -195,6 +211,16 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
             }
             if (a.fenceDirty) {
                 fenceEpisode.update(a.fence);
+            }
+            if (a.cellsDirty != null) {
+                for (String op : a.cellsDirty) {
+                    AreaEpisode ep = a.cells.get(op);
+                    if (ep == null) {
+                        cellEpisodes.remove(op);
+                    } else {
+                        cellEpisodes.put(op, ep);
+                    }
+                }
             }
         }
         // Dropped, so that nothing handed to state is changed after the checkpoint took it.
@@ -280,21 +306,26 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
             a.fenceDirty = true;
             return;
         }
+        Map<String, AreaEpisode> episodes = cellEpisodes(a);
         List<String> operators = new ArrayList<>();
         if (touched != null) {
             operators.addAll(touched);
         } else {
-            for (String op : cellEpisodes.keys()) {
-                operators.add(op);
-            }
+            operators.addAll(new TreeMap<>(episodes).keySet());
         }
         for (String op : operators) {
-            AreaEpisode ep = cellEpisodes.get(op);
+            AreaEpisode ep = episodes.get(op);
+            boolean held = ep != null;
             ep = act(rules.cell(spell(ep), op, now.getOrDefault(op, 0L), area, at), area, op, at, ctx, out);
             if (ep.overSince < 0) {
-                cellEpisodes.remove(op);
+                // Most cells are under the threshold: nothing to change for an operator never held.
+                if (held) {
+                    episodes.remove(op);
+                    a.cellsDirty.add(op);
+                }
             } else {
-                cellEpisodes.put(op, ep);
+                episodes.put(op, ep);
+                a.cellsDirty.add(op);
             }
         }
     }

@@ -74,6 +74,22 @@ final class MinuteBuffer<T> {
 
     /** Removes and returns, oldest first, every minute of {@code key} (the current key) that ends at or before {@code t}. */
     List<Minute<T>> takeDue(Object key, long t) throws Exception {
+        if (!keysSaved.contains(key)) {
+            // Nothing in state: the heap's minutes are the due ones, already in order.
+            TreeMap<Long, List<T>> mine = unsaved.get(key);
+            if (mine == null) {
+                return List.of();
+            }
+            List<Minute<T>> out = new ArrayList<>(2);
+            while (!mine.isEmpty() && mine.firstKey() + MINUTE - 1 <= t) {
+                Map.Entry<Long, List<T>> e = mine.pollFirstEntry();
+                out.add(new Minute<>(e.getKey(), e.getValue()));
+            }
+            if (mine.isEmpty()) {
+                unsaved.remove(key);
+            }
+            return out;
+        }
         TreeMap<Long, List<T>> due = new TreeMap<>();
         if (keysSaved.contains(key)) {
             List<Long> dueSaved = new ArrayList<>();
