@@ -166,9 +166,23 @@ public final class InfluxPoint implements Serializable {
     /** Fluent builder; see {@link InfluxPoint#measurement(String)}. */
     public static final class Builder {
         private final String measurement;
-        private final TreeMap<String, String> tags = new TreeMap<>();
-        private final TreeMap<String, Object> fields = new TreeMap<>();
+        private TreeMap<String, String> tags = new TreeMap<>();
+        private TreeMap<String, Object> fields = new TreeMap<>();
         private Long timeMs;
+        /**
+         * Whether a point built holds this builder's maps: {@link #build} hands them over instead of copying them (a
+         * point per change of the job's output), and a builder used again after it works on copies.
+         */
+        private boolean shared;
+
+        /** Before a change: the maps a built point holds are not changed, the builder goes on with copies. */
+        private void own() {
+            if (shared) {
+                tags = new TreeMap<>(tags);
+                fields = new TreeMap<>(fields);
+                shared = false;
+            }
+        }
 
         private Builder(String measurement) {
             this.measurement = requireName("measurement", measurement);
@@ -177,6 +191,7 @@ public final class InfluxPoint implements Serializable {
         /** Adds a tag; a null or empty value omits the tag (line protocol cannot carry an empty tag). */
         public Builder tag(String key, String value) {
             requireName("tag key", key);
+            own();
             if (value == null || value.isEmpty()) {
                 tags.remove(key);
                 return this;
@@ -187,6 +202,7 @@ public final class InfluxPoint implements Serializable {
         }
 
         public Builder field(String key, long value) {
+            own();
             fields.put(requireName("field key", key), value);
             return this;
         }
@@ -197,11 +213,13 @@ public final class InfluxPoint implements Serializable {
                         "field '" + key + "' of measurement '" + measurement + "' is " + value
                                 + ": InfluxDB cannot store NaN or infinite floats");
             }
+            own();
             fields.put(requireName("field key", key), value);
             return this;
         }
 
         public Builder field(String key, boolean value) {
+            own();
             fields.put(requireName("field key", key), value);
             return this;
         }
@@ -209,6 +227,7 @@ public final class InfluxPoint implements Serializable {
         /** Adds a string field; a null value omits the field. */
         public Builder field(String key, String value) {
             requireName("field key", key);
+            own();
             if (value == null) {
                 fields.remove(key);
             } else {
@@ -233,7 +252,8 @@ public final class InfluxPoint implements Serializable {
                         "point of measurement '" + measurement + "' has no time: set time(epochMs) from the data,"
                                 + " so that a replayed point overwrites itself");
             }
-            return new InfluxPoint(measurement, new TreeMap<>(tags), new TreeMap<>(fields), timeMs);
+            shared = true;
+            return new InfluxPoint(measurement, tags, fields, timeMs);
         }
 
         private static String requireName(String what, String name) {

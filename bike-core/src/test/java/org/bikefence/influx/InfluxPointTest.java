@@ -174,4 +174,15 @@ class InfluxPointTest {
                 .build();
         assertThat(p.toLineProtocol()).isEqualTo("occupancy,fence=F\\ 1\\,a\\=b,operator=hello note=\"x\" " + T);
     }
+
+    @Test
+    void aBuilderUsedAgainAfterBuildLeavesThePointsItBuiltAlone() {
+        InfluxPoint.Builder b = InfluxPoint.measurement("m").tag("operator", "hello").field("bikes", 1L).time(T);
+        InfluxPoint first = b.build();
+        InfluxPoint second = b.tag("operator", "meituan").field("bikes", 2L).field("note", "x").build();
+        InfluxPoint third = b.tag("operator", null).build();
+        assertThat(first.toLineProtocol()).isEqualTo("m,operator=hello bikes=1i " + T);
+        assertThat(second.toLineProtocol()).isEqualTo("m,operator=meituan bikes=2i,note=\"x\" " + T);
+        assertThat(third.toLineProtocol()).isEqualTo("m bikes=2i,note=\"x\" " + T);
+    }
 }

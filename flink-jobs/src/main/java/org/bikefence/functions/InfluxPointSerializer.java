@@ -24,13 +24,15 @@ public final class InfluxPointSerializer extends ImmutableSerializer<InfluxPoint
     @Override
     public void serialize(InfluxPoint p, DataOutputView out) throws IOException {
         out.writeUTF(p.measurement());
-        out.writeInt(p.tags().size());
-        for (Map.Entry<String, String> t : p.tags().entrySet()) {
+        Map<String, String> tags = p.tags();
+        out.writeInt(tags.size());
+        for (Map.Entry<String, String> t : tags.entrySet()) {
             out.writeUTF(t.getKey());
             out.writeUTF(t.getValue());
         }
-        out.writeInt(p.fields().size());
-        for (Map.Entry<String, Object> f : p.fields().entrySet()) {
+        Map<String, Object> fields = p.fields();
+        out.writeInt(fields.size());
+        for (Map.Entry<String, Object> f : fields.entrySet()) {
             out.writeUTF(f.getKey());
             Object v = f.getValue();
             if (v instanceof Long l) {
