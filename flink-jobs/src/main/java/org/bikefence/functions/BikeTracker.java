@@ -67,7 +67,7 @@ import org.bikefence.model.ViolationEvent;
  * is read from keyed state the first time it is needed after a barrier and then held on the heap until the next
  * barrier, which writes it back once (as do more than {@link #MAX_HELD_TRACKS} bikes held: those without waiting
  * reports are written back then): a bike costs one state read and one write per checkpoint interval, not per watermark
- * (before 2026-12-02) or per report (before that). Each bike has at most one registered timer
+ * (earlier versions) or per report (before those). Each bike has at most one registered timer
  * ({@link BikeTrack#wakeUp}: its next deadline or expiry), for when it does not report again. Before each
  * checkpoint barrier the reports still waiting are written to keyed state ({@code buffered-reports}), so a
  * checkpoint holds them, and after a restore, at any parallelism, they are taken back onto the heap.
