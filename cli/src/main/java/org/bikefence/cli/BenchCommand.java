@@ -157,6 +157,11 @@ public final class BenchCommand implements Callable<Integer> {
                         + "repeatable (default: none)")
         List<String> jvmOptions = new ArrayList<>();
 
+        @Option(names = "--thread-cpu",
+                description = "print each timed run's CPU seconds per thread name (Linux /proc, polled every 100 ms: "
+                        + "the JIT compilers and native code included, which JFR does not sample)")
+        boolean threadCpu;
+
         @Override
         public Integer call() throws Exception {
             if (records <= 0 || bikes <= 0 || partitions <= 0 || runs <= 0) {
@@ -187,7 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
         PipelineBench.Settings settings() {
             return new PipelineBench.Settings(records, bikes, partitions, List.copyOf(parallelisms), runs, warmupRuns,
                     List.copyOf(new java.util.LinkedHashSet<>(variants)), workDir, jfrDir, Map.copyOf(jobOptions),
-                    List.copyOf(jvmOptions), Maven.root());
+                    List.copyOf(jvmOptions), threadCpu, Maven.root());
         }
 
         static final class VariantConverter implements picocli.CommandLine.ITypeConverter<Variant> {

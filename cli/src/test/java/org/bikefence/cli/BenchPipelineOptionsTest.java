@@ -36,6 +36,7 @@ class BenchPipelineOptionsTest {
         assertThat(s.jfrDir()).isNull();
         assertThat(s.jobOptions()).isEmpty();
         assertThat(s.jvmOptions()).isEmpty();
+        assertThat(s.threadCpu()).isFalse();
     }
 
     @Test
@@ -43,7 +44,7 @@ class BenchPipelineOptionsTest {
         PipelineBench.Settings s = parse("bench", "pipeline", "--records", "20000", "--bikes", "500",
                 "--partitions", "3", "--parallelism", "2,1,4", "--runs-per-variant", "3", "--warmup-runs", "2", "--variants", "full,bare,full",
                 "--work-dir", "/tmp/b", "--jfr", "/tmp/j", "--job-option", "state.backend=hashmap",
-                "--job-option", "now.cell-min-bikes=3", "--jvm-option", "-XX:+PrintCompilation");
+                "--job-option", "now.cell-min-bikes=3", "--jvm-option", "-XX:+PrintCompilation", "--thread-cpu");
         assertThat(s.records()).isEqualTo(20_000);
         assertThat(s.bikes()).isEqualTo(500);
         assertThat(s.partitions()).isEqualTo(3);
@@ -56,6 +57,7 @@ class BenchPipelineOptionsTest {
         assertThat(s.jobOptions()).containsOnly(java.util.Map.entry("state.backend", "hashmap"),
                 java.util.Map.entry("now.cell-min-bikes", "3"));
         assertThat(s.jvmOptions()).containsExactly("-XX:+PrintCompilation");
+        assertThat(s.threadCpu()).isTrue();
     }
 
     @Test

@@ -41,7 +41,7 @@ public final class PipelineBench {
     /** What to run; {@code root} is the project root, where the fences and rule set are. */
     public record Settings(long records, int bikes, int partitions, List<Integer> parallelisms, int runsPerVariant,
             int warmupRuns, List<Variant> variants, Path workDir, Path jfrDir, Map<String, String> jobOptions,
-            List<String> jvmOptions, Path root) {}
+            List<String> jvmOptions, boolean threadCpu, Path root) {}
 
     /** One planned run. */
     record Planned(Variant variant, int parallelism, int run) {
@@ -167,6 +167,10 @@ public final class PipelineBench {
                 "--rules", rules.toString(), "--checkpoints", work.resolve("checkpoints").resolve(p.name()).toString(),
                 "--result", result.toString(), "--warmup-runs", Integer.toString(s.warmupRuns())));
         s.jobOptions().forEach((k, v) -> cmd.addAll(List.of("--job-option", k + "=" + v)));
+        Path threads = work.resolve("runs").resolve(p.name() + ".threads");
+        if (s.threadCpu()) {
+            cmd.addAll(List.of("--thread-cpu", threads.toString()));
+        }
         Path log = work.resolve("runs").resolve(p.name() + ".log");
         Process child = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
@@ -191,11 +195,26 @@ public final class PipelineBench {
             throw new IllegalStateException("run " + p.name() + " read " + r.records() + " records; the topic holds "
                     + s.records() + " (log: " + log + ")");
         }
+        if (s.threadCpu()) {
+            out.println("  " + p.name() + " " + ThreadCpu.line(readThreadCpu(threads), 10));
+        }
         if (jfr != null) {
             Path hot = jfr.resolveSibling(p.name() + ".hot.md");
             Files.writeString(hot, HotMethods.report(HotMethods.samples(jfr), 15), StandardCharsets.UTF_8);
         }
         return r;
+    }
+
+    /** A run's {@code --thread-cpu} file: "seconds TAB name" lines, most first. */
+    static Map<String, Double> readThreadCpu(Path file) throws IOException {
+        Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) {
+                seconds.put(line.substring(tab + 1), Double.parseDouble(line.substring(0, tab)));
+            }
+        }
+        return seconds;
     }
 
     /** The class path with each entry absolute: the runs start in the work directory. */

@@ -77,6 +77,10 @@ public final class PipelineRun implements Callable<Integer> {
     @Option(names = "--warmup-runs", defaultValue = "0")
     int warmupRuns;
 
+    /** Where to write the timed run's CPU seconds per thread name ({@link ThreadCpu}); none when absent. */
+    @Option(names = "--thread-cpu")
+    Path threadCpu;
+
     /** Job options of the full variant over the benchmark's own ({@code bench pipeline --job-option}). */
     @Option(names = "--job-option")
     Map<String, String> jobOptions = new LinkedHashMap<>();
@@ -101,7 +105,13 @@ public final class PipelineRun implements Callable<Integer> {
             runOnce(conf);
         }
         SourceRecordCounter.reset();
+        ThreadCpu cpu = threadCpu == null ? null : ThreadCpu.start();
         JobExecutionResult r = runOnce(conf);
+        if (cpu != null) {
+            StringBuilder lines = new StringBuilder();
+            cpu.stop().forEach((name, s) -> lines.append(String.format(java.util.Locale.ROOT, "%.2f\t%s%n", s, name)));
+            Files.writeString(threadCpu, lines, StandardCharsets.UTF_8);
+        }
         long records = SourceRecordCounter.recordsOut(SOURCE_NAME);
         Files.writeString(result, records + " " + r.getNetRuntime(TimeUnit.MILLISECONDS) + "\n",
                 StandardCharsets.UTF_8);

@@ -94,7 +94,7 @@ class PipelineBenchTest {
     @Test
     void thePlanInterleavesVariantsWithinEachParallelismRoundByRound() {
         PipelineBench.Settings s = new PipelineBench.Settings(10, 2, 2, List.of(1, 2), 2, 0,
-                List.of(Variant.BARE, Variant.FULL), Path.of("w"), null, Map.of(), List.of(), Path.of("."));
+                List.of(Variant.BARE, Variant.FULL), Path.of("w"), null, Map.of(), List.of(), false, Path.of("."));
         assertThat(PipelineBench.plan(s)).extracting(PipelineBench.Planned::name).containsExactly(
                 "bare-p1-r1", "full-p1-r1", "bare-p2-r1", "full-p2-r1",
                 "bare-p1-r2", "full-p1-r2", "bare-p2-r2", "full-p2-r2");
