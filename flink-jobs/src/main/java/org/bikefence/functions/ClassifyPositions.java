@@ -50,6 +50,8 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
     private transient FenceIndex index;
     private transient H3Cells cells;
     private transient byte[] indexedBytes;
+    /** The shared index and grid of {@link #indexedBytes} ({@link SharedFenceIndexes}). */
+    private transient SharedFenceIndexes.Entry shared;
     private transient Counter updatesAccepted;
     private transient Counter updatesRejected;
 
@@ -59,16 +61,35 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
         this.h3Resolution = h3Resolution;
     }
 
-    private void use(FenceSet set, byte[] bytes) {
-        index = FenceIndex.build(set);
-        // The fast cell grid covers the fences' extent; positions elsewhere still get exact h3-java cells.
-        cells = H3Cells.forFences(set, h3Resolution);
+    /**
+     * Switches to the fence set of {@code bytes} (already loaded as {@code set}): its index and cell grid are the ones
+     * the other subtasks in this JVM use for the same bytes, or built now ({@link SharedFenceIndexes}). The fast cell
+     * grid covers the fences' extent; positions elsewhere still get exact h3-java cells.
+     */
+    private void use(FenceSet set, byte[] bytes, String source) {
+        SharedFenceIndexes.Entry next = SharedFenceIndexes.acquire(bytes, source, h3Resolution, () -> set);
+        SharedFenceIndexes.release(shared);
+        shared = next;
+        index = next.index;
+        cells = next.cells;
         indexedBytes = bytes;
     }
 
     @Override
+    public void close() throws Exception {
+        SharedFenceIndexes.release(shared);
+        shared = null;
+        super.close();
+    }
+
+    @Override
     public void open(OpenContext openContext) {
-        use(load(initialFences, initialSource), initialFences);
+        SharedFenceIndexes.release(shared);
+        shared = SharedFenceIndexes.acquire(initialFences, initialSource, h3Resolution,
+                () -> load(initialFences, initialSource));
+        index = shared.index;
+        cells = shared.cells;
+        indexedBytes = initialFences;
         updatesAccepted = getRuntimeContext().getMetricGroup().counter("fenceUpdatesAccepted");
         updatesRejected = getRuntimeContext().getMetricGroup().counter("fenceUpdatesRejected");
         getRuntimeContext().getMetricGroup().gauge("fenceSetVersion", () -> index.fenceSet().version());
@@ -81,7 +102,7 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
         if (current != null && current != indexedBytes) {
             // After a restore the state holds a set this instance has not indexed yet; it was validated
             // when it was accepted.
-            use(load(current, "restored fence state"), current);
+            use(load(current, "restored fence state"), current, "restored fence state");
         }
         out.collect(classify(index, cells, p));
     }
@@ -106,7 +127,7 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
         }
         BroadcastState<String, byte[]> state = ctx.getBroadcastState(FENCE_STATE);
         state.put(CURRENT, u.content);
-        use(set, u.content);
+        use(set, u.content, "fence update " + u.source);
         updatesAccepted.inc();
         e.accepted = true;
         e.version = set.version();

@@ -27,6 +27,7 @@ public class ClassifyStaticFences extends ProcessFunction<BikePosition, Classifi
 
     private transient FenceIndex index;
     private transient H3Cells cells;
+    private transient SharedFenceIndexes.Entry shared;
 
     public ClassifyStaticFences(byte[] fences, String source, int h3Resolution) {
         this.fences = fences;
@@ -36,10 +37,18 @@ public class ClassifyStaticFences extends ProcessFunction<BikePosition, Classifi
 
     @Override
     public void open(OpenContext openContext) {
-        FenceSet set = ClassifyPositions.load(fences, source);
-        index = FenceIndex.build(set);
-        cells = H3Cells.forFences(set, h3Resolution);
+        // One index per TaskManager for the same file, shared by the subtasks there (SharedFenceIndexes).
+        shared = SharedFenceIndexes.acquire(fences, source, h3Resolution, () -> ClassifyPositions.load(fences, source));
+        index = shared.index;
+        cells = shared.cells;
         getRuntimeContext().getMetricGroup().gauge("fenceSetVersion", () -> index.fenceSet().version());
+    }
+
+    @Override
+    public void close() throws Exception {
+        SharedFenceIndexes.release(shared);
+        shared = null;
+        super.close();
     }
 
     @Override
