@@ -159,7 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Option(names = "--thread-cpu",
                 description = "print each timed run's CPU seconds per thread name (Linux /proc, polled every 100 ms: "
-                        + "the JIT compilers and native code included, which JFR does not sample)")
+                        + "the JIT compilers and native code included, which JFR does not sample) (default: off)")
         boolean threadCpu;
 
         @Override
