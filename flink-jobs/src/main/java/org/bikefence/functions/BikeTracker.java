@@ -65,8 +65,8 @@ import org.bikefence.model.ViolationEvent;
  * (applied in arrival order at equal times), its next deadline ({@link BikeRules#nextDeadline}) and its expiry; each
  * is processed as if a timer had fired at its time, so the output is what one timer per report gives. A bike's track
  * is read from keyed state the first time it is needed after a barrier and then held on the heap until the next
- * barrier, which writes it back once (as do more than {@link #MAX_HELD_TRACKS} bikes held: those without waiting
- * reports are written back then): a bike costs one state read and one write per checkpoint interval, not per watermark
+ * barrier, which writes it back once (beyond {@link #MAX_HELD_TRACKS} held bikes without waiting reports, those are
+ * written back at the next watermark): a bike costs one state read and one write per checkpoint interval, not per watermark
  * (earlier versions) or per report (before those). Each bike has at most one registered timer
  * ({@link BikeTrack#wakeUp}: its next deadline or expiry), for when it does not report again. Before each
  * checkpoint barrier the reports still waiting are written to keyed state ({@code buffered-reports}), so a
@@ -154,6 +154,11 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
     private transient long passes;
     /** See {@link #maxHeldTracks}. */
     private int maxHeld = MAX_HELD_TRACKS;
+    /**
+     * The held bikes with no waiting report: only they can be written back early, so only their number triggers it (a
+     * fleet whose every bike has reports waiting must not have the whole map scanned at every watermark).
+     */
+    private transient int idleHeld;
     /** Bikes whose waiting reports the last checkpoint holds in {@link #buffer}. */
     private transient Set<String> spilled;
 
@@ -204,6 +209,8 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         /** The track changed since it was last written. */
         boolean dirty;
         boolean gone;
+        /** Held with no waiting report: counted in {@link #idleHeld}. */
+        boolean idle;
 
         Waiting(String key) {
             this.key = key;
@@ -391,6 +398,10 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
             output.collect(OUT_OF_ORDER, element);
             output.collect(SIGNALS, new StreamRecord<>(OperatorSignal.outOfOrder(p), element.getTimestamp()));
         }
+        if (w.idle) {
+            w.idle = false;
+            idleHeld--;
+        }
         w.add(p);
         if (p.ts < w.queuedAt) {
             queue(w, p.ts);
@@ -446,7 +457,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         }
         // Then the timers (deadlines, expiry) of bikes that did not report: Flink fires them at this watermark.
         super.processWatermark(mark);
-        if (waiting.size() > maxHeld) {
+        if (idleHeld > maxHeld) {
             writeBackIdle();
         }
     }
@@ -467,8 +478,10 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
                 track.update(w.track);
             }
             w.gone = true;
+            w.idle = false;
             it.remove();
         }
+        idleHeld = 0;
     }
 
     /** At most this many bikes are held on the heap between barriers (the idle ones are written back beyond it). */
@@ -605,6 +618,10 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
             w = new Waiting(String.valueOf(getCurrentKey()));
             waiting.put(w.key, w);
         }
+        if (!w.idle && w.reports.isEmpty()) {
+            w.idle = true;
+            idleHeld++;
+        }
         w.track = tr;
         w.loaded = true;
         w.dirty = true;
@@ -642,6 +659,10 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         if (w != null) {
             w.gone = true;
             waiting.remove(w.key);
+            if (w.idle) {
+                w.idle = false;
+                idleHeld--;
+            }
         }
         BikeCounted c = tr.counted;
         if (c != null) {

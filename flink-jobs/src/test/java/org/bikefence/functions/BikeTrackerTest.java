@@ -231,6 +231,25 @@ class BikeTrackerTest {
     }
 
     @Test
+    void beyondTheCapIdleTracksAreWrittenBackAtTheWatermarkAndBikesWithWaitingReportsDoNotCount() throws Exception {
+        for (int cap : new int[] {2, 3}) {
+            harness.close();
+            harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new BikeTracker(TrackerSettings.defaults(GRACE), XIAMEN).maxHeldTracks(cap), BikeTracker::bikeKey,
+                    Types.STRING);
+            harness.open();
+            for (String bike : List.of("b1", "b2", "b3")) {
+                send(riding(bike, PARKS_AT));
+            }
+            // Two more bikes whose reports the watermark does not pass: held, but not idle.
+            send(riding("b4", PARKS_AT + 60 * MIN));
+            send(riding("b5", PARKS_AT + 60 * MIN));
+            harness.processWatermark(new Watermark(PARKS_AT + MIN));
+            assertThat(harness.numKeyedStateEntries()).as("cap %d: 3 idle tracks", cap).isEqualTo(cap < 3 ? 3 : 0);
+        }
+    }
+
+    @Test
     void aCheckpointHoldsTheWaitingReportsAndARestoreResumesWithThem() throws Exception {
         send(parkedIn("b1", PARKS_AT, ZONE));
         send(parkedIn("b2", PARKS_AT + MIN, ZONE));
