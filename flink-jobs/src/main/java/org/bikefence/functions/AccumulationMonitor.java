@@ -74,7 +74,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         AreaEpisode fence;
         boolean fenceLoaded;
         boolean fenceDirty;
-        /** A cell's episodes per operator (only operators over the threshold), null until first needed. */
+        /** A cell's episodes per operator, in operator order (only operators over the threshold), null until needed. */
         Map<String, AreaEpisode> cells;
         /** The operators whose cell episode changed (put or removed). */
         java.util.Set<String> cellsDirty;
@@ -178,7 +178,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
     /** The cell's episodes on the heap, read from keyed state (one iteration) the first time since the last barrier. */
     private Map<String, AreaEpisode> cellEpisodes(Area a) throws Exception {
         if (a.cells == null) {
-            a.cells = new java.util.HashMap<>();
+            a.cells = new TreeMap<>();
             a.cellsDirty = new java.util.HashSet<>();
             for (Map.Entry<String, AreaEpisode> e : cellEpisodes.entries()) {
                 a.cells.put(e.getKey(), e.getValue());
@@ -311,7 +311,7 @@ public class AccumulationMonitor extends KeyedProcessFunction<String, AreaDelta,
         if (touched != null) {
             operators.addAll(touched);
         } else {
-            operators.addAll(new TreeMap<>(episodes).keySet());
+            operators.addAll(episodes.keySet());
         }
         for (String op : operators) {
             AreaEpisode ep = episodes.get(op);

@@ -341,10 +341,10 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         try (Stream<String> ks = backend.getKeys("bike-track", VoidNamespace.INSTANCE)) {
             keys = ks.collect(Collectors.toCollection(ArrayList::new));
         }
-        // And the tracks the heap holds that keyed state does not have yet (bikes new since the last barrier).
-        Set<String> inState = new HashSet<>(keys);
+        // And the tracks the heap holds (keyed state may not have them yet: bikes new since the last barrier). A key
+        // in both registers the same timer twice, which Flink keeps once.
         for (Waiting w : waiting.values()) {
-            if (w.loaded && w.track != null && !inState.contains(w.key)) {
+            if (w.loaded && w.track != null) {
                 keys.add(w.key);
             }
         }
@@ -464,7 +464,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
 
     /**
      * Writes the held tracks of the bikes with no waiting report to keyed state and drops them from the heap (before a
-     * barrier, and when more than {@link #maxHeld} bikes are held).
+     * barrier, and when more than {@link #maxHeld} such bikes are held).
      */
     private void writeBackIdle() throws Exception {
         java.util.Iterator<Waiting> it = waiting.values().iterator();
@@ -484,7 +484,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         idleHeld = 0;
     }
 
-    /** At most this many bikes are held on the heap between barriers (the idle ones are written back beyond it). */
+    /** At most this many bikes without waiting reports are held on the heap between barriers (for tests). */
     BikeTracker maxHeldTracks(int max) {
         this.maxHeld = max;
         return this;

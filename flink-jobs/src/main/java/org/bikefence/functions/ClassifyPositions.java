@@ -62,12 +62,12 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
     }
 
     /**
-     * Switches to the fence set of {@code bytes} (already loaded as {@code set}): its index and cell grid are the ones
-     * the other subtasks in this JVM use for the same bytes, or built now ({@link SharedFenceIndexes}). The fast cell
-     * grid covers the fences' extent; positions elsewhere still get exact h3-java cells.
+     * Switches to the fence set of {@code bytes}: its index and cell grid are the ones the other subtasks in this JVM
+     * use for the same bytes, or built now from {@code set} ({@link SharedFenceIndexes}). The fast cell grid covers the
+     * fences' extent; positions elsewhere still get exact h3-java cells.
      */
-    private void use(FenceSet set, byte[] bytes, String source) {
-        SharedFenceIndexes.Entry next = SharedFenceIndexes.acquire(bytes, source, h3Resolution, () -> set);
+    private void use(byte[] bytes, String source, java.util.function.Supplier<FenceSet> set) {
+        SharedFenceIndexes.Entry next = SharedFenceIndexes.acquire(bytes, source, h3Resolution, set);
         SharedFenceIndexes.release(shared);
         shared = next;
         index = next.index;
@@ -84,12 +84,7 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
 
     @Override
     public void open(OpenContext openContext) {
-        SharedFenceIndexes.release(shared);
-        shared = SharedFenceIndexes.acquire(initialFences, initialSource, h3Resolution,
-                () -> load(initialFences, initialSource));
-        index = shared.index;
-        cells = shared.cells;
-        indexedBytes = initialFences;
+        use(initialFences, initialSource, () -> load(initialFences, initialSource));
         updatesAccepted = getRuntimeContext().getMetricGroup().counter("fenceUpdatesAccepted");
         updatesRejected = getRuntimeContext().getMetricGroup().counter("fenceUpdatesRejected");
         getRuntimeContext().getMetricGroup().gauge("fenceSetVersion", () -> index.fenceSet().version());
@@ -102,7 +97,7 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
         if (current != null && current != indexedBytes) {
             // After a restore the state holds a set this instance has not indexed yet; it was validated
             // when it was accepted.
-            use(load(current, "restored fence state"), current, "restored fence state");
+            use(current, "restored fence state", () -> load(current, "restored fence state"));
         }
         out.collect(classify(index, cells, p));
     }
@@ -127,7 +122,7 @@ public class ClassifyPositions extends BroadcastProcessFunction<BikePosition, Fe
         }
         BroadcastState<String, byte[]> state = ctx.getBroadcastState(FENCE_STATE);
         state.put(CURRENT, u.content);
-        use(set, u.content, "fence update " + u.source);
+        use(u.content, "fence update " + u.source, () -> set);
         updatesAccepted.inc();
         e.accepted = true;
         e.version = set.version();

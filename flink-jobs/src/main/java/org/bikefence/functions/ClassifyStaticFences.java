@@ -4,7 +4,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.bikefence.geofence.FenceIndex;
-import org.bikefence.geofence.FenceSet;
 import org.bikefence.geofence.H3Cells;
 import org.bikefence.model.BikePosition;
 import org.bikefence.model.ClassifiedPosition;

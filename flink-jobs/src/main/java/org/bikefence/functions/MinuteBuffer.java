@@ -76,52 +76,49 @@ final class MinuteBuffer<T> {
     List<Minute<T>> takeDue(Object key, long t) throws Exception {
         if (!keysSaved.contains(key)) {
             // Nothing in state: the heap's minutes are the due ones, already in order.
-            TreeMap<Long, List<T>> mine = unsaved.get(key);
-            if (mine == null) {
-                return List.of();
-            }
-            List<Minute<T>> out = new ArrayList<>(2);
-            while (!mine.isEmpty() && mine.firstKey() + MINUTE - 1 <= t) {
-                Map.Entry<Long, List<T>> e = mine.pollFirstEntry();
-                out.add(new Minute<>(e.getKey(), e.getValue()));
-            }
-            if (mine.isEmpty()) {
-                unsaved.remove(key);
-            }
-            return out;
+            return takeDueUnsaved(key, t);
         }
         TreeMap<Long, List<T>> due = new TreeMap<>();
-        if (keysSaved.contains(key)) {
-            List<Long> dueSaved = new ArrayList<>();
-            boolean laterSaved = false;
-            for (Long minute : saved.keys()) {
-                if (minute + MINUTE - 1 <= t) {
-                    dueSaved.add(minute);
-                } else {
-                    laterSaved = true;
-                }
-            }
-            for (Long minute : dueSaved) {
-                due.put(minute, new ArrayList<>(saved.get(minute)));
-                saved.remove(minute);
-            }
-            if (!laterSaved) {
-                keysSaved.remove(key);
+        List<Long> dueSaved = new ArrayList<>();
+        boolean laterSaved = false;
+        for (Long minute : saved.keys()) {
+            if (minute + MINUTE - 1 <= t) {
+                dueSaved.add(minute);
+            } else {
+                laterSaved = true;
             }
         }
-        TreeMap<Long, List<T>> mine = unsaved.get(key);
-        if (mine != null) {
-            while (!mine.isEmpty() && mine.firstKey() + MINUTE - 1 <= t) {
-                Map.Entry<Long, List<T>> e = mine.pollFirstEntry();
-                due.computeIfAbsent(e.getKey(), m -> new ArrayList<>()).addAll(e.getValue());
-            }
-            if (mine.isEmpty()) {
-                unsaved.remove(key);
-            }
+        for (Long minute : dueSaved) {
+            due.put(minute, new ArrayList<>(saved.get(minute)));
+            saved.remove(minute);
+        }
+        if (!laterSaved) {
+            keysSaved.remove(key);
+        }
+        // What came since the last barrier after what the state holds, minute by minute.
+        for (Minute<T> m : takeDueUnsaved(key, t)) {
+            due.computeIfAbsent(m.start(), s -> new ArrayList<>()).addAll(m.elements());
         }
         List<Minute<T>> out = new ArrayList<>(due.size());
         for (Map.Entry<Long, List<T>> e : due.entrySet()) {
             out.add(new Minute<>(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    /** Removes and returns, oldest first, the heap's minutes of {@code key} that end at or before {@code t}. */
+    private List<Minute<T>> takeDueUnsaved(Object key, long t) {
+        TreeMap<Long, List<T>> mine = unsaved.get(key);
+        if (mine == null) {
+            return List.of();
+        }
+        List<Minute<T>> out = new ArrayList<>(2);
+        while (!mine.isEmpty() && mine.firstKey() + MINUTE - 1 <= t) {
+            Map.Entry<Long, List<T>> e = mine.pollFirstEntry();
+            out.add(new Minute<>(e.getKey(), e.getValue()));
+        }
+        if (mine.isEmpty()) {
+            unsaved.remove(key);
         }
         return out;
     }

@@ -186,7 +186,8 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
     }
 
     private Iterable<Map.Entry<String, NowChange>> currentEntries() throws Exception {
-        return mirror != null ? new ArrayList<>(mirror.entries.entrySet()) : current.entries();
+        // Iterated without changes to the map: write() changes it after the loop.
+        return mirror != null ? mirror.entries.entrySet() : current.entries();
     }
 
     /** @param intervalMs how often to snapshot, in ms: a positive multiple of {@link OperatorMinute#NOW_INTERVAL_MS} */

@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * figure, so threads that end before the run does (a finished job's task threads) are counted too; threads that were
  * there at {@link #start} count only what they used after it. Names are the kernel's, cut at 15 characters.
  */
-final class ThreadCpu implements AutoCloseable {
+final class ThreadCpu {
     static final long POLL_MS = 100;
     private static final Path TASKS = Path.of("/proc/self/task");
 
@@ -126,12 +126,5 @@ final class ThreadCpu implements AutoCloseable {
         }
         sb.append(String.format(Locale.ROOT, " others %.2f; total %.2f", rest, total));
         return sb.toString();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        if (running) {
-            stop();
-        }
     }
 }
