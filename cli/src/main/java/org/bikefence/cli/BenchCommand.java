@@ -96,7 +96,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = {"Records/s of the full job against the bare Kafka pass-through and decode only.",
                 "Starts a local Kafka broker and influxd, pre-loads a topic with synthetic positions, then runs each "
                         + "variant (bare: KafkaSource of byte[] values, map, discard; decode: the job's source and "
-                        + "decode-validate, discard; full: the job as JobMain wires it, to influxd) at each "
+                        + "decode-validate, discard; full: the job as JobMain wires it, to influxd; on request, "
+                        + "classify: the job's whole first chain, discard; keyed: that chain keyed by bike into one "
+                        + "long of state per bike) at each "
                         + "parallelism, each a fresh job in its own JVM, bounded from earliest, checkpoints every "
                         + "10 s. Prints one line per run, and last: full/bare p=1 = 0.xx, p=2 = 0.xx (medians of "
                         + "the runs)."})
@@ -134,8 +136,9 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Option(names = "--variants", paramLabel = "VARIANT", split = ",", defaultValue = "bare,decode,full",
                 converter = VariantConverter.class,
-                description = "variants to run, of bare, decode, full; a ratio without bare or full is n/a "
-                        + "(default: bare,decode,full)")
+                description = "variants to run, of bare, decode, classify, keyed, full (classify and keyed: "
+                        + "the steps between decode and full, for where the difference goes); a ratio without bare "
+                        + "or full is n/a (default: bare,decode,full)")
         List<Variant> variants;
 
         @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".run/bench-pipeline",

@@ -9,6 +9,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -16,14 +19,25 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
+import org.bikefence.functions.BikePositionSerializer;
+import org.bikefence.functions.BikeTracker;
+import org.bikefence.functions.ClassifiedPositionSerializer;
+import org.bikefence.functions.ClassifyStaticFences;
 import org.bikefence.functions.DecodePositions;
+import org.bikefence.functions.RawRecordSerializer;
 import org.bikefence.job.JobMain;
+import org.bikefence.job.JobSettings;
+import org.bikefence.job.RecordEventTime;
 import org.bikefence.kafka.RawRecordDeserializer;
+import org.bikefence.model.ClassifiedPosition;
 import org.bikefence.model.RawRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -113,9 +127,23 @@ public final class PipelineRun implements Callable<Integer> {
             Files.writeString(threadCpu, lines, StandardCharsets.UTF_8);
         }
         long records = SourceRecordCounter.recordsOut(SOURCE_NAME);
+        String last = lastStep(variant);
+        if (last != null && SourceRecordCounter.recordsIn(last) != records) {
+            throw new IllegalStateException("the " + variant.label() + " variant's step " + last + " received "
+                    + SourceRecordCounter.recordsIn(last) + " of the source's " + records + " records");
+        }
         Files.writeString(result, records + " " + r.getNetRuntime(TimeUnit.MILLISECONDS) + "\n",
                 StandardCharsets.UTF_8);
         return 0;
+    }
+
+    /** The step every record of the variant must reach (checked after the run), or null. */
+    static String lastStep(Variant v) {
+        return switch (v) {
+            case CLASSIFY -> "classify-fences";
+            case KEYED -> LatestPerBike.NAME;
+            default -> null;
+        };
     }
 
     /** One fresh job of the variant on a fresh local environment, over the whole topic. */
@@ -124,6 +152,8 @@ public final class PipelineRun implements Callable<Integer> {
         return switch (variant) {
             case BARE -> bare(env);
             case DECODE -> decode(env);
+            case CLASSIFY -> classify(env);
+            case KEYED -> keyed(env);
             case FULL -> full(env);
         };
     }
@@ -163,6 +193,65 @@ public final class PipelineRun implements Callable<Integer> {
                         JobOptions.MAX_BIKE_ID_LENGTH.defaultValue(), JobOptions.MAX_RECORD_BYTES.defaultValue(), null)).name("decode-validate")
                 .sinkTo(new DiscardingSink<>()).name("discard");
         return env.execute("bench decode");
+    }
+
+    /**
+     * The job's first chain as BikefenceJob wires it (its source with the per-partition watermarks, decode-validate,
+     * event-time, classify-fences against the fence file), then discard: everything before the network.
+     */
+    private JobExecutionResult classify(StreamExecutionEnvironment env) throws Exception {
+        JobConfig config = JobConfig.of(fullJobOptions(), Map.of());
+        JobMain.configure(env, config);
+        classified(env, JobMain.settings(config)).sinkTo(new DiscardingSink<>()).name("discard");
+        return env.execute("bench classify");
+    }
+
+    /**
+     * The first chain, then keyed by bike as the tracker is, into a step that keeps one long per bike in the job's
+     * state backend (the latest event time) and emits nothing: the least any job with per-bike state does.
+     */
+    private JobExecutionResult keyed(StreamExecutionEnvironment env) throws Exception {
+        JobConfig config = JobConfig.of(fullJobOptions(), Map.of());
+        JobMain.configure(env, config);
+        classified(env, JobMain.settings(config))
+                .keyBy(BikeTracker::bikeKey)
+                .process(new LatestPerBike()).returns(Types.LONG).name(LatestPerBike.NAME)
+                .sinkTo(new DiscardingSink<>()).name("discard");
+        return env.execute("bench keyed");
+    }
+
+    private DataStream<ClassifiedPosition> classified(StreamExecutionEnvironment env, JobSettings settings) {
+        return env.fromSource(source(new RawRecordDeserializer()), WatermarkStrategy
+                                .<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
+                                .withIdleness(settings.idleness())
+                                .withTimestampAssigner(new RecordEventTime(settings.maxFuture().toMillis(),
+                                        settings.fixedNowMs())), SOURCE_NAME, RawRecordSerializer.TYPE)
+                .process(new DecodePositions(settings.maxFuture().toMillis(), settings.maxBikeIdLength(),
+                        settings.maxRecordBytes(), settings.fixedNowMs()))
+                .returns(BikePositionSerializer.TYPE).name("decode-validate")
+                .map(p -> p).returns(BikePositionSerializer.TYPE).name("event-time")
+                .process(new ClassifyStaticFences(settings.fenceGeoJson(), settings.fenceSource(),
+                        settings.rules().monitoring().accumulation().h3Resolution()))
+                .returns(ClassifiedPositionSerializer.TYPE).name("classify-fences");
+    }
+
+    /** Keeps each bike's latest event time in keyed state; emits nothing. */
+    static final class LatestPerBike extends KeyedProcessFunction<String, ClassifiedPosition, Long> {
+        static final String NAME = "latest-per-bike";
+        private transient ValueState<Long> latest;
+
+        @Override
+        public void open(OpenContext ctx) {
+            latest = getRuntimeContext().getState(new ValueStateDescriptor<>("latest", Types.LONG));
+        }
+
+        @Override
+        public void processElement(ClassifiedPosition p, Context ctx, Collector<Long> out) throws Exception {
+            Long seen = latest.value();
+            if (seen == null || p.ts > seen) {
+                latest.update(p.ts);
+            }
+        }
     }
 
     /** The job as JobMain wires it: bounded, fence updates and violations topics off, to the local influxd. */

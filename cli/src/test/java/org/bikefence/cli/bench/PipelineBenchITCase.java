@@ -22,7 +22,7 @@ import picocli.CommandLine;
  */
 class PipelineBenchITCase {
     private static final Pattern RUN = Pattern.compile(
-            "^(bare|decode|full) +p=(\\d)  run 1  records (\\d+)  seconds (\\d+\\.\\d{3})  records/s (\\d+)$");
+            "^(bare|decode|classify|keyed|full) +p=(\\d)  run 1  records (\\d+)  seconds (\\d+\\.\\d{3})  records/s (\\d+)$");
 
     @BeforeEach
     void projectRoot() {
@@ -67,5 +67,23 @@ class PipelineBenchITCase {
             assertThat(Files.readString(jfr.resolve(run + ".hot.md"))).contains("execution samples",
                     "| 1 | `");
         }
+    }
+
+    @Test
+    void theStepVariantsReadEveryRecordIntoTheirLastStep(@TempDir Path work) {
+        CommandLine cl = Bikefence.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        // A run fails when its last step (classify-fences, latest-per-bike) received fewer records than were read.
+        int exit = cl.execute("bench", "pipeline", "--records", "20000", "--bikes", "500", "--parallelism", "2",
+                "--variants", "classify,keyed", "--work-dir", work.toString());
+        assertThat(exit).as(err.toString()).isZero();
+        List<String> runs = out.toString().lines().filter(l -> RUN.matcher(l).matches()).toList();
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(0)).startsWith("classify p=2").contains("records 20000");
+        assertThat(runs.get(1)).startsWith("keyed  p=2").contains("records 20000");
+        assertThat(out.toString().lines().reduce((a, b) -> b)).hasValue("full/bare p=2 = n/a");
     }
 }

@@ -110,6 +110,10 @@ class PipelineBenchTest {
     @Test
     void variantsByLabel() {
         assertThat(Variant.of("decode")).isEqualTo(Variant.DECODE);
+        assertThat(Variant.of("classify")).isEqualTo(Variant.CLASSIFY);
+        assertThat(Variant.of("keyed")).isEqualTo(Variant.KEYED);
+        assertThat(PipelineRun.lastStep(Variant.KEYED)).isEqualTo("latest-per-bike");
+        assertThat(PipelineRun.lastStep(Variant.FULL)).isNull();
         assertThat(Variant.FULL.label()).isEqualTo("full");
         assertThatThrownBy(() -> Variant.of("fast")).hasMessageContaining("'fast'").hasMessageContaining("bare");
     }
