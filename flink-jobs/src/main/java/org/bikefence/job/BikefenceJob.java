@@ -165,6 +165,16 @@ public final class BikefenceJob {
     }
 
     /**
+     * Only the job's first chain, as {@link #build} adds it: the positions source with its per-partition watermarks,
+     * decode-validate with the dead-letter sink, event-time and classify-fences. Returns the classified positions, for
+     * a caller that measures the job step by step ({@code bench pipeline}'s classify and keyed variants); the job
+     * itself is {@link #build}.
+     */
+    public DataStream<ClassifiedPosition> buildFirstChain(StreamExecutionEnvironment env) {
+        return classifyAgainstFences(env, decodeAndValidate(env).positions());
+    }
+
+    /**
      * Rule-set versions published while running, validated once for the whole job: the accepted ones for the tracker
      * and the scoring steps ({@link #acceptedRuleSets}), every outcome as a {@code rule_set} point (returned). Nothing
      * without a source of them.

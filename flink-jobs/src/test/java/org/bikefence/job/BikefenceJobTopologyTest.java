@@ -100,6 +100,25 @@ class BikefenceJobTopologyTest {
     }
 
     @Test
+    void theFirstChainAloneIsTheJobsFirstChain() throws Exception {
+        JobSettings settings = JobSettings.builder()
+                .fences(Files.readAllBytes(Path.of(ScenarioFixtures.FENCES)), "it-fences")
+                .rules(RuleSetLoader.load(Path.of(ScenarioFixtures.RULES)))
+                .build();
+        BikefenceJob job = new BikefenceJob(new EmptySource<>(TypeInformation.of(RawRecord.class)), null,
+                new DiscardingSink<>(), new DiscardingSink<>(), null, settings);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        job.buildFirstChain(env).sinkTo(new DiscardingSink<>()).name("discard");
+        List<String> first = nodes(env.getStreamGraph());
+        assertThat(first).containsExactly("- | discard: Writer | 2", "bike-positions-source | Source: bike-positions | 2",
+                "classify-fences | classify-fences | 2", "dead-letters-sink | dead-letters: Writer | 2",
+                "decode-validate | decode-validate | 2", "event-time | event-time | 2");
+        // Each of them as the whole job has it: uid, name and parallelism.
+        assertThat(nodes(built(false).getStreamGraph())).containsAll(first.subList(1, first.size()));
+    }
+
+    @Test
     void everyEdgeKeepsItsEndsPartitioningAndSideOutput() throws Exception {
         assertThat(edges(built(true).getStreamGraph())).containsExactlyElementsOf(EDGES);
     }

@@ -19,7 +19,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -27,15 +26,9 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.bikefence.config.JobConfig;
 import org.bikefence.config.JobOptions;
-import org.bikefence.functions.BikePositionSerializer;
 import org.bikefence.functions.BikeTracker;
-import org.bikefence.functions.ClassifiedPositionSerializer;
-import org.bikefence.functions.ClassifyStaticFences;
 import org.bikefence.functions.DecodePositions;
-import org.bikefence.functions.RawRecordSerializer;
 import org.bikefence.job.JobMain;
-import org.bikefence.job.JobSettings;
-import org.bikefence.job.RecordEventTime;
 import org.bikefence.kafka.RawRecordDeserializer;
 import org.bikefence.model.ClassifiedPosition;
 import org.bikefence.model.RawRecord;
@@ -195,14 +188,11 @@ public final class PipelineRun implements Callable<Integer> {
         return env.execute("bench decode");
     }
 
-    /**
-     * The job's first chain as BikefenceJob wires it (its source with the per-partition watermarks, decode-validate,
-     * event-time, classify-fences against the fence file), then discard: everything before the network.
-     */
+    /** The job's first chain, as BikefenceJob builds it ({@code buildFirstChain}), then discard. */
     private JobExecutionResult classify(StreamExecutionEnvironment env) throws Exception {
         JobConfig config = JobConfig.of(fullJobOptions(), Map.of());
         JobMain.configure(env, config);
-        classified(env, JobMain.settings(config)).sinkTo(new DiscardingSink<>()).name("discard");
+        JobMain.create(config).buildFirstChain(env).sinkTo(new DiscardingSink<>()).name("discard");
         return env.execute("bench classify");
     }
 
@@ -213,26 +203,11 @@ public final class PipelineRun implements Callable<Integer> {
     private JobExecutionResult keyed(StreamExecutionEnvironment env) throws Exception {
         JobConfig config = JobConfig.of(fullJobOptions(), Map.of());
         JobMain.configure(env, config);
-        classified(env, JobMain.settings(config))
+        JobMain.create(config).buildFirstChain(env)
                 .keyBy(BikeTracker::bikeKey)
                 .process(new LatestPerBike()).returns(Types.LONG).name(LatestPerBike.NAME)
                 .sinkTo(new DiscardingSink<>()).name("discard");
         return env.execute("bench keyed");
-    }
-
-    private DataStream<ClassifiedPosition> classified(StreamExecutionEnvironment env, JobSettings settings) {
-        return env.fromSource(source(new RawRecordDeserializer()), WatermarkStrategy
-                                .<RawRecord>forBoundedOutOfOrderness(settings.maxOutOfOrderness())
-                                .withIdleness(settings.idleness())
-                                .withTimestampAssigner(new RecordEventTime(settings.maxFuture().toMillis(),
-                                        settings.fixedNowMs())), SOURCE_NAME, RawRecordSerializer.TYPE)
-                .process(new DecodePositions(settings.maxFuture().toMillis(), settings.maxBikeIdLength(),
-                        settings.maxRecordBytes(), settings.fixedNowMs()))
-                .returns(BikePositionSerializer.TYPE).name("decode-validate")
-                .map(p -> p).returns(BikePositionSerializer.TYPE).name("event-time")
-                .process(new ClassifyStaticFences(settings.fenceGeoJson(), settings.fenceSource(),
-                        settings.rules().monitoring().accumulation().h3Resolution()))
-                .returns(ClassifiedPositionSerializer.TYPE).name("classify-fences");
     }
 
     /** Keeps each bike's latest event time in keyed state; emits nothing. */
