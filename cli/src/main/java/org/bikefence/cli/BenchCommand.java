@@ -97,8 +97,8 @@ public final class BenchCommand implements Callable<Integer> {
                 "Starts a local Kafka broker and influxd, pre-loads a topic with synthetic positions, then runs each "
                         + "variant (bare: KafkaSource of byte[] values, map, discard; decode: the job's source and "
                         + "decode-validate, discard; full: the job as JobMain wires it, to influxd; on request, "
-                        + "classify: the job's whole first chain, discard; keyed: that chain keyed by bike into one "
-                        + "long of state per bike) at each "
+                        + "classify: the job's whole first chain, discard; keyed: that chain keyed by bike into a "
+                        + "keyed step that reads no state) at each "
                         + "parallelism, each a fresh job in its own JVM, bounded from earliest, checkpoints every "
                         + "10 s. Prints one line per run, and last: full/bare p=1 = 0.xx, p=2 = 0.xx (medians of "
                         + "the runs)."})

@@ -13,7 +13,7 @@ public enum Variant {
     DECODE,
     /** The job's whole first chain: its source and watermarks, decode-validate, classify-fences; then discard. */
     CLASSIFY,
-    /** The first chain, keyed by bike into a step that keeps one long per bike in the job's state backend. */
+    /** The first chain, keyed by bike into a keyed step that reads no state and emits nothing. */
     KEYED,
     /** The whole job as JobMain wires it (fences and violations topics off), writing to a local influxd. */
     FULL;

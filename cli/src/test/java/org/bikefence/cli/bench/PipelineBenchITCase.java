@@ -76,7 +76,7 @@ class PipelineBenchITCase {
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        // A run fails when its last step (classify-fences, latest-per-bike) received fewer records than were read.
+        // A run fails when its last step (classify-fences, keyed-by-bike) received fewer records than were read.
         int exit = cl.execute("bench", "pipeline", "--records", "20000", "--bikes", "500", "--parallelism", "2",
                 "--variants", "classify,keyed", "--work-dir", work.toString());
         assertThat(exit).as(err.toString()).isZero();

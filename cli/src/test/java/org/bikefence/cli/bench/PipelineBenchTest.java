@@ -112,7 +112,7 @@ class PipelineBenchTest {
         assertThat(Variant.of("decode")).isEqualTo(Variant.DECODE);
         assertThat(Variant.of("classify")).isEqualTo(Variant.CLASSIFY);
         assertThat(Variant.of("keyed")).isEqualTo(Variant.KEYED);
-        assertThat(PipelineRun.lastStep(Variant.KEYED)).isEqualTo("latest-per-bike");
+        assertThat(PipelineRun.lastStep(Variant.KEYED)).isEqualTo("keyed-by-bike");
         assertThat(PipelineRun.lastStep(Variant.FULL)).isNull();
         assertThat(Variant.FULL.label()).isEqualTo("full");
         assertThatThrownBy(() -> Variant.of("fast")).hasMessageContaining("'fast'").hasMessageContaining("bare");
