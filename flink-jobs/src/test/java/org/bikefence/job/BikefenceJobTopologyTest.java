@@ -35,17 +35,26 @@ import org.junit.jupiter.api.Test;
 class BikefenceJobTopologyTest {
 
     private static StreamExecutionEnvironment built(boolean withUpdatesAndViolations) throws IOException {
+        StreamExecutionEnvironment env = environment();
+        job(withUpdatesAndViolations).build(env);
+        return env;
+    }
+
+    /** The job on the test fences and rules, from empty sources into discarding sinks. */
+    private static BikefenceJob job(boolean withUpdatesAndViolations) throws IOException {
         JobSettings settings = JobSettings.builder()
                 .fences(Files.readAllBytes(Path.of(ScenarioFixtures.FENCES)), "it-fences")
                 .rules(RuleSetLoader.load(Path.of(ScenarioFixtures.RULES)))
                 .build();
-        BikefenceJob job = new BikefenceJob(new EmptySource<>(TypeInformation.of(RawRecord.class)),
+        return new BikefenceJob(new EmptySource<>(TypeInformation.of(RawRecord.class)),
                 withUpdatesAndViolations ? new EmptySource<>(TypeInformation.of(FenceUpdate.class)) : null,
                 new DiscardingSink<>(), new DiscardingSink<>(),
                 withUpdatesAndViolations ? new DiscardingSink<>() : null, settings);
+    }
+
+    private static StreamExecutionEnvironment environment() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        job.build(env);
         return env;
     }
 
@@ -101,15 +110,8 @@ class BikefenceJobTopologyTest {
 
     @Test
     void theFirstChainAloneIsTheJobsFirstChain() throws Exception {
-        JobSettings settings = JobSettings.builder()
-                .fences(Files.readAllBytes(Path.of(ScenarioFixtures.FENCES)), "it-fences")
-                .rules(RuleSetLoader.load(Path.of(ScenarioFixtures.RULES)))
-                .build();
-        BikefenceJob job = new BikefenceJob(new EmptySource<>(TypeInformation.of(RawRecord.class)), null,
-                new DiscardingSink<>(), new DiscardingSink<>(), null, settings);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        job.buildFirstChain(env).sinkTo(new DiscardingSink<>()).name("discard");
+        StreamExecutionEnvironment env = environment();
+        job(false).buildFirstChain(env).sinkTo(new DiscardingSink<>()).name("discard");
         List<String> first = nodes(env.getStreamGraph());
         assertThat(first).containsExactly("- | discard: Writer | 2", "bike-positions-source | Source: bike-positions | 2",
                 "classify-fences | classify-fences | 2", "dead-letters-sink | dead-letters: Writer | 2",

@@ -37,17 +37,11 @@ class PipelineBenchITCase {
 
     @Test
     void everyVariantReadsEveryRecordAtEachParallelismAndTheRatioLineIsLast(@TempDir Path work) throws Exception {
-        CommandLine cl = Bikefence.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
         Path jfr = work.resolve("jfr");
-        int exit = cl.execute("bench", "pipeline", "--records", "20000", "--bikes", "500", "--parallelism", "1,2",
+        String out = bench("--records", "20000", "--bikes", "500", "--parallelism", "1,2",
                 "--work-dir", work.toString(), "--jfr", jfr.toString());
-        assertThat(exit).as(err.toString()).isZero();
 
-        List<String> lines = out.toString().lines().toList();
+        List<String> lines = out.lines().toList();
         assertThat(lines.get(0)).startsWith("bench pipeline: 20000 records of 500 bikes");
         assertThat(lines.get(1)).startsWith("pre-loaded 20000 records");
         List<String> runs = lines.subList(2, lines.size() - 1);
@@ -71,19 +65,28 @@ class PipelineBenchITCase {
 
     @Test
     void theStepVariantsReadEveryRecordIntoTheirLastStep(@TempDir Path work) {
+        // A run fails when its last step (classify-fences, keyed-by-bike) received fewer records than were read.
+        String out = bench("--records", "20000", "--bikes", "500", "--parallelism", "2",
+                "--variants", "classify,keyed", "--work-dir", work.toString());
+        List<String> runs = out.lines().filter(l -> RUN.matcher(l).matches()).toList();
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(0)).startsWith("classify p=2").contains("records 20000");
+        assertThat(runs.get(1)).startsWith("keyed  p=2").contains("records 20000");
+        assertThat(out.lines().reduce((a, b) -> b)).hasValue("full/bare p=2 = n/a");
+    }
+
+    /** Runs {@code bikefence bench pipeline ARGS}, which must exit 0; its standard output. */
+    private static String bench(String... args) {
         CommandLine cl = Bikefence.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        // A run fails when its last step (classify-fences, keyed-by-bike) received fewer records than were read.
-        int exit = cl.execute("bench", "pipeline", "--records", "20000", "--bikes", "500", "--parallelism", "2",
-                "--variants", "classify,keyed", "--work-dir", work.toString());
-        assertThat(exit).as(err.toString()).isZero();
-        List<String> runs = out.toString().lines().filter(l -> RUN.matcher(l).matches()).toList();
-        assertThat(runs).hasSize(2);
-        assertThat(runs.get(0)).startsWith("classify p=2").contains("records 20000");
-        assertThat(runs.get(1)).startsWith("keyed  p=2").contains("records 20000");
-        assertThat(out.toString().lines().reduce((a, b) -> b)).hasValue("full/bare p=2 = n/a");
+        String[] all = new String[args.length + 2];
+        all[0] = "bench";
+        all[1] = "pipeline";
+        System.arraycopy(args, 0, all, 2, args.length);
+        assertThat(cl.execute(all)).as(err.toString()).isZero();
+        return out.toString();
     }
 }
