@@ -196,25 +196,13 @@ public final class PipelineBench {
                     + s.records() + " (log: " + log + ")");
         }
         if (s.threadCpu()) {
-            out.println("  " + p.name() + " " + ThreadCpu.line(readThreadCpu(threads), 10));
+            out.println("  " + p.name() + " " + ThreadCpu.line(ThreadCpu.read(threads), 10));
         }
         if (jfr != null) {
             Path hot = jfr.resolveSibling(p.name() + ".hot.md");
             Files.writeString(hot, HotMethods.report(HotMethods.samples(jfr), 15), StandardCharsets.UTF_8);
         }
         return r;
-    }
-
-    /** A run's {@code --thread-cpu} file: "seconds TAB name" lines, most first. */
-    static Map<String, Double> readThreadCpu(Path file) throws IOException {
-        Map<String, Double> seconds = new java.util.LinkedHashMap<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            int tab = line.indexOf('\t');
-            if (tab > 0) {
-                seconds.put(line.substring(tab + 1), Double.parseDouble(line.substring(0, tab)));
-            }
-        }
-        return seconds;
     }
 
     /** The class path with each entry absolute: the runs start in the work directory. */

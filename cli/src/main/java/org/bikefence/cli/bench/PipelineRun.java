@@ -112,15 +112,14 @@ public final class PipelineRun implements Callable<Integer> {
         ThreadCpu cpu = threadCpu == null ? null : ThreadCpu.start();
         JobExecutionResult r = runOnce(conf);
         if (cpu != null) {
-            StringBuilder lines = new StringBuilder();
-            cpu.stop().forEach((name, s) -> lines.append(String.format(java.util.Locale.ROOT, "%.2f\t%s%n", s, name)));
-            Files.writeString(threadCpu, lines, StandardCharsets.UTF_8);
+            ThreadCpu.write(threadCpu, cpu.stop());
         }
         long records = SourceRecordCounter.recordsOut(SOURCE_NAME);
         String last = lastStep(variant);
-        if (last != null && SourceRecordCounter.recordsIn(last) != records) {
+        long reached = last == null ? records : SourceRecordCounter.recordsIn(last);
+        if (reached != records) {
             throw new IllegalStateException("the " + variant.label() + " variant's step " + last + " received "
-                    + SourceRecordCounter.recordsIn(last) + " of the source's " + records + " records");
+                    + reached + " of the source's " + records + " records");
         }
         Files.writeString(result, records + " " + r.getNetRuntime(TimeUnit.MILLISECONDS) + "\n",
                 StandardCharsets.UTF_8);

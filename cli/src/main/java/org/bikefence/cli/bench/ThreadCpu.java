@@ -110,6 +110,25 @@ final class ThreadCpu {
         return out;
     }
 
+    /** Writes {@code seconds} as a run's thread file: "seconds TAB name" lines, in the map's order. */
+    static void write(Path file, Map<String, Double> seconds) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        seconds.forEach((name, s) -> lines.append(String.format(Locale.ROOT, "%.2f\t%s\n", s, name)));
+        Files.writeString(file, lines, StandardCharsets.UTF_8);
+    }
+
+    /** Reads a thread file {@link #write} wrote, in its order. */
+    static Map<String, Double> read(Path file) throws IOException {
+        Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int tab = line.indexOf('\t');
+            if (tab > 0) {
+                seconds.put(line.substring(tab + 1), Double.parseDouble(line.substring(0, tab)));
+            }
+        }
+        return seconds;
+    }
+
     /** One line: each name with its seconds, the {@code top} largest, then the rest summed. */
     static String line(Map<String, Double> seconds, int top) {
         StringBuilder sb = new StringBuilder("cpu s by thread:");

@@ -57,7 +57,11 @@ class ThreadCpuTest {
                 "cpu s by thread: C2 CompilerThre 8.90; bike-tracker -> 2.57; others 0.50; total 11.97");
         Path f = dir.resolve("r.threads");
         Files.writeString(f, "8.90\tC2 CompilerThre\n2.57\tbike-tracker ->\n");
-        assertThat(PipelineBench.readThreadCpu(f)).containsExactly(Map.entry("C2 CompilerThre", 8.9),
+        assertThat(ThreadCpu.read(f)).containsExactly(Map.entry("C2 CompilerThre", 8.9),
                 Map.entry("bike-tracker ->", 2.57));
+        Path written = dir.resolve("w.threads");
+        ThreadCpu.write(written, s);
+        assertThat(Files.readString(written)).isEqualTo(
+                "8.90\tC2 CompilerThre\n2.57\tbike-tracker ->\n0.25\tGC Thread#0\n0.25\tGC Thread#1\n");
     }
 }
