@@ -1,6 +1,8 @@
 package org.bikefence.bike;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import org.bikefence.model.BikeFact;
 import org.bikefence.model.BikeState;
 import org.bikefence.model.ClassifiedPosition;
@@ -166,6 +168,32 @@ public final class BikeRules implements Serializable {
         t.standing = false;
         t.standingFenceId = null;
         closeZombie(t, at, out);
+    }
+
+    /**
+     * The closings at {@code at} of the track's open violations (no-park, out-of-area, zombie, overdue-faulty, in that
+     * order); the track is left as it is. The tracker gives them to the "now" view of a track it forgets, so that
+     * view holds only tracked bikes. Nobody saw these violations end: they are not closed anywhere else.
+     */
+    public static List<ViolationEvent> untrackedAt(BikeTrack t, long at) {
+        List<ViolationEvent> closed = new ArrayList<>(1);
+        if (t.npFenceId != null && t.npOpen) {
+            closed.add(ViolationEvent.opened(Type.NO_PARK, t.operator, t.bikeId, t.npFenceId, t.npLat, t.npLng,
+                    t.npSince, t.npOpenedAt, t.npFenceSet).closedAt(at));
+        }
+        if (t.oaOpen) {
+            closed.add(ViolationEvent.opened(Type.OUT_OF_AREA, t.operator, t.bikeId, null, t.standingLat,
+                    t.standingLng, t.oaSince, t.oaOpenedAt, null).closedAt(at));
+        }
+        if (t.zombieOpen) {
+            closed.add(ViolationEvent.opened(Type.ZOMBIE, t.operator, t.bikeId, null, t.standingLat,
+                    t.standingLng, t.zombieSince, t.zombieOpenedAt, null).closedAt(at));
+        }
+        if (t.faultyOpen) {
+            closed.add(ViolationEvent.opened(Type.FAULTY_OVERDUE, t.operator, t.bikeId, null, t.standingLat,
+                    t.standingLng, t.faultySince, t.faultyOpenedAt, null).closedAt(at));
+        }
+        return closed;
     }
 
     /**

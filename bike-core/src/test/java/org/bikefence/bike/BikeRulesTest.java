@@ -59,6 +59,27 @@ class BikeRulesTest {
     }
 
     @Test
+    void untrackedClosesEachOpenViolationAtTheGivenTimeAndLeavesTheTrackAsItIs() {
+        report(at(T, BikeState.FAULTY, LAT, null, "NP-1", false));
+        advanceTo(T + 8 * DAY);
+        assertThat(violations).extracting(v -> v.type + " " + v.kind).containsExactlyInAnyOrder("NO_PARK OPENED",
+                "OUT_OF_AREA OPENED", "ZOMBIE OPENED", "FAULTY_OVERDUE OPENED");
+        long at = T + 9 * DAY;
+
+        List<ViolationEvent> closed = BikeRules.untrackedAt(track, at);
+
+        assertThat(closed).extracting(v -> v.type).containsExactly(ViolationEvent.Type.NO_PARK,
+                ViolationEvent.Type.OUT_OF_AREA, ViolationEvent.Type.ZOMBIE, ViolationEvent.Type.FAULTY_OVERDUE);
+        for (ViolationEvent c : closed) {
+            ViolationEvent opened = violations.stream().filter(v -> v.type == c.type).findFirst().orElseThrow();
+            assertThat(c).as(c.type + ", closed").usingRecursiveComparison().isEqualTo(opened.closedAt(at));
+        }
+        assertThat(track.npOpen && track.oaOpen && track.zombieOpen && track.faultyOpen).as("still open in the track")
+                .isTrue();
+        assertThat(BikeRules.untrackedAt(new BikeTrack(), at)).as("a track with nothing open").isEmpty();
+    }
+
+    @Test
     void aRideEndIsRidingFollowedByStandingAndRecordsWhereItEnded() {
         report(at(T, BikeState.RIDING, LAT, null, null, true));
         report(at(T + MIN, BikeState.RIDING, LAT, null, null, true));

@@ -78,7 +78,8 @@ import org.bikefence.model.ViolationEvent;
  *
  * <p>A bike silent for {@link TrackerSettings#expiryHorizonMs()} (the zombie period plus a day by default) with
  * nothing pending is forgotten: its track goes, and what it was counted for goes once its month can no longer
- * count ({@link BikeCounted#forgettableAt}). A bike that reports after that starts a new track.
+ * count ({@link BikeCounted#forgettableAt}). Its open violations stay open in the main output (nobody saw them end)
+ * and leave the "now" view ({@link #UNTRACKED}). A bike that reports after that starts a new track.
  *
  * <p>At the end of a bounded input the watermark jumps to +infinity; a deadline that ran out only because
  * of that jump opens a violation only if the bike's own later reports prove it, so a replay never invents
@@ -116,6 +117,13 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
     public static final OutputTag<BikeFact> FACTS = new OutputTag<>("bike-facts", BikeFactSerializer.TYPE);
     /** Reports older than one already received for the same bike (still applied, in order). */
     public static final OutputTag<ClassifiedPosition> OUT_OF_ORDER = new OutputTag<>("out-of-order") {};
+    /**
+     * The open violations of a track the tracker forgets, each closed at the expiry ({@link BikeRules#untrackedAt}):
+     * for the "now" view only, which then holds tracked bikes alone. The main output keeps them open (nobody saw them
+     * end). Not at the end of a bounded input, as for the standing period.
+     */
+    public static final OutputTag<ViolationEvent> UNTRACKED = new OutputTag<>("untracked-violations",
+            ViolationEventSerializer.TYPE);
     /** What the operator's month counts, its per-bike firsts decided ({@link OperatorSignal#firsts}). */
     public static final OutputTag<OperatorSignal> SIGNALS = new OutputTag<>("bike-signals", OperatorSignalSerializer.TYPE);
 
@@ -653,6 +661,11 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
             BikeFact end = BikeRules.standingEnded(tr, t);
             output.collect(FACTS, new StreamRecord<>(end, t));
             signal(OperatorSignal.fact(end), countedOf(tr, t), t);
+        }
+        if (wm != Long.MAX_VALUE) {
+            for (ViolationEvent v : BikeRules.untrackedAt(tr, t)) {
+                output.collect(UNTRACKED, new StreamRecord<>(v, t));
+            }
         }
         track.clear();
         expired.inc();

@@ -363,17 +363,23 @@ public final class BikefenceJob {
     }
 
     /**
-     * Per operator, snapshots of each open violation, open accumulation event and its bikes per fence and cell
+     * Per operator, snapshots of each open violation of a tracked bike, open accumulation event and its bikes per
+     * fence and cell
      * ({@link NowSnapshots}), at the 5-minute boundaries the operator's folded minutes pass (every
      * {@code now.snapshot-interval-minutes}); the boundaries come from the minute counts, so the snapshots are
      * the same at any parallelism.
      */
-    private DataStream<InfluxPoint> nowSnapshots(DataStream<ViolationEvent> violations,
+    private DataStream<InfluxPoint> nowSnapshots(SingleOutputStreamOperator<ViolationEvent> violations,
             SingleOutputStreamOperator<OperatorSignal> accumulation, DataStream<OperatorMinute> minutes) {
         TypeInformation<NowChange> change = Types.POJO(NowChange.class);
         DataStream<NowChange> changes = violations
                 .map(NowChange::of).returns(change).name("now-violation-changes").uid("now-violation-changes")
                 .union(
+                        // The open violations of the tracks the tracker forgets leave the view: it holds tracked
+                        // bikes only. Mapped apart, so that both maps stay in the tracker's chain.
+                        violations.getSideOutput(BikeTracker.UNTRACKED)
+                                .map(NowChange::of).returns(change)
+                                .name("now-untracked-changes").uid("now-untracked-changes"),
                         accumulation.filter(s -> s.kind == OperatorSignal.Kind.ACCUMULATION)
                                 .name("now-accumulation-signals").uid("now-accumulation-signals")
                                 .map(NowChange::ofAccumulation).returns(change)

@@ -159,6 +159,8 @@ class BikeTrackerEquivalenceTest {
         assertThat(out).anyMatch(s -> s.startsWith("late-positions "));
         assertThat(out).anyMatch(s -> s.startsWith("out-of-order "));
         assertThat(out).anyMatch(s -> s.startsWith("bike-facts ") && s.contains("REPORT_GAP"));
+        assertThat(out).as("a zombie of a forgotten track leaves the now view")
+                .anyMatch(s -> s.startsWith("untracked-violations ") && s.contains("\"ZOMBIE\""));
     }
 
     /**
@@ -338,7 +340,7 @@ class BikeTrackerEquivalenceTest {
             }
         }
         List<OutputTag<?>> tags = List.of(BikeTracker.LATE_POSITIONS, BikeTracker.FACTS, BikeTracker.OUT_OF_ORDER,
-                BikeTracker.SIGNALS);
+                BikeTracker.SIGNALS, BikeTracker.UNTRACKED);
         for (OutputTag<?> tag : tags) {
             @SuppressWarnings("unchecked")
             ConcurrentLinkedQueue<StreamRecord<Object>> side =

@@ -375,8 +375,22 @@ class BikeTrackerTest {
         }
         assertThat(ends).as("standing ends signalled, so the bikes standing go back to 0").isEqualTo(starts)
                 .isEqualTo(1);
-        assertThat(output()).as("the zombie stays open (an expired track closes nothing)")
+        assertThat(output()).as("the zombie stays open (nobody saw it end)")
                 .extracting(v -> v.type + " " + v.kind).containsExactly("ZOMBIE OPENED");
+        ViolationEvent opened = output().get(0);
+        assertThat(harness.getSideOutput(BikeTracker.UNTRACKED)).as("but it leaves the now view at the expiry")
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getTimestamp()).isEqualTo(expiry);
+                    ViolationEvent v = r.getValue();
+                    assertThat(v.kind).isEqualTo(ViolationEvent.Kind.CLOSED);
+                    assertThat(v.closedAt).isEqualTo(expiry);
+                    assertThat(v.openedAt).isEqualTo(opened.openedAt);
+                    assertThat(v.parkedSince).isEqualTo(opened.parkedSince);
+                    assertThat(v.type).isEqualTo(opened.type);
+                    assertThat(v.bikeId).isEqualTo(opened.bikeId);
+                    assertThat(NowChange.of(v).id()).as("it ends the now item the opening started")
+                            .isEqualTo(NowChange.of(opened).id());
+                });
     }
 
     @Test
@@ -386,6 +400,17 @@ class BikeTrackerTest {
         assertThat(harness.getSideOutput(BikeTracker.FACTS))
                 .as("an expiry reached only by the jump to +infinity is proven by no report")
                 .noneMatch(r -> r.getValue().kind == org.bikefence.model.BikeFact.Kind.STANDING_ENDED);
+    }
+
+    @Test
+    void atTheEndOfABoundedInputAnOpenViolationStaysInTheNowView() throws Exception {
+        send(riding("b1", PARKS_AT - MIN));
+        send(aReport("b1", PARKS_AT, BikeState.PARKED, null));
+        harness.processWatermark(new Watermark(PARKS_AT + 7 * DAY + MIN));
+        assertThat(output()).extracting(v -> v.type + " " + v.kind).containsExactly("ZOMBIE OPENED");
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        assertThat(harness.getSideOutput(BikeTracker.UNTRACKED))
+                .as("an expiry reached only by the jump to +infinity is proven by no report").isNull();
     }
 
     @Test

@@ -205,6 +205,11 @@ class PerReportTimersTracker extends KeyedProcessFunction<String, ClassifiedPosi
             ctx.output(FACTS, end);
             signal(ctx, OperatorSignal.fact(end), countedOf(tr));
         }
+        if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
+            for (ViolationEvent v : BikeRules.untrackedAt(tr, t)) {
+                ctx.output(BikeTracker.UNTRACKED, v);
+            }
+        }
         track.clear();
         lastSeen.clear();
         expired.inc();
