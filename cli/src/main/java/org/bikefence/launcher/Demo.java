@@ -185,7 +185,7 @@ public final class Demo implements Callable<Integer> {
         say("starting Kafka (KRaft, own JVM) on 127.0.0.1:%d ...", kafkaPort);
         kafka = LocalKafka.builder(work.resolve("kafka"), brokerClasspath).port(kafkaPort).numPartitions(2).start();
         kafka.createTopics(2, Topics.POSITIONS, Topics.POSITIONS_DLQ);
-        kafka.createTopics(1, Topics.GEOFENCES);
+        kafka.createTopics(1, Topics.GEOFENCES, Topics.RULESETS);
         kafka.createTopics(2, Topics.VIOLATIONS);
         java.util.Properties adminProps = kafka.producerProps();
         adminProps.put("request.timeout.ms", "3000");
@@ -200,6 +200,8 @@ public final class Demo implements Callable<Integer> {
         JobConfig config = JobConfig.fromArgs(new String[] {
             "--" + JobOptions.KAFKA_BOOTSTRAP.key(), kafka.bootstrapServers(),
             "--" + JobOptions.KAFKA_STARTING_OFFSETS.key(), "earliest",
+            // Live rule-set versions: ./bikefence rules publish FILE.yaml while the demo runs.
+            "--" + JobOptions.KAFKA_RULESETS_TOPIC.key(), Topics.RULESETS,
             "--" + JobOptions.CHECKPOINT_INTERVAL_MS.key(), "5000",
             "--" + JobOptions.PARALLELISM.key(), "2",
             "--influx.url", influx.url(),

@@ -76,9 +76,21 @@ class DemoITCase {
                 .redirectOutput(out.toFile()).start();
         long group = demo.pid(); // setsid made it the leader of a new group and session
 
-        awaitPoints(ports[1], out);
+        awaitQuery(ports[1], out, "SELECT count(bikes_seen) FROM operator_minute", "operator_minute points");
         // The scoreboard shows the monthly assessment too, read back from operator_month and deduction.
         awaitOutput(out, java.util.regex.Pattern.compile("(?m)^(hello|meituan|qingju) \\S+ +\\d{4}-\\d{2} +\\d+\\.\\d{2} "));
+
+        // The demo's job reads the rule-set topic: a version published while it runs is accepted there.
+        String huli = Files.readString(REPO.resolve("scoring-rules/rulesets/huli.yaml"), StandardCharsets.UTF_8);
+        String nextVersion = huli.replace("version: huli-2026.1", "version: huli-demo-next")
+                .replace("effectiveFrom: 2026-01-01", "effectiveFrom: 2099-01-01");
+        assertThat(nextVersion).as("huli.yaml has the version and start this test replaces")
+                .contains("huli-demo-next", "2099-01-01");
+        Path next = Files.writeString(run.resolve("huli-demo-next.yaml"), nextVersion, StandardCharsets.UTF_8);
+        assertThat(Bikefence.commandLine().execute("rules", "publish", next.toString(),
+                "--bootstrap", "127.0.0.1:" + ports[0])).as("rules publish's exit code").isZero();
+        awaitQuery(ports[1], out, "SELECT * FROM rule_set WHERE \"version\" = 'huli-demo-next'"
+                + " AND \"status\" = 'accepted'", "accepted rule_set point of the published version");
         demo.descendants().forEach(started::add);
         assertThat(started).as("Kafka's broker JVM and influxd").hasSizeGreaterThanOrEqualTo(2);
 
@@ -126,15 +138,15 @@ class DemoITCase {
                 .toInstant();
     }
 
-    /** Polls the demo's influxd until operator_minute has points; fails early when the demo ends. */
-    private void awaitPoints(int influxPort, Path out) throws Exception {
+    /** Polls the demo's influxd until {@code query} returns a series; fails early when the demo ends. */
+    private void awaitQuery(int influxPort, Path out, String query, String what) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI count = URI.create("http://127.0.0.1:" + influxPort + "/query?db=bikefence&q="
-                + URLEncoder.encode("SELECT count(bikes_seen) FROM operator_minute", StandardCharsets.UTF_8));
+                + URLEncoder.encode(query, StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + POINTS_DEADLINE.toNanos();
         while (true) {
             if (!demo.isAlive()) {
-                throw new AssertionError("the demo ended with " + demo.exitValue() + " before writing points:\n"
+                throw new AssertionError("the demo ended with " + demo.exitValue() + " before " + what + ":\n"
                         + Files.readString(out));
             }
             try {
@@ -147,7 +159,7 @@ class DemoITCase {
                 // influxd not started yet
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no operator_minute points within " + POINTS_DEADLINE + ":\n"
+                throw new AssertionError("no " + what + " within " + POINTS_DEADLINE + ":\n"
                         + Files.readString(out));
             }
             Thread.sleep(250); // polling with a deadline

@@ -105,6 +105,21 @@ class ComposeKafkaSecurityITCase {
         assertThat(calls).as("kafka-topics.sh calls").hasSize(topicsEnv.get("BIKEFENCE_TOPICS").trim().split("\\s+").length + 1)
                 .allSatisfy(c -> assertThat(c).contains("--bootstrap-server localhost:" + internal)
                         .contains("--command-config " + etc.resolve("admin.properties")));
+        for (String t : topicsEnv.get("BIKEFENCE_TOPICS").trim().split("\\s+")) {
+            String[] spec = t.split(":");
+            String create = "--create --if-not-exists --topic " + spec[0] + " --partitions " + spec[1]
+                    + " --replication-factor 1";
+            assertThat(calls).as("the call creating %s", spec[0]).filteredOn(c -> c.contains(create)).singleElement()
+                    .satisfies(c -> {
+                        if (spec.length > 2) {
+                            assertThat(c).endsWith(create + " --config cleanup.policy=" + spec[2]);
+                        } else {
+                            assertThat(c).endsWith(create);
+                        }
+                    });
+        }
+        assertThat(topicsEnv.get("BIKEFENCE_TOPICS")).as("the topics the job reads from the start, compacted")
+                .contains("geofences:1:compact", "rulesets:1:compact");
 
         // Every user the topics service created logs in with its secret, over TLS trusting only the CA.
         Map<String, String> users = new LinkedHashMap<>();
