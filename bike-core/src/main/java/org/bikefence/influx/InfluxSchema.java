@@ -207,6 +207,8 @@ public final class InfluxSchema {
     // Values of the status tag and fields.
     public static final String STATUS_OPEN = "open";
     public static final String STATUS_CLOSED = "closed";
+    /** A violation_now series' last status when the tracker forgot the bike with the violation open. */
+    public static final String STATUS_UNTRACKED = "untracked";
     public static final String STATUS_CLEARED = "cleared";
     public static final String STATUS_ACCEPTED = "accepted";
     public static final String STATUS_REJECTED = "rejected";
@@ -567,16 +569,17 @@ public final class InfluxSchema {
     /**
      * A violation as of a snapshot time {@code at}: {@code status} open, at the bike's position, with how long it has
      * been open; or, at the first snapshot after it closed, {@code status} closed (so the series' last point says it
-     * is no longer open). One series per bike, type and fence, as in {@link #violation}.
+     * is no longer open), or untracked when it left the view because the tracker forgot the bike (it is not closed).
+     * One series per bike, type and fence, as in {@link #violation}.
      */
     public static InfluxPoint violationNow(String operator, String type, String bikeId, String fenceId, double lat,
-            double lng, long parkedSince, long openedAt, boolean open, long at) {
+            double lng, long parkedSince, long openedAt, String status, long at) {
         return InfluxPoint.measurement(VIOLATION_NOW)
                 .tag(TAG_OPERATOR, operator)
                 .tag(TAG_TYPE, type)
                 .tag(TAG_FENCE_ID, fenceId)
                 .tag(TAG_BIKE_ID, bikeId)
-                .field(FIELD_STATUS, open ? STATUS_OPEN : STATUS_CLOSED)
+                .field(FIELD_STATUS, status)
                 .field(FIELD_LAT, lat)
                 .field(FIELD_LNG, lng)
                 .field(FIELD_PARKED_SINCE, parkedSince)

@@ -167,12 +167,12 @@ class InfluxSchemaTest {
     @Test
     void nowSnapshotsAreAtTheSnapshotTimeWithHowLongTheyHaveBeenOpen() {
         assertThat(line(InfluxSchema.violationNow("meituan", "zombie", "MT-1", null, 24.5, 118.1, T - 600_000,
-                T - 300_000, true, T))).isEqualTo("violation_now,bike_id=MT-1,operator=meituan,type=zombie "
+                T - 300_000, InfluxSchema.STATUS_OPEN, T))).isEqualTo("violation_now,bike_id=MT-1,operator=meituan,type=zombie "
                         + "lat=24.5,lng=118.1,open_s=300i,opened_at=1791762900000i,parked_since=1791762600000i,"
                         + "status=\"open\" 1791763200000");
         assertThat(line(InfluxSchema.violationNow("hello", "no_park", "HL-1", "NP-1", 24.5, 118.1, T - 600_000,
-                T - 300_000, false, T))).startsWith("violation_now,bike_id=HL-1,fence_id=NP-1,operator=hello,"
-                        + "type=no_park ").contains("status=\"closed\"");
+                T - 300_000, InfluxSchema.STATUS_CLOSED, T))).startsWith("violation_now,bike_id=HL-1,fence_id=NP-1,"
+                        + "operator=hello,type=no_park ").contains("status=\"closed\"");
         assertThat(line(InfluxSchema.accumulationNow("fence", "P-1", "meituan", T - 60_000, true, T)))
                 .isEqualTo("accumulation_now,area=fence,area_id=P-1,operator=meituan open_s=60i,"
                         + "over_since=1791763140000i,status=\"open\" 1791763200000");

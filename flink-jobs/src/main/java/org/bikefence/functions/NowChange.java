@@ -25,6 +25,8 @@ public class NowChange {
     public long at;
     /** A violation closed or an accumulation event cleared; for occupancy, unused. */
     public boolean ended;
+    /** With {@link #ended}: a violation that left the view because the tracker forgot its bike, not closed. */
+    public boolean untracked;
     /** Violation type (wire name) or accumulation area ({@code fence}/{@code cell}). */
     public String type;
     /** The violating bike; null otherwise. */
@@ -51,6 +53,7 @@ public class NowChange {
         c.operator = operator;
         c.at = at;
         c.ended = ended;
+        c.untracked = untracked;
         c.type = type;
         c.bikeId = bikeId;
         c.areaId = areaId;
@@ -78,6 +81,16 @@ public class NowChange {
         c.lng = v.lng;
         c.since = v.parkedSince;
         c.openedAt = v.openedAt;
+        return c;
+    }
+
+    /**
+     * The change of a violation's closing at its track's expiry ({@code BikeTracker.UNTRACKED}): it leaves the view
+     * with the status untracked.
+     */
+    public static NowChange untracked(ViolationEvent v) {
+        NowChange c = of(v);
+        c.untracked = true;
         return c;
     }
 
@@ -149,7 +162,9 @@ public class NowChange {
     InfluxPoint point(long t) {
         switch (kind) {
             case VIOLATION:
-                return InfluxSchema.violationNow(operator, type, bikeId, areaId, lat, lng, since, openedAt, !ended, t);
+                return InfluxSchema.violationNow(operator, type, bikeId, areaId, lat, lng, since, openedAt,
+                        !ended ? InfluxSchema.STATUS_OPEN
+                                : untracked ? InfluxSchema.STATUS_UNTRACKED : InfluxSchema.STATUS_CLOSED, t);
             case ACCUMULATION:
                 return InfluxSchema.accumulationNow(type, areaId, operator, since, !ended, t);
             case FENCE:

@@ -327,6 +327,7 @@ public class NowSnapshots extends KeyedCoProcessFunction<String, NowChange, Oper
                 currentPut(id, c);
             } else if (shown) {
                 before.ended = true;
+                before.untracked = c.untracked;
                 currentPut(id, before);
             } else if (before != null) {
                 // Opened and ended between two snapshots: never written, nothing to end.

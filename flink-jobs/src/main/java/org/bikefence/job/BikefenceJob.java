@@ -378,7 +378,7 @@ public final class BikefenceJob {
                         // The open violations of the tracks the tracker forgets leave the view: it holds tracked
                         // bikes only. Mapped apart, so that both maps stay in the tracker's chain.
                         violations.getSideOutput(BikeTracker.UNTRACKED)
-                                .map(NowChange::of).returns(change)
+                                .map(NowChange::untracked).returns(change)
                                 .name("now-untracked-changes").uid("now-untracked-changes"),
                         accumulation.filter(s -> s.kind == OperatorSignal.Kind.ACCUMULATION)
                                 .name("now-accumulation-signals").uid("now-accumulation-signals")

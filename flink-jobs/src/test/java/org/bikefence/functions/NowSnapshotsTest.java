@@ -153,6 +153,22 @@ class NowSnapshotsTest {
     }
 
     @Test
+    void aViolationOfAForgottenBikeLeavesTheViewAsUntrackedOnce() throws Exception {
+        var h = harness(FIVE);
+        ViolationEvent opened = zombie("MT-Z", T + MIN);
+        h.processElement1(change(NowChange.of(opened)));
+        h.processElement1(change(NowChange.untracked(opened.closedAt(T + 2 * FIVE + MIN))));
+        h.processElement2(boundaries(T + FIVE, T + 5 * FIVE));
+        h.processBothWatermarks(new Watermark(T + 5 * FIVE + MIN - 1));
+        assertThat(points(h)).containsExactly(
+                "+10m violation_now MT-Z open",
+                "+15m violation_now MT-Z untracked",
+                "+5m violation_now MT-Z open");
+        assertThat(h.numKeyedStateEntries()).as("only the last snapshot time").isEqualTo(1);
+        h.close();
+    }
+
+    @Test
     void aViolationOpenAndClosedBetweenTwoSnapshotsWritesNothing() throws Exception {
         var h = harness(FIVE);
         ViolationEvent opened = zombie("MT-Z", T + MIN);
