@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.flink.configuration.ConfigOption;
@@ -25,6 +26,22 @@ import org.bikefence.kafka.KafkaClientSecurity;
  */
 public final class JobConfig {
     private static final String ENV_PREFIX = "BIKEFENCE_";
+    /**
+     * The project's {@code BIKEFENCE_*} variables that are not job options: compose's {@code .env} (ports, images, the
+     * broker's external address and cluster id), the compose topics service's, and the other tools' own. Any other
+     * {@code BIKEFENCE_*} variable is refused as an unknown option, so a misspelt one (the variable of
+     * {@code kafka.bootstrap} for {@code kafka.bootstrap-servers}) stops the job instead of being ignored.
+     */
+    public static final Set<String> NOT_OPTIONS = Set.of(
+            // docker/env.example: compose's own settings
+            "BIKEFENCE_FLINK_UI_PORT", "BIKEFENCE_GRAFANA_PORT", "BIKEFENCE_INFLUX_PORT", "BIKEFENCE_PROMETHEUS_PORT",
+            "BIKEFENCE_PUSH_PORT", "BIKEFENCE_JOB_IMAGE", "BIKEFENCE_INGEST_IMAGE", "BIKEFENCE_KAFKA_CLUSTER_ID",
+            "BIKEFENCE_KAFKA_EXTERNAL_HOST", "BIKEFENCE_KAFKA_EXTERNAL_PORT",
+            // compose's kafka and topics services
+            "BIKEFENCE_KAFKA_EXTERNAL", "BIKEFENCE_TOPICS", "BIKEFENCE_KAFKA_USERS",
+            // the other tools: stack traces, the report's browser, the adapters, real data for benchmarks, Grafana
+            "BIKEFENCE_DEBUG", "BIKEFENCE_CHROMIUM", "BIKEFENCE_INGEST_CONFIG", "BIKEFENCE_REAL_DATA",
+            "BIKEFENCE_PROMETHEUS_URL");
     /** What {@link ParameterTool} stores for a {@code --key} that has no value. */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
     /** Options whose value must be a positive number. */
@@ -54,9 +71,8 @@ public final class JobConfig {
 
     /**
      * The configuration from options given by key (without {@code --}), over the {@code BIKEFENCE_*}
-     * environment variables, over defaults. Unknown keys are rejected; so are environment variables that
-     * map to an unknown {@code influx.*} key. Other {@code BIKEFENCE_*} variables are not options and are
-     * ignored.
+     * environment variables, over defaults. Unknown keys are rejected; so are {@code BIKEFENCE_*} environment
+     * variables that map to no option, but for the project's others ({@link #NOT_OPTIONS}).
      */
     public static JobConfig of(Map<String, String> options, Map<String, String> env) {
         Map<String, String> values = new TreeMap<>();
@@ -69,7 +85,7 @@ public final class JobConfig {
             refuseSecret(key);
             if (JobOptions.byKey(key).isPresent()) {
                 values.put(key, e.getValue());
-            } else if (key.startsWith(JobOptions.INFLUX_PREFIX)) {
+            } else if (!NOT_OPTIONS.contains(e.getKey())) {
                 unknown.add(key + " (environment variable " + e.getKey() + ")");
             }
         }

@@ -3,8 +3,19 @@ package org.bikefence.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.bikefence.decode.PositionDecoder;
 import org.bikefence.job.JobMain;
 import org.bikefence.job.JobSettings;
@@ -135,6 +146,76 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--fences", FENCES, "--rules", RULES},
                 Map.of("BIKEFENCE_INFLUX_DATABSE", "d")))
                 .hasMessageContaining("influx.databse (environment variable BIKEFENCE_INFLUX_DATABSE)");
+    }
+
+    @Test
+    void aMisspeltVariableIsRefusedAndTheProjectsOtherVariablesAreNot() {
+        assertThatThrownBy(() -> JobConfig.fromArgs(new String[] {"--fences", FENCES, "--rules", RULES},
+                Map.of("BIKEFENCE_KAFKA_BOOTSTRAP", "kafka:9092")))
+                .hasMessageContaining("kafka.bootstrap (environment variable BIKEFENCE_KAFKA_BOOTSTRAP)")
+                .hasMessageContaining("kafka.bootstrap-servers");
+        Map<String, String> env = new HashMap<>();
+        JobConfig.NOT_OPTIONS.forEach(v -> env.put(v, "x"));
+        env.put("BIKEFENCE_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
+        env.put("PATH", "/usr/bin");
+        assertThat(JobConfig.fromArgs(new String[] {"--fences", FENCES, "--rules", RULES}, env)
+                .get(JobOptions.KAFKA_BOOTSTRAP)).isEqualTo("kafka:9092");
+    }
+
+    /**
+     * Every {@code BIKEFENCE_*} variable the repository names outside tests (sources, docker/, the launcher script,
+     * READMEs) is a job option's, a refused secret's, one of {@link JobConfig#NOT_OPTIONS}, or Grafana's own: so
+     * none of them stops a job, and a new one cannot be added without deciding which it is.
+     */
+    @Test
+    void everyBikefenceVariableOfTheProjectIsAnOptionOrKnownNotToBe() throws IOException {
+        Set<String> known = new TreeSet<>(JobConfig.NOT_OPTIONS);
+        JobOptions.ALL.forEach(o -> known.add(variable(o.key())));
+        JobOptions.FORBIDDEN.forEach(k -> known.add(variable(k)));
+        known.add("BIKEFENCE_INFLUX_USER"); // Grafana's data source (docker/grafana/provisioning), not the job's
+        Pattern name = Pattern.compile("BIKEFENCE_[A-Z0-9_]*[A-Z0-9]");
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Set<String> found = new TreeSet<>();
+        Set<String> unknown = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            files.filter(Files::isRegularFile).filter(f -> scanned(root.relativize(f))).forEach(f -> {
+                String text = read(f);
+                Matcher m = name.matcher(text);
+                while (m.find()) {
+                    if (m.end() < text.length() && (text.charAt(m.end()) == '_' || text.charAt(m.end()) == '*')) {
+                        continue; // a prefix, as in BIKEFENCE_INFLUX_*
+                    }
+                    found.add(m.group());
+                    if (!known.contains(m.group())) {
+                        unknown.add(m.group() + " (" + root.relativize(f) + ")");
+                    }
+                }
+            });
+        }
+        assertThat(found).as("the scan saw the compose file's variables").contains("BIKEFENCE_KAFKA_BOOTSTRAP_SERVERS",
+                "BIKEFENCE_KAFKA_EXTERNAL_PORT", "BIKEFENCE_TOPICS");
+        assertThat(unknown).as("BIKEFENCE_* variables that would stop a job as unknown options").isEmpty();
+    }
+
+    private static String variable(String key) {
+        return "BIKEFENCE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static boolean scanned(Path relative) {
+        String p = relative.toString().replace('\\', '/');
+        if (p.startsWith(".") || p.contains("/target/") || p.startsWith("target/") || p.contains("/src/test/")
+                || p.contains("node_modules/")) {
+            return false;
+        }
+        return p.equals("bikefence") || p.startsWith("docker/") || p.contains("/src/main/") || p.endsWith(".md");
+    }
+
+    private static String read(Path f) {
+        try {
+            return new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
