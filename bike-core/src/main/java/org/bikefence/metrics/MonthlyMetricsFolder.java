@@ -180,6 +180,10 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
             case ACCUMULATION -> {
                 return true;
             }
+            case UNTRACKED -> {
+                // Kept for the operator's open counts (operator_now) alone: no month figure counts it.
+                return true;
+            }
             default -> throw new IllegalStateException("unknown signal " + s.kind);
         }
     }
@@ -246,7 +250,7 @@ public final class MonthlyMetricsFolder implements java.io.Serializable {
         for (OperatorSignal s : events) {
             if (s.kind == OperatorSignal.Kind.VIOLATION) {
                 violation(m, s);
-            } else {
+            } else if (s.kind == OperatorSignal.Kind.ACCUMULATION) {
                 accumulation(m, s);
             }
         }

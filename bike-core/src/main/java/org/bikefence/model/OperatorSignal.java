@@ -9,7 +9,11 @@ import java.util.Comparator;
  */
 public class OperatorSignal {
     /** What the signal is. */
-    public enum Kind { POSITION, VIOLATION, FACT, INVALID, OUT_OF_ORDER, ACCUMULATION }
+    /**
+     * {@code UNTRACKED}: an open violation of a track the tracker forgot ({@link #violation}, closed at the expiry);
+     * it leaves the operator's open counts ({@code operator_now}) and nothing else.
+     */
+    public enum Kind { POSITION, VIOLATION, FACT, INVALID, OUT_OF_ORDER, ACCUMULATION, UNTRACKED }
 
     public Kind kind;
     public String operator;
@@ -99,6 +103,14 @@ public class OperatorSignal {
     public static OperatorSignal violation(ViolationEvent v) {
         OperatorSignal s = base(Kind.VIOLATION, v.operator, v.bikeId, v.eventTime());
         s.violation = v;
+        return s;
+    }
+
+    /** An open violation of a track the tracker forgot, closed at the expiry: see {@link Kind#UNTRACKED}. */
+    public static OperatorSignal untracked(ViolationEvent closedAtExpiry) {
+        OperatorSignal s = base(Kind.UNTRACKED, closedAtExpiry.operator, closedAtExpiry.bikeId,
+                closedAtExpiry.eventTime());
+        s.violation = closedAtExpiry;
         return s;
     }
 

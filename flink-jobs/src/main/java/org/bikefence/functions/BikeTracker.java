@@ -665,6 +665,7 @@ public class BikeTracker extends AbstractStreamOperator<ViolationEvent>
         if (wm != Long.MAX_VALUE) {
             for (ViolationEvent v : BikeRules.untrackedAt(tr, t)) {
                 output.collect(UNTRACKED, new StreamRecord<>(v, t));
+                signal(OperatorSignal.untracked(v), countedOf(tr, t), t);
             }
         }
         track.clear();

@@ -218,6 +218,14 @@ public class OperatorMetrics extends KeyedProcessFunction<String, MinuteSlice, M
         for (org.bikefence.model.OperatorSignal e : s.events) {
             if (e.kind == org.bikefence.model.OperatorSignal.Kind.ACCUMULATION) {
                 open[4] += e.accumulationOpened ? 1 : -1;
+            } else if (e.kind == org.bikefence.model.OperatorSignal.Kind.UNTRACKED) {
+                // A violation of a bike the tracker forgot: no longer open now, though nobody saw it close.
+                open[switch (e.violation.type) {
+                    case NO_PARK -> 0;
+                    case OUT_OF_AREA -> 1;
+                    case ZOMBIE -> 2;
+                    case FAULTY_OVERDUE -> 3;
+                }]--;
             }
         }
         return open;

@@ -391,6 +391,13 @@ class BikeTrackerTest {
                     assertThat(NowChange.of(v).id()).as("it ends the now item the opening started")
                             .isEqualTo(NowChange.of(opened).id());
                 });
+        assertThat(harness.getSideOutput(BikeTracker.SIGNALS)).as("and the operator's open counts")
+                .filteredOn(r -> r.getValue().kind == OperatorSignal.Kind.UNTRACKED).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getTimestamp()).isEqualTo(expiry);
+                    assertThat(r.getValue().violation.type).isEqualTo(ViolationEvent.Type.ZOMBIE);
+                    assertThat(r.getValue().violation.closedAt).isEqualTo(expiry);
+                });
     }
 
     @Test

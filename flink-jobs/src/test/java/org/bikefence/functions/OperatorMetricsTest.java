@@ -386,6 +386,64 @@ class OperatorMetricsTest {
     }
 
     @Test
+    void aViolationOfAForgottenBikeLeavesTheOpenCountsAndNothingElse() throws Exception {
+        RuleSet rules = RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));
+        ViolationEvent noPark = ViolationEvent.opened(ViolationEvent.Type.NO_PARK, "meituan", "MT-1", "NP-1", 24.5,
+                118.1, T - 20 * MIN, T, "v1");
+        ViolationEvent zombie = ViolationEvent.opened(ViolationEvent.Type.ZOMBIE, "meituan", "MT-2", null, 24.5,
+                118.1, T - 7 * 24 * 60 * MIN, T, null);
+        List<String> withUntracked = null;
+        List<String> without = null;
+        for (boolean forgotten : new boolean[] {true, false}) {
+            MinuteSlice m0 = part(0, 2, 2);
+            m0.add(MinuteSlice.Count.NO_PARK_OPENED, 1);
+            m0.add(MinuteSlice.Count.ZOMBIE_OPEN_DELTA, 1);
+            m0.events = new OperatorSignal[] {OperatorSignal.violation(noPark)};
+            MinuteSlice m7 = part(7, 1, 0);
+            if (forgotten) {
+                MonthlyMetricsFolder folder = new MonthlyMetricsFolder(rules);
+                for (ViolationEvent v : List.of(noPark.closedAt(T + 7 * MIN), zombie.closedAt(T + 7 * MIN))) {
+                    OperatorSignal u = OperatorSignal.untracked(v);
+                    long[] before = m7.counts.clone();
+                    assertThat(folder.count(m7, u)).as("kept for the open counts").isTrue();
+                    assertThat(m7.counts).as("no count changes").isEqualTo(before);
+                    m7.events = java.util.Arrays.copyOf(m7.events, m7.events.length + 1);
+                    m7.events[m7.events.length - 1] = u;
+                }
+            }
+            try (KeyedOneInputStreamOperatorTestHarness<String, MinuteSlice, MonthSoFar> h =
+                    new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OperatorMetrics(rules)),
+                            sl -> sl.operator, Types.STRING)) {
+                h.open();
+                for (MinuteSlice sl : List.of(m0, m7, part(12, 1, 0))) {
+                    h.processElement(new StreamRecord<>(sl, sl.minute + MIN - 1));
+                }
+                h.processWatermark(new Watermark(T + 20 * MIN));
+                List<String> out = new java.util.ArrayList<>();
+                h.getSideOutput(OperatorMetrics.MINUTES).forEach(r -> {
+                    OperatorMinute m = r.getValue();
+                    out.add((m.minuteStart - T) / MIN + " opened " + m.violationsOpened + " closed "
+                            + m.violationsClosed);
+                    org.bikefence.influx.InfluxSchema.now(m).forEach(p -> out.add("@" + (p.timeMs() - T) / MIN
+                            + " no_park " + p.fields().get("open_no_park") + " zombie " + p.fields().get("open_zombie")));
+                });
+                h.extractOutputValues().forEach(m -> out.add("month " + m.metrics() + " @" + m.asOf()));
+                if (forgotten) {
+                    withUntracked = out;
+                } else {
+                    without = out;
+                }
+            }
+        }
+        assertThat(withUntracked).as("the snapshot after minute 7 no longer counts them").contains(
+                "@5 no_park 1 zombie 1", "@10 no_park 0 zombie 0", "7 opened 0 closed 0");
+        assertThat(without).contains("@10 no_park 1 zombie 1");
+        assertThat(withUntracked.stream().filter(l -> !l.startsWith("@")).toList())
+                .as("the minute counts and the month's figures are those without them")
+                .isEqualTo(without.stream().filter(l -> !l.startsWith("@")).toList());
+    }
+
+    @Test
     void bikesStandingNeverGoBelowZero() throws Exception {
         RuleSet rules = RuleSetLoader.load(Path.of("../scoring-rules/rulesets/huli.yaml"));
         try (KeyedOneInputStreamOperatorTestHarness<String, MinuteSlice, MonthSoFar> h =

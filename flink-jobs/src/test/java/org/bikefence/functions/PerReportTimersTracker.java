@@ -208,6 +208,7 @@ class PerReportTimersTracker extends KeyedProcessFunction<String, ClassifiedPosi
         if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
             for (ViolationEvent v : BikeRules.untrackedAt(tr, t)) {
                 ctx.output(BikeTracker.UNTRACKED, v);
+                signal(ctx, OperatorSignal.untracked(v), countedOf(tr));
             }
         }
         track.clear();
