@@ -85,8 +85,7 @@ public final class BikeRules implements Serializable {
                 && t.npSince + t.npGraceMs <= limit) {
             t.npOpen = true;
             t.npOpenedAt = t.npSince + t.npGraceMs;
-            out.violation(ViolationEvent.opened(Type.NO_PARK, t.operator, t.bikeId, t.npFenceId, t.npLat, t.npLng,
-                    t.npSince, t.npOpenedAt, t.npFenceSet));
+            out.violation(noParkViolation(t));
         }
         if (t.npFenceId != null && t.npUntil <= limit) {
             zoneOutOfForce(t, out);
@@ -94,21 +93,18 @@ public final class BikeRules implements Serializable {
         if (t.oaSince >= 0 && !t.oaOpen && t.oaSince + s.outOfAreaGraceMs <= limit) {
             t.oaOpen = true;
             t.oaOpenedAt = t.oaSince + s.outOfAreaGraceMs;
-            out.violation(ViolationEvent.opened(Type.OUT_OF_AREA, t.operator, t.bikeId, null, t.standingLat,
-                    t.standingLng, t.oaSince, t.oaOpenedAt, null));
+            out.violation(outOfAreaViolation(t));
         }
         if (t.standing && !t.zombieOpen && t.lastMoveAt + s.zombieMs <= limit) {
             t.zombieOpen = true;
             t.zombieSince = t.lastMoveAt;
             t.zombieOpenedAt = t.lastMoveAt + s.zombieMs;
-            out.violation(ViolationEvent.opened(Type.ZOMBIE, t.operator, t.bikeId, null, t.standingLat,
-                    t.standingLng, t.lastMoveAt, t.zombieOpenedAt, null));
+            out.violation(zombieViolation(t));
         }
         if (t.faultySince >= 0 && !t.faultyOpen && t.faultySince + s.faultyDeadlineMs <= limit) {
             t.faultyOpen = true;
             t.faultyOpenedAt = t.faultySince + s.faultyDeadlineMs;
-            out.violation(ViolationEvent.opened(Type.FAULTY_OVERDUE, t.operator, t.bikeId, null, t.standingLat,
-                    t.standingLng, t.faultySince, t.faultyOpenedAt, null));
+            out.violation(faultyViolation(t));
         }
     }
 
@@ -178,22 +174,39 @@ public final class BikeRules implements Serializable {
     public static List<ViolationEvent> untrackedAt(BikeTrack t, long at) {
         List<ViolationEvent> closed = new ArrayList<>(1);
         if (t.npFenceId != null && t.npOpen) {
-            closed.add(ViolationEvent.opened(Type.NO_PARK, t.operator, t.bikeId, t.npFenceId, t.npLat, t.npLng,
-                    t.npSince, t.npOpenedAt, t.npFenceSet).closedAt(at));
+            closed.add(noParkViolation(t).closedAt(at));
         }
         if (t.oaOpen) {
-            closed.add(ViolationEvent.opened(Type.OUT_OF_AREA, t.operator, t.bikeId, null, t.standingLat,
-                    t.standingLng, t.oaSince, t.oaOpenedAt, null).closedAt(at));
+            closed.add(outOfAreaViolation(t).closedAt(at));
         }
         if (t.zombieOpen) {
-            closed.add(ViolationEvent.opened(Type.ZOMBIE, t.operator, t.bikeId, null, t.standingLat,
-                    t.standingLng, t.zombieSince, t.zombieOpenedAt, null).closedAt(at));
+            closed.add(zombieViolation(t).closedAt(at));
         }
         if (t.faultyOpen) {
-            closed.add(ViolationEvent.opened(Type.FAULTY_OVERDUE, t.operator, t.bikeId, null, t.standingLat,
-                    t.standingLng, t.faultySince, t.faultyOpenedAt, null).closedAt(at));
+            closed.add(faultyViolation(t).closedAt(at));
         }
         return closed;
+    }
+
+    /** The track's violations of each type as they opened (closed with {@code .closedAt(time)}). */
+    private static ViolationEvent noParkViolation(BikeTrack t) {
+        return ViolationEvent.opened(Type.NO_PARK, t.operator, t.bikeId, t.npFenceId, t.npLat, t.npLng, t.npSince,
+                t.npOpenedAt, t.npFenceSet);
+    }
+
+    private static ViolationEvent outOfAreaViolation(BikeTrack t) {
+        return ViolationEvent.opened(Type.OUT_OF_AREA, t.operator, t.bikeId, null, t.standingLat, t.standingLng,
+                t.oaSince, t.oaOpenedAt, null);
+    }
+
+    private static ViolationEvent zombieViolation(BikeTrack t) {
+        return ViolationEvent.opened(Type.ZOMBIE, t.operator, t.bikeId, null, t.standingLat, t.standingLng,
+                t.zombieSince, t.zombieOpenedAt, null);
+    }
+
+    private static ViolationEvent faultyViolation(BikeTrack t) {
+        return ViolationEvent.opened(Type.FAULTY_OVERDUE, t.operator, t.bikeId, null, t.standingLat, t.standingLng,
+                t.faultySince, t.faultyOpenedAt, null);
     }
 
     /**
@@ -236,8 +249,7 @@ public final class BikeRules implements Serializable {
             return;
         }
         if (t.npFenceId != null && t.npOpen) {
-            out.violation(ViolationEvent.opened(Type.NO_PARK, t.operator, t.bikeId, t.npFenceId, t.npLat, t.npLng,
-                    t.npSince, t.npOpenedAt, t.npFenceSet).closedAt(p.ts));
+            out.violation(noParkViolation(t).closedAt(p.ts));
         }
         t.npOpen = false;
         t.npFenceId = zone;
@@ -289,8 +301,7 @@ public final class BikeRules implements Serializable {
     /** The zone's period has ended: its open violation closes then, and the bike is in no zone until it reports. */
     private static void zoneOutOfForce(BikeTrack t, Emitter out) {
         if (t.npOpen) {
-            out.violation(ViolationEvent.opened(Type.NO_PARK, t.operator, t.bikeId, t.npFenceId, t.npLat, t.npLng,
-                    t.npSince, t.npOpenedAt, t.npFenceSet).closedAt(t.npUntil));
+            out.violation(noParkViolation(t).closedAt(t.npUntil));
         }
         t.npOpen = false;
         t.npFenceId = null;
@@ -305,8 +316,7 @@ public final class BikeRules implements Serializable {
             return;
         }
         if (t.oaOpen) {
-            out.violation(ViolationEvent.opened(Type.OUT_OF_AREA, t.operator, t.bikeId, null, t.standingLat,
-                    t.standingLng, t.oaSince, t.oaOpenedAt, null).closedAt(p.ts));
+            out.violation(outOfAreaViolation(t).closedAt(p.ts));
         }
         t.oaOpen = false;
         t.oaSince = -1;
@@ -324,8 +334,7 @@ public final class BikeRules implements Serializable {
             f.durationMs = p.ts - t.faultySince;
             out.fact(f);
             if (t.faultyOpen) {
-                out.violation(ViolationEvent.opened(Type.FAULTY_OVERDUE, t.operator, t.bikeId, null, t.standingLat,
-                        t.standingLng, t.faultySince, t.faultyOpenedAt, null).closedAt(p.ts));
+                out.violation(faultyViolation(t).closedAt(p.ts));
             }
         }
         t.faultyOpen = false;
@@ -334,8 +343,7 @@ public final class BikeRules implements Serializable {
 
     private static void closeZombie(BikeTrack t, long at, Emitter out) {
         if (t.zombieOpen) {
-            out.violation(ViolationEvent.opened(Type.ZOMBIE, t.operator, t.bikeId, null, t.standingLat,
-                    t.standingLng, t.zombieSince, t.zombieOpenedAt, null).closedAt(at));
+            out.violation(zombieViolation(t).closedAt(at));
             t.zombieOpen = false;
         }
     }
