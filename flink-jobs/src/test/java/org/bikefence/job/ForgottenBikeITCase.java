@@ -7,15 +7,12 @@ import static org.bikefence.job.ScenarioFixtures.MIN;
 import static org.bikefence.job.ScenarioFixtures.T;
 import static org.bikefence.job.ScenarioFixtures.report;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bikefence.config.JobOptions;
 import org.bikefence.job.ScenarioFixtures.Msg;
 import org.bikefence.local.LocalInfluxd;
@@ -57,11 +54,7 @@ class ForgottenBikeITCase {
         for (long t = T; t <= T + 9 * DAY; t += 30 * MIN) {
             script.add(report("meituan", "MT-K", t, (t / (30 * MIN)) % 2 == 0 ? IN_STREET : NEAR_STREET, "riding"));
         }
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
-            for (Msg m : script) {
-                producer.send(new ProducerRecord<>(positions, bytes(m.key()), bytes(m.value()))).get();
-            }
-        }
+        ScenarioFixtures.produce(kafka, positions, script);
 
         // Unbounded, at parallelism 1: the watermark then passes the expiry while the job runs, as in a city's
         // job. (A bounded run reads this little input within one watermark interval and ends on +infinity, and an
@@ -91,9 +84,9 @@ class ForgottenBikeITCase {
         }
         long zombieOpened = T + 7 * DAY;
         long expiry = T + 8 * DAY;
-        assertThat(strings(influx.rows(db, "SELECT bike_id, type, status FROM violation")))
+        assertThat(influx.rows(db, "SELECT bike_id, type, status FROM violation"))
                 .as("the zombie opened and, as nobody saw it end, stays open")
-                .containsExactly(List.of(zombieOpened, "MT-Z", "zombie", "open").toString());
+                .containsExactly(List.of(zombieOpened, "MT-Z", "zombie", "open"));
 
         List<List<Object>> now = influx.rows(db, "SELECT status FROM violation_now WHERE bike_id = 'MT-Z'");
         // A change at a snapshot time is in that snapshot (as a closing is).
@@ -117,18 +110,4 @@ class ForgottenBikeITCase {
         return ((Number) rows.get(0).get(1)).longValue();
     }
 
-    private static List<String> strings(List<List<Object>> rows) {
-        return rows.stream().map(r -> {
-            List<Object> out = new ArrayList<>();
-            for (Object o : r) {
-                out.add(o instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-                        ? (Object) n.longValue() : o);
-            }
-            return out.toString();
-        }).toList();
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

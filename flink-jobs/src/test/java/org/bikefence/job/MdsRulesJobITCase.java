@@ -5,12 +5,9 @@ import static org.bikefence.job.ScenarioFixtures.MIN;
 import static org.bikefence.job.ScenarioFixtures.SCRIPT;
 import static org.bikefence.job.ScenarioFixtures.T;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bikefence.config.JobOptions;
 import org.bikefence.local.LocalInfluxd;
 import org.bikefence.local.LocalKafka;
@@ -46,12 +43,7 @@ class MdsRulesJobITCase {
         LocalKafka kafka = KafkaExtension.kafka();
         String positions = "mds-positions-" + System.nanoTime();
         kafka.createTopics(2, positions);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
-            for (ScenarioFixtures.Msg m : SCRIPT) {
-                producer.send(new ProducerRecord<>(positions, m.key().getBytes(StandardCharsets.UTF_8),
-                        m.value().getBytes(StandardCharsets.UTF_8))).get();
-            }
-        }
+        ScenarioFixtures.produce(kafka, positions, SCRIPT);
 
         BoundedJobRun.over(kafka, positions, INFLUX.influxd(), INFLUX.database())
                 .with(JobOptions.FENCES, ScenarioFixtures.FENCES)

@@ -1,8 +1,12 @@
 package org.bikefence.job;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.bikefence.local.LocalKafka;
 
 /**
  * A scripted day in a test district: named bikes, places and instants, and the records they send. Public for the
@@ -24,6 +28,16 @@ public final class ScenarioFixtures {
 
     /** One record of the script: key and JSON value. */
     public record Msg(String key, String value) {}
+
+    /** Sends the messages to {@code topic} in order, each acknowledged before the next. */
+    public static void produce(LocalKafka kafka, String topic, List<Msg> msgs) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
+            for (Msg m : msgs) {
+                producer.send(new ProducerRecord<>(topic, m.key().getBytes(StandardCharsets.UTF_8),
+                        m.value().getBytes(StandardCharsets.UTF_8))).get();
+            }
+        }
+    }
 
     public static Msg report(String operator, String bike, long ts, double[] at, String state) {
         return new Msg(bike, String.format(Locale.ROOT,

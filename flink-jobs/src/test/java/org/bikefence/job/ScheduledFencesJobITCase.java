@@ -6,14 +6,11 @@ import static org.bikefence.job.ScenarioFixtures.MIN;
 import static org.bikefence.job.ScenarioFixtures.T;
 import static org.bikefence.job.ScenarioFixtures.report;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.bikefence.config.JobOptions;
 import org.bikefence.job.ScenarioFixtures.Msg;
 import org.bikefence.local.LocalInfluxd;
@@ -59,11 +56,7 @@ class ScheduledFencesJobITCase {
         for (long ts = SEVEN; ts <= T + 150 * MIN; ts += 5 * MIN) {
             script.add(report("hello", "HL-CLOCK", ts, IN_PARKING, "parked"));
         }
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
-            for (Msg m : script) {
-                producer.send(new ProducerRecord<>(positions, bytes(m.key()), bytes(m.value()))).get();
-            }
-        }
+        ScenarioFixtures.produce(kafka, positions, script);
 
         // Unbounded: at the end of a bounded input the watermark jumps to the end, and a deadline reached only by
         // that jump opens nothing the bike's own reports do not prove (see BikeTracker). Here the watermark moves
@@ -110,9 +103,5 @@ class ScheduledFencesJobITCase {
             out.add(r.toString());
         }
         return out;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
