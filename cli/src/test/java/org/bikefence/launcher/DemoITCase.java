@@ -77,6 +77,9 @@ class DemoITCase {
         long group = demo.pid(); // setsid made it the leader of a new group and session
 
         awaitQuery(ports[1], out, "SELECT count(bikes_seen) FROM operator_minute", "operator_minute points");
+        // Recorded as soon as both run, so that a failure below still has them killed (they have groups of their own).
+        demo.descendants().forEach(started::add);
+        assertThat(started).as("Kafka's broker JVM and influxd").hasSizeGreaterThanOrEqualTo(2);
         // The scoreboard shows the monthly assessment too, read back from operator_month and deduction.
         awaitOutput(out, java.util.regex.Pattern.compile("(?m)^(hello|meituan|qingju) \\S+ +\\d{4}-\\d{2} +\\d+\\.\\d{2} "));
 
@@ -91,8 +94,6 @@ class DemoITCase {
                 "--bootstrap", "127.0.0.1:" + ports[0])).as("rules publish's exit code").isZero();
         awaitQuery(ports[1], out, "SELECT * FROM rule_set WHERE \"version\" = 'huli-demo-next'"
                 + " AND \"status\" = 'accepted'", "accepted rule_set point of the published version");
-        demo.descendants().forEach(started::add);
-        assertThat(started).as("Kafka's broker JVM and influxd").hasSizeGreaterThanOrEqualTo(2);
 
         long t0 = System.nanoTime();
         assertThat(new ProcessBuilder("kill", "-INT", "--", "-" + group).start().waitFor()).isZero();
