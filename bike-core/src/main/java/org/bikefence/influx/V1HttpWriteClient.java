@@ -11,13 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Writes line protocol to the InfluxDB 1.x HTTP API ({@code POST /write?db=..&precision=ms}), which
  * InfluxDB 2.x and 3.x also accept for compatibility.
  */
 public final class V1HttpWriteClient implements InfluxWriteClient {
+    private static final int MAX_KEPT_CHARS = 4 << 20;
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
@@ -27,6 +27,8 @@ public final class V1HttpWriteClient implements InfluxWriteClient {
     private final String authorization;
     private final WriteRetrier retrier;
     private final HttpClient http;
+    /** See {@link #lines}; kept only while it holds at most {@link #MAX_KEPT_CHARS} characters. */
+    private final StringBuilder lines = new StringBuilder();
 
     /**
      * @param url base URL such as {@code http://localhost:8086}
@@ -57,7 +59,7 @@ public final class V1HttpWriteClient implements InfluxWriteClient {
         if (batch.isEmpty()) {
             return;
         }
-        String body = batch.stream().map(InfluxPoint::toLineProtocol).collect(Collectors.joining("\n"));
+        String body = lines(batch);
         HttpRequest.Builder rb = HttpRequest.newBuilder(writeUri)
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "text/plain; charset=utf-8")
@@ -67,6 +69,26 @@ public final class V1HttpWriteClient implements InfluxWriteClient {
         }
         HttpRequest request = rb.build();
         retrier.run(() -> attempt(request));
+    }
+
+    /**
+     * The batch as lines of line protocol, built in one buffer that stays for the next batch (a batch is thousands of
+     * points: a new buffer grew through a dozen copies for each); one batch at a time.
+     */
+    private synchronized String lines(List<InfluxPoint> batch) {
+        lines.setLength(0);
+        for (InfluxPoint p : batch) {
+            if (!lines.isEmpty()) {
+                lines.append('\n');
+            }
+            p.appendLineProtocol(lines);
+        }
+        String body = lines.toString();
+        if (lines.capacity() > MAX_KEPT_CHARS) {
+            lines.setLength(0);
+            lines.trimToSize();
+        }
+        return body;
     }
 
     private void attempt(HttpRequest request) throws InfluxWriteException {

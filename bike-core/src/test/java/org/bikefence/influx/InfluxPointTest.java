@@ -185,4 +185,24 @@ class InfluxPointTest {
         assertThat(second.toLineProtocol()).isEqualTo("m,operator=meituan bikes=2i,note=\"x\" " + T);
         assertThat(third.toLineProtocol()).isEqualTo("m bikes=2i,note=\"x\" " + T);
     }
+
+    @Test
+    void keysSetAgainOrRemovedInTheMiddleKeepTheOrderAndTheLastValueAndLookUpByKey() {
+        InfluxPoint.Builder b = InfluxPoint.measurement("m").time(T);
+        for (String k : new String[] {"e", "c", "a", "g", "b", "f", "d"}) {
+            b.tag(k, k.toUpperCase(java.util.Locale.ROOT)).field(k, (long) k.charAt(0));
+        }
+        InfluxPoint p = b.tag("c", "C2").tag("d", null).tag("a", "").field("e", 5.5).field("b", (String) null)
+                .field("h", true).build();
+
+        assertThat(p.toLineProtocol()).isEqualTo(
+                "m,b=B,c=C2,e=E,f=F,g=G a=97i,c=99i,d=100i,e=5.5,f=102i,g=103i,h=true " + T);
+        assertThat(p.tag("c")).isEqualTo("C2");
+        assertThat(p.tag("d")).isNull();
+        assertThat(p.field("e")).isEqualTo(5.5);
+        assertThat(p.field("b")).isNull();
+        assertThat(p.tagCount()).isEqualTo(p.tags().size()).isEqualTo(5);
+        assertThat(p.fieldCount()).isEqualTo(p.fields().size()).isEqualTo(7);
+        assertThat(p.tagKey(0) + p.tagValue(0) + p.fieldKey(6) + p.fieldValue(6)).isEqualTo("bBhtrue");
+    }
 }

@@ -1,6 +1,5 @@
 package org.bikefence.functions;
 
-import java.util.Map;
 import org.bikefence.influx.InfluxPoint;
 import org.bikefence.influx.InfluxSchema;
 import org.bikefence.model.OperatorSignal;
@@ -117,18 +116,17 @@ public class NowChange {
         if (!fence && !InfluxSchema.CELL_OPERATOR_OCCUPANCY.equals(p.measurement())) {
             return null;
         }
-        Map<String, Object> f = p.fields();
         NowChange c = new NowChange();
         c.kind = fence ? Kind.FENCE : Kind.CELL;
-        c.operator = p.tags().get(InfluxSchema.TAG_OPERATOR);
+        c.operator = p.tag(InfluxSchema.TAG_OPERATOR);
         c.at = p.timeMs();
-        c.areaId = p.tags().get(fence ? InfluxSchema.TAG_FENCE_ID : InfluxSchema.TAG_CELL);
-        c.bikes = ((Number) f.get(InfluxSchema.FIELD_BIKES)).longValue();
+        c.areaId = p.tag(fence ? InfluxSchema.TAG_FENCE_ID : InfluxSchema.TAG_CELL);
+        c.bikes = ((Number) p.field(InfluxSchema.FIELD_BIKES)).longValue();
         if (fence) {
-            c.capacity = ((Number) f.get(InfluxSchema.FIELD_CAPACITY)).longValue();
+            c.capacity = ((Number) p.field(InfluxSchema.FIELD_CAPACITY)).longValue();
         } else {
-            c.lat = ((Number) f.get(InfluxSchema.FIELD_LAT)).doubleValue();
-            c.lng = ((Number) f.get(InfluxSchema.FIELD_LNG)).doubleValue();
+            c.lat = ((Number) p.field(InfluxSchema.FIELD_LAT)).doubleValue();
+            c.lng = ((Number) p.field(InfluxSchema.FIELD_LNG)).doubleValue();
         }
         return c;
     }

@@ -16,6 +16,8 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.bikefence.bike.BikeTrack;
+import org.bikefence.influx.InfluxPoint;
+import org.bikefence.influx.InfluxSchema;
 import org.bikefence.metrics.BikeCounted;
 import org.bikefence.model.AreaDelta;
 import org.bikefence.model.BikeFact;
@@ -147,6 +149,25 @@ class ModelSerializersTest {
         BikeTrack back = BikeTrackSerializer.INSTANCE.deserialize(in);
         assertEquals(0, in.available(), "bytes left after reading");
         assertFieldsEqual("format 1", t, back);
+    }
+
+    @Test
+    void influxPointsComeBackEqualAndTheSchemasNamesTakeOneByteEach() throws IOException {
+        InfluxPoint schema = InfluxPoint.measurement(InfluxSchema.CELL_OPERATOR_OCCUPANCY)
+                .field(InfluxSchema.FIELD_BIKES, 3L).time(1_000L).build();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        InfluxPointSerializer.INSTANCE.serialize(schema, out);
+        // measurement 1, tag count 4, field count 4, key 1, kind 1, value 8, time 8
+        assertEquals(27, out.length());
+        assertEquals(schema, roundTrip(InfluxPointSerializer.INSTANCE, schema));
+        String longNote = "x".repeat(70_000);
+        InfluxPoint other = InfluxPoint.measurement("not in the schema")
+                .tag(InfluxSchema.TAG_OPERATOR, "hello").tag("zone key", InfluxSchema.TAG_OPERATOR)
+                .field("ratio", 0.25).field("ok", true).field(InfluxSchema.FIELD_BIKES, -7L).field("note", longNote)
+                .time(-5L).build();
+        InfluxPoint back = roundTrip(InfluxPointSerializer.INSTANCE, other);
+        assertEquals(other, back);
+        assertEquals(other.toLineProtocol(), back.toLineProtocol());
     }
 
     private static byte[] bytes(BikeTrack t) throws IOException {
